@@ -1,0 +1,34 @@
+package dev.nitelog.bytenite;
+
+import dev.nitelog.record.JobRef;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What nitelog needs of ByteNite: the jobs to follow and their logs. Implemented by
+ * {@link ByteNiteClient} over HTTP; access tokens, retries and circuit breaking are its business.
+ */
+public interface ByteNiteApi {
+
+    /** Every job of the account, paging through {@code GET /jobs} until {@code hasNext} is false. */
+    List<JobStatus> listJobs() throws ByteNiteException;
+
+    /**
+     * One job, {@code GET /jobs/{id}}.
+     *
+     * @throws JobNotFoundException the job does not exist (404)
+     */
+    JobStatus getJob(String jobId) throws ByteNiteException;
+
+    /**
+     * The job's whole log as {@code POST /logs} serves it, filtered by the configured levels,
+     * services and task ids, parsed as a stream into records sorted by timestamp.
+     *
+     * @param skipBefore lines stamped before this instant are counted but not materialised (every
+     *                   sink already has them); null to keep all
+     * @throws JobNotFoundException       the job does not exist (404): stop following it
+     * @throws MalformedResponseException the body is not a logs response at all
+     */
+    LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException;
+}

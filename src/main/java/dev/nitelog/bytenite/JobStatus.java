@@ -1,0 +1,13 @@
+package dev.nitelog.bytenite;
+
+import dev.nitelog.record.JobRef;
+
+/**
+ * A job and its state as the Jobs API reported it.
+ *
+ * @param job   id and name
+ * @param state the raw state name (e.g. {@code JOB_STATE_RUNNING}); may be one nitelog does not know
+ * @param phase the state classified for polling
+ */
+public record JobStatus(JobRef job, String state, JobPhase phase) {
+}

@@ -1,0 +1,52 @@
+package dev.nitelog.config;
+
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Where the ByteNite API is and how nitelog authenticates to it. */
+public interface ByteniteConfig {
+
+    /** Base URL of the Customer API ({@code /jobs}, {@code /logs}). */
+    @WithDefault("https://api.bytenite.com/v1/customer")
+    String apiUrl();
+
+    /** Base URL of the Authentication API ({@code /access_token}). */
+    @WithDefault("https://api.bytenite.com/v1/auth")
+    String authUrl();
+
+    /**
+     * The ByteNite API key. Prefer {@link #apiKeyFile()} or the environment variable
+     * {@code NITELOG_BYTENITE_API_KEY}. With neither set, nitelog runs against its embedded
+     * simulator (the demo).
+     */
+    Optional<String> apiKey();
+
+    /** A file whose content (trimmed) is the API key, e.g. a mounted Kubernetes Secret. */
+    Optional<String> apiKeyFile();
+
+    /** What precedes the access token in the Authorization header: none (raw) or bearer. */
+    @WithDefault("none")
+    TokenPrefix tokenPrefix();
+
+    /** How long before its expiry an access token is renewed. */
+    @WithDefault("60s")
+    Duration tokenRenewBefore();
+
+    /** Timeout of one HTTP request to ByteNite, connect plus response. */
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    /** Retries of a failed request (429, 503, other 5xx, timeouts) before the poll fails. */
+    @WithDefault("4")
+    int maxRetries();
+
+    /** First backoff delay between retries; doubles each time, with full jitter. */
+    @WithDefault("500ms")
+    Duration retryBackoff();
+
+    /** Upper bound of one backoff delay, including a server's Retry-After. */
+    @WithDefault("30s")
+    Duration retryMaxBackoff();
+}

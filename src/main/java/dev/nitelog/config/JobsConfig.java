@@ -1,0 +1,53 @@
+package dev.nitelog.config;
+
+import dev.nitelog.record.Level;
+import dev.nitelog.record.Service;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Which jobs nitelog follows and how it polls their logs. */
+public interface JobsConfig {
+
+    /** Follow every active job the Jobs API lists for this account. */
+    @WithDefault("true")
+    boolean discover();
+
+    /** Job ids to follow in addition to (or, with discover=false, instead of) discovered ones. */
+    Optional<List<String>> ids();
+
+    /** How often the job list is refreshed from the Jobs API. */
+    @WithDefault("30s")
+    Duration discoveryInterval();
+
+    /** Page size when listing jobs ({@code pagination.limit}). */
+    @WithDefault("100")
+    int discoveryPageSize();
+
+    /** Base interval between two polls of one job's logs; each poll is jittered by +-20%. */
+    @WithDefault("5s")
+    Duration pollInterval();
+
+    /** Polls of a job after it turned terminal, so late lines still arrive; then it is retired. */
+    @WithDefault("2")
+    int drainPolls();
+
+    /** At most this many /logs requests in flight at once, over all jobs. */
+    @WithDefault("8")
+    int maxConcurrentPolls();
+
+    /** Only these levels are requested from ByteNite; empty means all. */
+    Optional<List<Level>> levels();
+
+    /** Only these services are requested from ByteNite; empty means all. */
+    Optional<List<Service>> services();
+
+    /** Only these task ids are requested from ByteNite; empty means all. */
+    Optional<List<String>> taskIds();
+
+    /** How long a finished job's cursor is kept as a tombstone, so it is never shipped twice. */
+    @WithDefault("24h")
+    Duration retention();
+}

@@ -1,0 +1,67 @@
+package dev.nitelog.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * nitelog's whole configuration: one YAML file (path from {@code NITELOG_CONFIG}), every key
+ * overridable from the environment ({@code nitelog.sinks.archive.path} is
+ * {@code NITELOG_SINKS_ARCHIVE_PATH}). {@link ConfigValidator} checks it at startup and in
+ * {@code validate}; README lists every key.
+ */
+@ConfigMapping(prefix = "nitelog")
+public interface NitelogConfig {
+
+    /** Where ByteNite is and how to authenticate. */
+    ByteniteConfig bytenite();
+
+    /** Which jobs to follow and how often to poll them. */
+    JobsConfig jobs();
+
+    /** De-duplication across polls that repeat the whole log. */
+    DedupConfig dedup();
+
+    /** Durable progress (cursors) on disk. */
+    StateConfig state();
+
+    /** Graceful shutdown. */
+    ShutdownConfig shutdown();
+
+    /**
+     * Named sinks: {@code nitelog.sinks.<name>.type} and that type's keys. Several sinks of one
+     * type are allowed. With no sink configured, nitelog prints JSON lines to stdout.
+     */
+    Map<String, SinkConfig> sinks();
+
+    /** De-duplication settings. */
+    interface DedupConfig {
+        /**
+         * How far below the newest timestamp seen a line may still arrive and be shipped (Loki
+         * accepts out-of-order lines). Record ids within this window are kept per job and sink;
+         * a line older than the window is counted as late and not shipped.
+         */
+        @WithDefault("2m")
+        Duration lateness();
+    }
+
+    /** Durable state settings. */
+    interface StateConfig {
+        /** Directory for cursor checkpoints and dead letters; must be writable. */
+        @WithDefault("./data")
+        String dir();
+
+        /** How often committed cursors are written to disk (debounced). */
+        @WithDefault("1s")
+        Duration flushInterval();
+    }
+
+    /** Shutdown settings. */
+    interface ShutdownConfig {
+        /** How long in-flight batches may take to complete after SIGTERM. */
+        @WithDefault("20s")
+        Duration timeout();
+    }
+}

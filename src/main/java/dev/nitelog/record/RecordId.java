@@ -1,0 +1,176 @@
+package dev.nitelog.record;
+
+import java.time.Instant;
+
+/**
+ * A record's stable 128-bit identity: MurmurHash3 x64-128 (seed 0) of the line's identity tuple.
+ *
+ * <p>The tuple is (job id, service, task id, container, timestamp, message, occurrence), hashed
+ * in that order: each string as its length in UTF-16 units (int32) followed by its UTF-16 code
+ * units (two bytes each), a null task id as the empty string, the service by its wire name, the
+ * timestamp as epoch seconds (int64) then nanoseconds (int32), and the occurrence (int32): the
+ * number of identical tuples before it in the same response. All integers little-endian. The
+ * occurrence keeps two identical lines both, and makes the n-th copy the same record on every
+ * poll. Hashing runs over the fields in place, so computing an id allocates nothing but the
+ * result.
+ */
+public record RecordId(long high, long low) {
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final ThreadLocal<Murmur3> HASHER = ThreadLocal.withInitial(Murmur3::new);
+
+    /** Computes the id of one line; see the class comment for the exact byte sequence. */
+    public static RecordId of(String jobId, Service service, String taskId, String container,
+                              Instant timestamp, CharSequence message, int occurrence) {
+        Murmur3 h = HASHER.get().reset();
+        h.putString(jobId);
+        h.putString(service.wireName());
+        h.putString(taskId == null ? "" : taskId);
+        h.putString(container);
+        h.putLong(timestamp.getEpochSecond());
+        h.putInt(timestamp.getNano());
+        h.putString(message);
+        h.putInt(occurrence);
+        return h.finish();
+    }
+
+    /** Parses the 32-character hex form produced by {@link #hex()}. */
+    public static RecordId parse(String hex) {
+        if (hex.length() != 32) {
+            throw new IllegalArgumentException("a record id has 32 hex digits, got " + hex.length());
+        }
+        return new RecordId(Long.parseUnsignedLong(hex, 0, 16, 16), Long.parseUnsignedLong(hex, 16, 32, 16));
+    }
+
+    /** The 32 lower-case hex digits: the Elasticsearch {@code _id}, Kafka header and JSON {@code id}. */
+    public String hex() {
+        char[] out = new char[32];
+        fill(out, 0, high);
+        fill(out, 16, low);
+        return new String(out);
+    }
+
+    private static void fill(char[] out, int offset, long value) {
+        for (int i = 15; i >= 0; i--) {
+            out[offset + i] = HEX[(int) (value & 0xF)];
+            value >>>= 4;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return hex();
+    }
+
+    /** Streaming MurmurHash3 x64-128: fed byte groups, processes each 16-byte block as it fills. */
+    static final class Murmur3 {
+        private static final long C1 = 0x87c37b91114253d5L;
+        private static final long C2 = 0x4cf5ad432745937fL;
+
+        private long h1;
+        private long h2;
+        private long k1;
+        private long k2;
+        private int fill; // bytes in the pending block (k1 holds bytes 0-7, k2 bytes 8-15)
+        private long length;
+
+        Murmur3 reset() {
+            h1 = h2 = k1 = k2 = 0;
+            fill = 0;
+            length = 0;
+            return this;
+        }
+
+        void putString(CharSequence s) {
+            int n = s.length();
+            putInt(n);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                putByte(c & 0xFF);
+                putByte(c >>> 8);
+            }
+        }
+
+        /** Raw bytes, for checking the hash against published test vectors. */
+        void putBytes(byte[] bytes) {
+            for (byte b : bytes) {
+                putByte(b & 0xFF);
+            }
+        }
+
+        void putInt(int v) {
+            for (int i = 0; i < 4; i++) {
+                putByte((v >>> (8 * i)) & 0xFF);
+            }
+        }
+
+        void putLong(long v) {
+            for (int i = 0; i < 8; i++) {
+                putByte((int) (v >>> (8 * i)) & 0xFF);
+            }
+        }
+
+        private void putByte(int b) {
+            long v = (long) b & 0xFF;
+            if (fill < 8) {
+                k1 |= v << (8 * fill);
+            } else {
+                k2 |= v << (8 * (fill - 8));
+            }
+            length++;
+            if (++fill == 16) {
+                mixBlock();
+            }
+        }
+
+        private void mixBlock() {
+            h1 ^= mixK1(k1);
+            h1 = Long.rotateLeft(h1, 27);
+            h1 += h2;
+            h1 = h1 * 5 + 0x52dce729;
+            h2 ^= mixK2(k2);
+            h2 = Long.rotateLeft(h2, 31);
+            h2 += h1;
+            h2 = h2 * 5 + 0x38495ab5;
+            k1 = k2 = 0;
+            fill = 0;
+        }
+
+        RecordId finish() {
+            if (fill > 0) { // the tail: mixed without the block's final rotations
+                h1 ^= mixK1(k1);
+                h2 ^= mixK2(k2);
+            }
+            h1 ^= length;
+            h2 ^= length;
+            h1 += h2;
+            h2 += h1;
+            h1 = fmix64(h1);
+            h2 = fmix64(h2);
+            h1 += h2;
+            h2 += h1;
+            return new RecordId(h1, h2);
+        }
+
+        private static long mixK1(long k) {
+            k *= C1;
+            k = Long.rotateLeft(k, 31);
+            return k * C2;
+        }
+
+        private static long mixK2(long k) {
+            k *= C2;
+            k = Long.rotateLeft(k, 33);
+            return k * C1;
+        }
+
+        private static long fmix64(long k) {
+            k ^= k >>> 33;
+            k *= 0xff51afd7ed558ccdL;
+            k ^= k >>> 33;
+            k *= 0xc4ceb9fe1a85ec53L;
+            k ^= k >>> 33;
+            return k;
+        }
+    }
+}

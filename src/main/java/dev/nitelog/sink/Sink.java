@@ -1,0 +1,38 @@
+package dev.nitelog.sink;
+
+/**
+ * A destination for log records: the SPI every adapter implements.
+ *
+ * <p>One worker thread per sink calls {@link #write}, {@link #flush} and {@link #close}, never
+ * concurrently; {@link #check} may be called from any thread at any time. A sink never knows
+ * another sink, the ByteNite client or the cursors: it writes what it is handed and says whether
+ * that is durable.
+ */
+public interface Sink extends AutoCloseable {
+
+    /** The configured instance name ({@code nitelog.sinks.<name>}). */
+    String name();
+
+    /** A cheap probe of the destination (reachable, writable). Never throws. */
+    SinkHealth check();
+
+    /**
+     * Writes a batch and returns only once every record is durable in the destination as far as
+     * the sink can tell, or was handed to {@link SinkBatch#deadLetters()} because retrying cannot
+     * fix it. The records are in timestamp order per job.
+     *
+     * @throws RetriableSinkException the batch (or part of it) is not durable, and retrying the
+     *                                whole batch later may succeed; it will be re-sent as a whole
+     * @throws SinkException          the sink cannot work (bad credentials, misconfiguration);
+     *                                it is marked down and retried with backoff
+     */
+    void write(SinkBatch batch) throws SinkException;
+
+    /** Pushes any buffered bytes to the destination; called before cursors are persisted. */
+    default void flush() throws SinkException {
+    }
+
+    /** Releases resources; called once, after the last write. Never throws. */
+    @Override
+    void close();
+}
