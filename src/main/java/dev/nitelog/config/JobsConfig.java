@@ -47,6 +47,14 @@ public interface JobsConfig {
     /** Only these task ids are requested from ByteNite; empty means all. */
     Optional<List<String>> taskIds();
 
+    /**
+     * A job that nitelog sees for the first time already finished is still drained if it ended
+     * within this window (a short job between two discoveries, or one that ended while nitelog was
+     * down); older finished jobs are history and ignored unless named in {@link #ids()}.
+     */
+    @WithDefault("1h")
+    Duration backfill();
+
     /** How long a finished job's cursor is kept as a tombstone, so it is never shipped twice. */
     @WithDefault("24h")
     Duration retention();

@@ -17,9 +17,11 @@ public interface Sink extends AutoCloseable {
     SinkHealth check();
 
     /**
-     * Writes a batch and returns only once every record is durable in the destination as far as
-     * the sink can tell, or was handed to {@link SinkBatch#deadLetters()} because retrying cannot
-     * fix it. The records are in timestamp order per job.
+     * Writes a batch. Every record is durable in the destination once this call and the next
+     * {@link #flush()} have returned (a sink that syncs on every write makes flush a no-op), or was
+     * handed to {@link SinkBatch#deadLetters()} because retrying cannot fix it. Records count as
+     * delivered, and cursors advance, only after that flush. The records are in timestamp order per
+     * job.
      *
      * @throws RetriableSinkException the batch (or part of it) is not durable, and retrying the
      *                                whole batch later may succeed; it will be re-sent as a whole
@@ -28,7 +30,12 @@ public interface Sink extends AutoCloseable {
      */
     void write(SinkBatch batch) throws SinkException;
 
-    /** Pushes any buffered bytes to the destination; called before cursors are persisted. */
+    /**
+     * Makes everything written so far durable (fsync, producer flush). Called at most every
+     * {@code nitelog.state.flush-interval}, and at shutdown.
+     *
+     * @throws SinkException as {@link #write}: the unflushed batches are then sent again
+     */
     default void flush() throws SinkException {
     }
 

@@ -29,6 +29,14 @@ public final class Utf8Buffer {
         size = Math.min(size, length);
     }
 
+    /** Empties the buffer and gives back its memory if it grew beyond {@code maxRetained} bytes. */
+    public void trim(int maxRetained) {
+        size = 0;
+        if (bytes.length > maxRetained) {
+            bytes = new byte[maxRetained];
+        }
+    }
+
     public byte[] array() {
         return bytes;
     }

@@ -1,0 +1,137 @@
+package dev.nitelog.config;
+
+import org.eclipse.microprofile.config.Config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.StreamSupport;
+
+/**
+ * Checks the configuration beyond what the mapping's types catch, at startup and in
+ * {@code validate}: unknown keys under {@code nitelog.}, out-of-range values, unknown sink types.
+ * The first problem is thrown as one line naming the key, the value and the fix.
+ */
+public final class ConfigValidator {
+    private static final KnownKeys KNOWN = new KnownKeys(NitelogConfig.class, "nitelog");
+
+    private final Set<String> sinkTypes;
+
+    /** @param sinkTypes the sink types adapters provide */
+    public ConfigValidator(Set<String> sinkTypes) {
+        this.sinkTypes = new TreeSet<>(sinkTypes);
+    }
+
+    /** @throws InvalidConfigException describing the first problem found */
+    public void validate(NitelogConfig config, Config raw) {
+        unknownKeys(raw);
+        bytenite(config.bytenite());
+        jobs(config.jobs());
+        atLeast("nitelog.dedup.lateness", config.dedup().lateness(), Duration.ZERO);
+        atMost("nitelog.dedup.lateness", config.dedup().lateness(), Duration.ofDays(1));
+        atLeast("nitelog.state.flush-interval", config.state().flushInterval(), Duration.ofMillis(10));
+        atLeast("nitelog.shutdown.timeout", config.shutdown().timeout(), Duration.ZERO);
+        if (config.sinks().isEmpty()) {
+            throw new InvalidConfigException("no sink is configured: add one, e.g. nitelog.sinks.console.type=stdout");
+        }
+        config.sinks().forEach(this::sink);
+    }
+
+    private void unknownKeys(Config raw) {
+        StreamSupport.stream(raw.getPropertyNames().spliterator(), false)
+                .filter(key -> key.startsWith("nitelog."))
+                .filter(key -> !KNOWN.matches(key))
+                .sorted()
+                .findFirst()
+                .ifPresent(key -> {
+                    throw new InvalidConfigException("unknown key " + key
+                            + ": check its spelling against the configuration reference in README.md, or remove it");
+                });
+    }
+
+    private static void bytenite(ByteniteConfig bytenite) {
+        url("nitelog.bytenite.api-url", bytenite.apiUrl());
+        url("nitelog.bytenite.auth-url", bytenite.authUrl());
+        atLeast("nitelog.bytenite.request-timeout", bytenite.requestTimeout(), Duration.ofMillis(100));
+        range("nitelog.bytenite.max-retries", bytenite.maxRetries(), 0, 100);
+        atLeast("nitelog.bytenite.retry-backoff", bytenite.retryBackoff(), Duration.ofMillis(1));
+        atLeast("nitelog.bytenite.retry-max-backoff", bytenite.retryMaxBackoff(), bytenite.retryBackoff());
+        atLeast("nitelog.bytenite.token-renew-before", bytenite.tokenRenewBefore(), Duration.ZERO);
+        if (bytenite.apiKey().isPresent() && bytenite.apiKeyFile().isPresent()) {
+            throw new InvalidConfigException("nitelog.bytenite.api-key and nitelog.bytenite.api-key-file are both set:"
+                    + " keep only one");
+        }
+        boolean customApi = !bytenite.apiUrl().equals("https://api.bytenite.com/v1/customer");
+        if (customApi && bytenite.apiKey().isEmpty() && bytenite.apiKeyFile().isEmpty()) {
+            throw new InvalidConfigException("nitelog.bytenite.api-key is not set but nitelog.bytenite.api-url="
+                    + bytenite.apiUrl() + " is: set NITELOG_BYTENITE_API_KEY or nitelog.bytenite.api-key-file"
+                    + " (without a key and api-url, nitelog runs its demo)");
+        }
+    }
+
+    private static void jobs(JobsConfig jobs) {
+        atLeast("nitelog.jobs.poll-interval", jobs.pollInterval(), Duration.ofMillis(100));
+        atLeast("nitelog.jobs.discovery-interval", jobs.discoveryInterval(), Duration.ofSeconds(1));
+        range("nitelog.jobs.discovery-page-size", jobs.discoveryPageSize(), 1, 1000);
+        range("nitelog.jobs.drain-polls", jobs.drainPolls(), 0, 100);
+        range("nitelog.jobs.max-concurrent-polls", jobs.maxConcurrentPolls(), 1, 1024);
+        atLeast("nitelog.jobs.retention", jobs.retention(), Duration.ZERO);
+        atLeast("nitelog.jobs.backfill", jobs.backfill(), Duration.ZERO);
+        if (!jobs.discover() && jobs.ids().map(java.util.List::isEmpty).orElse(true)) {
+            throw new InvalidConfigException("nitelog.jobs.discover=false and nitelog.jobs.ids is empty, so there is"
+                    + " nothing to follow: list job ids in nitelog.jobs.ids or set nitelog.jobs.discover=true");
+        }
+    }
+
+    private void sink(String name, SinkConfig sink) {
+        String key = "nitelog.sinks." + name;
+        if (!sinkTypes.contains(sink.type())) {
+            throw new InvalidConfigException(key + ".type=" + sink.type() + " is not a sink type: use one of "
+                    + String.join(", ", sinkTypes));
+        }
+        range(key + ".batch-size", sink.batchSize(), 1, 1_000_000);
+        range(key + ".queue-records", sink.queueRecords(), sink.batchSize(), 100_000_000);
+        if (sink.queueBytes().asLongValue() < 1024 * 1024) {
+            throw new InvalidConfigException(key + ".queue-bytes=" + sink.queueBytes().asLongValue()
+                    + " is too small: use at least 1M");
+        }
+        atLeast(key + ".linger", sink.linger(), Duration.ZERO);
+        atLeast(key + ".retry-backoff", sink.retryBackoff(), Duration.ofMillis(1));
+        atLeast(key + ".retry-max-backoff", sink.retryMaxBackoff(), sink.retryBackoff());
+    }
+
+    private static void url(String key, String value) {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(key + "=" + value + " is not a URL: use e.g. https://api.bytenite.com/v1/customer");
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new InvalidConfigException(key + "=" + value + " is not an http(s) URL: use e.g. https://api.bytenite.com/v1/customer");
+        }
+    }
+
+    static void range(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new InvalidConfigException(key + "=" + value + " is out of range: use a value from " + min + " to " + max);
+        }
+    }
+
+    static void atLeast(String key, Duration value, Duration min) {
+        if (value.compareTo(min) < 0) {
+            throw new InvalidConfigException(key + "=" + value + " is too short: use at least " + human(min));
+        }
+    }
+
+    static void atMost(String key, Duration value, Duration max) {
+        if (value.compareTo(max) > 0) {
+            throw new InvalidConfigException(key + "=" + value + " is too long: use at most " + human(max));
+        }
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}

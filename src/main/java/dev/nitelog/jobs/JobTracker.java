@@ -1,0 +1,170 @@
+package dev.nitelog.jobs;
+
+import dev.nitelog.bytenite.JobPhase;
+import dev.nitelog.bytenite.JobStatus;
+import dev.nitelog.record.JobRef;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * Decides which jobs to poll when. Fed job statuses (from discovery or configured ids) and poll
+ * outcomes; hands out due jobs, at most one poll in flight per job, each next poll jittered by
+ * +-20% of the interval so thousands of jobs spread out instead of polling in lock-step.
+ *
+ * <p>A job that turns terminal is polled {@code drainPolls} more times, then reported done. Thread
+ * safe: every method synchronises on the tracker, and none does I/O.
+ */
+public final class JobTracker {
+    private static final Logger LOG = Logger.getLogger(JobTracker.class);
+    private static final double JITTER = 0.2;
+
+    private final Duration pollInterval;
+    private final int drainPolls;
+    private final Predicate<String> isRetired;
+    private final RandomGenerator random;
+    private final Map<String, TrackedJob> jobs = new HashMap<>();
+
+    /**
+     * @param isRetired true for jobs whose tombstone says they were fully shipped already
+     */
+    public JobTracker(Duration pollInterval, int drainPolls, Predicate<String> isRetired, RandomGenerator random) {
+        this.pollInterval = pollInterval;
+        this.drainPolls = drainPolls;
+        this.isRetired = isRetired;
+        this.random = random;
+    }
+
+    /**
+     * Takes in one job's status. A new active job gets its first poll at a random point within one
+     * interval; a terminal one starts draining. Jobs already retired are ignored.
+     */
+    public synchronized void observe(JobStatus status, Instant now) {
+        String id = status.job().id();
+        TrackedJob job = jobs.get(id);
+        if (job == null) {
+            if (isRetired.test(id)) {
+                return;
+            }
+            job = new TrackedJob(status.job(), JobLifecycle.PENDING, now.plus(randomFraction(pollInterval)));
+            jobs.put(id, job);
+            LOG.infof("Following job %s (%s), state %s", status.job().name(), id, status.state());
+        }
+        apply(job, status.phase());
+    }
+
+    private void apply(TrackedJob job, JobPhase phase) {
+        switch (phase) {
+            case PENDING -> { }
+            case ACTIVE -> {
+                if (job.lifecycle == JobLifecycle.PENDING) {
+                    job.lifecycle = JobLifecycle.ACTIVE;
+                }
+            }
+            case TERMINAL -> {
+                if (!job.sawTerminal && job.lifecycle != JobLifecycle.DONE) {
+                    job.sawTerminal = true;
+                    job.lifecycle = JobLifecycle.DRAINING;
+                    job.drainPollsLeft = Math.max(1, drainPolls);
+                }
+            }
+        }
+    }
+
+    /** Jobs whose next poll is due and that have no poll in flight; each is marked in flight. */
+    public synchronized List<JobRef> takeDue(Instant now, int max) {
+        List<JobRef> due = new ArrayList<>();
+        for (TrackedJob job : jobs.values()) {
+            if (due.size() >= max) {
+                break;
+            }
+            if (isPolled(job) && !job.inFlight && !job.nextPoll.isAfter(now)) {
+                job.inFlight = true;
+                due.add(job.ref);
+            }
+        }
+        return due;
+    }
+
+    private static boolean isPolled(TrackedJob job) {
+        return job.lifecycle == JobLifecycle.ACTIVE || job.lifecycle == JobLifecycle.DRAINING;
+    }
+
+    /**
+     * Records that a poll ended and schedules the next one.
+     *
+     * @param delivered whether the poll fetched the log (a failed poll does not use up a drain poll)
+     * @param notBefore the earliest next poll a server asked for (Retry-After), or null
+     * @return true when the job is now done and should be retired
+     */
+    public synchronized boolean pollFinished(String jobId, boolean delivered, Instant notBefore, Instant now) {
+        TrackedJob job = jobs.get(jobId);
+        if (job == null) {
+            return false;
+        }
+        job.inFlight = false;
+        if (job.lifecycle == JobLifecycle.DRAINING && delivered && --job.drainPollsLeft <= 0) {
+            job.lifecycle = JobLifecycle.DONE;
+            LOG.infof("Job %s (%s) finished: all lines shipped", job.ref.name(), jobId);
+            return true;
+        }
+        Instant next = now.plus(jittered(pollInterval));
+        job.nextPoll = notBefore != null && notBefore.isAfter(next) ? notBefore : next;
+        return false;
+    }
+
+    /** The job does not exist (404): stop following it now. Returns true if it was followed. */
+    public synchronized boolean jobGone(String jobId) {
+        TrackedJob job = jobs.get(jobId);
+        if (job == null || job.lifecycle == JobLifecycle.DONE) {
+            return false;
+        }
+        job.lifecycle = JobLifecycle.DONE;
+        job.inFlight = false;
+        return true;
+    }
+
+    /** Forgets done jobs whose tombstone has been purged, so memory does not grow with jobs ever seen. */
+    public synchronized void forget(Set<String> jobIds) {
+        jobs.keySet().removeAll(jobIds);
+    }
+
+    /** Job counts by lifecycle state, for metrics and the startup summary. */
+    public synchronized Map<JobLifecycle, Integer> countsByLifecycle() {
+        Map<JobLifecycle, Integer> counts = new EnumMap<>(JobLifecycle.class);
+        for (JobLifecycle state : JobLifecycle.values()) {
+            counts.put(state, 0);
+        }
+        jobs.values().forEach(job -> counts.merge(job.lifecycle, 1, Integer::sum));
+        return counts;
+    }
+
+    /** The lifecycle state of one job, or null if it is not tracked. */
+    public synchronized JobLifecycle lifecycle(String jobId) {
+        TrackedJob job = jobs.get(jobId);
+        return job == null ? null : job.lifecycle;
+    }
+
+    /** Whether every tracked job is done (used by one-shot and follow modes). */
+    public synchronized boolean allDone() {
+        return jobs.values().stream().allMatch(job -> job.lifecycle == JobLifecycle.DONE);
+    }
+
+    private Duration jittered(Duration base) {
+        double factor = 1 - JITTER + 2 * JITTER * random.nextDouble();
+        return Duration.ofNanos((long) (base.toNanos() * factor));
+    }
+
+    private Duration randomFraction(Duration base) {
+        return Duration.ofNanos((long) (base.toNanos() * random.nextDouble()));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.nitelog.metrics;
+
+/** Every meter nitelog exports, in one place (README, "Metrics", explains each). */
+public final class MetricNames {
+    private MetricNames() {
+    }
+
+    public static final String POLLS = "nitelog.polls";
+    public static final String POLL_DURATION = "nitelog.poll.duration";
+    public static final String RESPONSE_BYTES = "nitelog.poll.response.bytes";
+    public static final String RECORDS_FETCHED = "nitelog.records.fetched";
+    public static final String RECORDS_SKIPPED = "nitelog.records.skipped";
+    public static final String RECORDS_MALFORMED = "nitelog.records.malformed";
+    public static final String RECORDS_LATE = "nitelog.records.late";
+    public static final String SINK_RECORDS_QUEUED = "nitelog.sink.records.queued";
+    public static final String SINK_RECORDS_SENT = "nitelog.sink.records.sent";
+    public static final String SINK_FAILURES = "nitelog.sink.failures";
+    public static final String SINK_QUEUE_DEPTH = "nitelog.sink.queue.depth";
+    public static final String JOBS = "nitelog.jobs";
+}

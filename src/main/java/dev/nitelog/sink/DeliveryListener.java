@@ -1,0 +1,18 @@
+package dev.nitelog.sink;
+
+import dev.nitelog.record.LogRecord;
+
+import java.util.List;
+
+/** Told by a {@link SinkWorker} what became of its batches; the pipeline moves cursors with it. */
+public interface DeliveryListener {
+
+    /** The sink confirmed these records (durable or dead-lettered). */
+    void delivered(String sink, List<LogRecord> records);
+
+    /**
+     * A batch failed: every record queued or in flight for this sink was dropped and must be
+     * offered again by a later poll.
+     */
+    void failed(String sink, SinkException error);
+}

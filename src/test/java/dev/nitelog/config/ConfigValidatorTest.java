@@ -1,0 +1,86 @@
+package dev.nitelog.config;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ConfigValidatorTest {
+    private static final ConfigValidator VALIDATOR = new ConfigValidator(Set.of("stdout", "file"));
+
+    static SmallRyeConfig config(Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>(Map.of("nitelog.sinks.console.type", "stdout"));
+        props.putAll(overrides);
+        return new SmallRyeConfigBuilder()
+                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withMapping(NitelogConfig.class)
+                .withValidateUnknown(false)
+                .withSources(new PropertiesConfigSource(props, "test", 500))
+                .build();
+    }
+
+    static String problem(Map<String, String> props) {
+        SmallRyeConfig config = config(props);
+        return assertThrows(InvalidConfigException.class,
+                () -> VALIDATOR.validate(config.getConfigMapping(NitelogConfig.class), config)).getMessage();
+    }
+
+    @Test
+    void acceptsTheDefaultsAndEveryDocumentedKind() {
+        SmallRyeConfig config = config(Map.of(
+                "nitelog.jobs.ids[0]", "a", "nitelog.jobs.levels", "ERROR,WARN",
+                "nitelog.sinks.archive.type", "file", "nitelog.sinks.archive.batch-size", "10",
+                "nitelog.sinks.archive.levels[0]", "ERROR"));
+        assertDoesNotThrow(() -> VALIDATOR.validate(config.getConfigMapping(NitelogConfig.class), config));
+    }
+
+    @Test
+    void rejectsAnUnknownKeyNamingIt() {
+        assertEquals("unknown key nitelog.jobs.poll-intervall: check its spelling against the configuration"
+                + " reference in README.md, or remove it", problem(Map.of("nitelog.jobs.poll-intervall", "5s")));
+        assertEquals("unknown key nitelog.sinks.console.colour: check its spelling against the configuration"
+                + " reference in README.md, or remove it", problem(Map.of("nitelog.sinks.console.colour", "red")));
+    }
+
+    @Test
+    void rejectsAnUnknownSinkTypeListingTheKnownOnes() {
+        assertEquals("nitelog.sinks.console.type=stdot is not a sink type: use one of file, stdout",
+                problem(Map.of("nitelog.sinks.console.type", "stdot")));
+    }
+
+    @Test
+    void rejectsOutOfRangeValuesWithTheFix() {
+        assertEquals("nitelog.jobs.poll-interval=PT0.01S is too short: use at least 100ms",
+                problem(Map.of("nitelog.jobs.poll-interval", "10ms")));
+        assertEquals("nitelog.jobs.max-concurrent-polls=0 is out of range: use a value from 1 to 1024",
+                problem(Map.of("nitelog.jobs.max-concurrent-polls", "0")));
+        assertEquals("nitelog.jobs.drain-polls=-1 is out of range: use a value from 0 to 100",
+                problem(Map.of("nitelog.jobs.drain-polls", "-1")));
+    }
+
+    @Test
+    void rejectsACustomApiWithoutAKeyAndNothingToFollow() {
+        assertEquals("nitelog.bytenite.api-key is not set but nitelog.bytenite.api-url=https://example.test/v1/customer"
+                        + " is: set NITELOG_BYTENITE_API_KEY or nitelog.bytenite.api-key-file (without a key and api-url,"
+                        + " nitelog runs its demo)",
+                problem(Map.of("nitelog.bytenite.api-url", "https://example.test/v1/customer")));
+        assertEquals("nitelog.jobs.discover=false and nitelog.jobs.ids is empty, so there is nothing to follow:"
+                        + " list job ids in nitelog.jobs.ids or set nitelog.jobs.discover=true",
+                problem(Map.of("nitelog.jobs.discover", "false")));
+        assertEquals("nitelog.bytenite.api-url=ftp://x is not an http(s) URL: use e.g. https://api.bytenite.com/v1/customer",
+                problem(Map.of("nitelog.bytenite.api-url", "ftp://x", "nitelog.bytenite.api-key", "k")));
+    }
+}

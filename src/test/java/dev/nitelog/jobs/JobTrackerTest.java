@@ -1,0 +1,94 @@
+package dev.nitelog.jobs;
+
+import dev.nitelog.bytenite.JobPhase;
+import dev.nitelog.bytenite.JobStatus;
+import dev.nitelog.record.JobRef;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobTrackerTest {
+    private static final Duration INTERVAL = Duration.ofSeconds(5);
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static JobStatus status(String id, JobPhase phase) {
+        return new JobStatus(new JobRef(id, "job " + id), "JOB_STATE_X", phase, null);
+    }
+
+    private final JobTracker tracker = new JobTracker(INTERVAL, 2, id -> id.startsWith("retired"), new Random(42));
+
+    @Test
+    void spreadsFirstPollsOverOneIntervalAndJittersLaterOnesByTwentyPercent() {
+        for (int i = 0; i < 200; i++) {
+            tracker.observe(status("j" + i, JobPhase.ACTIVE), T0);
+        }
+        assertEquals(200, tracker.takeDue(T0.plus(INTERVAL), 1000).size());
+        Instant end = T0.plus(INTERVAL);
+        for (int i = 0; i < 200; i++) {
+            tracker.pollFinished("j" + i, true, null, end);
+        }
+        assertTrue(tracker.takeDue(end.plus(INTERVAL.multipliedBy(8).dividedBy(10)).minusMillis(1), 1000).isEmpty());
+        assertEquals(200, tracker.takeDue(end.plus(INTERVAL.multipliedBy(12).dividedBy(10)), 1000).size());
+    }
+
+    @Test
+    void neverHandsOutAJobWhosePollIsInFlight() {
+        tracker.observe(status("a", JobPhase.ACTIVE), T0);
+        Instant later = T0.plus(INTERVAL);
+        assertEquals(1, tracker.takeDue(later, 10).size());
+        assertTrue(tracker.takeDue(later.plus(Duration.ofHours(1)), 10).isEmpty());
+    }
+
+    @Test
+    void pendingJobsAreNotPolledUntilTheyStart() {
+        tracker.observe(status("p", JobPhase.PENDING), T0);
+        assertTrue(tracker.takeDue(T0.plus(INTERVAL), 10).isEmpty());
+        tracker.observe(status("p", JobPhase.ACTIVE), T0);
+        assertEquals(1, tracker.takeDue(T0.plus(INTERVAL), 10).size());
+    }
+
+    @Test
+    void aTerminalJobIsDrainedForTheConfiguredPollsThenDone() {
+        tracker.observe(status("a", JobPhase.ACTIVE), T0);
+        tracker.observe(status("a", JobPhase.TERMINAL), T0);
+        Instant now = T0.plus(INTERVAL);
+        tracker.takeDue(now, 10);
+        assertFalse(tracker.pollFinished("a", true, null, now));
+        now = now.plus(INTERVAL.multipliedBy(2));
+        tracker.takeDue(now, 10);
+        assertFalse(tracker.pollFinished("a", false, null, now), "a failed or unsettled poll does not count");
+        now = now.plus(INTERVAL.multipliedBy(2));
+        tracker.takeDue(now, 10);
+        assertTrue(tracker.pollFinished("a", true, null, now));
+        assertEquals(JobLifecycle.DONE, tracker.lifecycle("a"));
+        assertTrue(tracker.takeDue(now.plus(Duration.ofHours(1)), 10).isEmpty());
+    }
+
+    @Test
+    void retiredJobsAreNotFollowedAgainAndForgottenOnesDisappear() {
+        tracker.observe(status("retired-1", JobPhase.ACTIVE), T0);
+        assertNull(tracker.lifecycle("retired-1"));
+        tracker.observe(status("b", JobPhase.ACTIVE), T0);
+        tracker.forget(Set.of("b"));
+        assertNull(tracker.lifecycle("b"));
+    }
+
+    @Test
+    void retryAfterPostponesTheNextPoll() {
+        tracker.observe(status("a", JobPhase.ACTIVE), T0);
+        Instant now = T0.plus(INTERVAL);
+        tracker.takeDue(now, 10);
+        tracker.pollFinished("a", false, now.plus(Duration.ofMinutes(1)), now);
+        assertTrue(tracker.takeDue(now.plus(Duration.ofSeconds(59)), 10).isEmpty());
+        assertEquals(List.of(new JobRef("a", "job a")), tracker.takeDue(now.plus(Duration.ofMinutes(1)), 10));
+    }
+}
