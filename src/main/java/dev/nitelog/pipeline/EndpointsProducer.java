@@ -1,0 +1,75 @@
+package dev.nitelog.pipeline;
+
+import dev.nitelog.bytenite.ByteniteEndpoints;
+import dev.nitelog.bytenite.ByteniteEndpoints.ApiKey;
+import dev.nitelog.config.ByteniteConfig;
+import dev.nitelog.config.InvalidConfigException;
+import dev.nitelog.config.NitelogConfig;
+import dev.nitelog.simulator.ByteNiteSimulator;
+import dev.nitelog.simulator.SimulatorOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Decides where nitelog connects: the configured ByteNite API when an API key is configured, or,
+ * with none, the embedded simulator (the demo).
+ */
+@ApplicationScoped
+public class EndpointsProducer {
+    private static final Logger LOG = Logger.getLogger(EndpointsProducer.class);
+
+    private final NitelogConfig config;
+    private ByteNiteSimulator simulator;
+
+    public EndpointsProducer(NitelogConfig config) {
+        this.config = config;
+    }
+
+    @Produces
+    @Singleton
+    ByteniteEndpoints endpoints() {
+        ByteniteConfig bytenite = config.bytenite();
+        Optional<String> key = apiKey(bytenite);
+        if (key.isPresent()) {
+            return new ByteniteEndpoints(URI.create(bytenite.apiUrl()), URI.create(bytenite.authUrl()), new ApiKey(key.get()));
+        }
+        // a few jobs at a time, and a new one now and then so the demo never goes quiet
+        simulator = ByteNiteSimulator.start(SimulatorOptions.builder().jobs(3).newJobEvery(Duration.ofSeconds(20)).build());
+        LOG.infof("DEMO: no ByteNite API key configured, so nitelog runs against its embedded simulator at %s"
+                + " (set NITELOG_BYTENITE_API_KEY to follow real jobs)", simulator.apiUrl());
+        return new ByteniteEndpoints(simulator.apiUrl(), simulator.authUrl(), new ApiKey(simulator.apiKey()));
+    }
+
+    void close(@Disposes ByteniteEndpoints endpoints) {
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    /** The key from api-key, else from api-key-file (trimmed); empty when neither is set. */
+    static Optional<String> apiKey(ByteniteConfig bytenite) {
+        if (bytenite.apiKey().filter(k -> !k.isBlank()).isPresent()) {
+            return bytenite.apiKey();
+        }
+        return bytenite.apiKeyFile().map(EndpointsProducer::readKeyFile);
+    }
+
+    private static String readKeyFile(String file) {
+        try {
+            return Files.readString(Path.of(file)).trim();
+        } catch (IOException e) {
+            throw new InvalidConfigException("nitelog.bytenite.api-key-file=" + file
+                    + " cannot be read (" + e.getClass().getSimpleName() + "): mount the key file there or unset the key");
+        }
+    }
+}

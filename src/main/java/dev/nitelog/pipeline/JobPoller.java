@@ -1,0 +1,111 @@
+package dev.nitelog.pipeline;
+
+import dev.nitelog.bytenite.ByteNiteApi;
+import dev.nitelog.bytenite.ByteNiteException;
+import dev.nitelog.bytenite.JobNotFoundException;
+import dev.nitelog.bytenite.LogFetch;
+import dev.nitelog.cursor.Cursors;
+import dev.nitelog.jobs.JobTracker;
+import dev.nitelog.record.JobRef;
+import dev.nitelog.record.LogRecord;
+import dev.nitelog.sink.SinkWorker;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Polls one job once: fetches its log (skipping what every sink already has), offers each sink
+ * what it has not been sent yet, and reports the outcome to the tracker. A job is only retired
+ * once every sink that wants it has confirmed everything of it.
+ */
+final class JobPoller {
+    private static final Logger LOG = Logger.getLogger(JobPoller.class);
+
+    private final ByteNiteApi api;
+    private final JobTracker tracker;
+    private final Cursors cursors;
+    private final List<SinkWorker> workers;
+    private final PipelineMetrics metrics;
+    private final Clock clock;
+    private final Map<String, String> lastFailureByJob = new ConcurrentHashMap<>();
+
+    JobPoller(ByteNiteApi api, JobTracker tracker, Cursors cursors, List<SinkWorker> workers,
+              PipelineMetrics metrics, Clock clock) {
+        this.api = api;
+        this.tracker = tracker;
+        this.cursors = cursors;
+        this.workers = List.copyOf(workers);
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    void poll(JobRef job) {
+        long started = System.nanoTime();
+        boolean settled = false;
+        try {
+            LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinkNamesFor(job.id())));
+            metrics.fetched(fetch, System.nanoTime() - started);
+            settled = distribute(job.id(), fetch.records());
+            recovered(job);
+        } catch (JobNotFoundException e) {
+            LOG.warnf("Job %s (%s) no longer exists at ByteNite; it is retired", job.name(), job.id());
+            if (tracker.jobGone(job.id())) {
+                cursors.retire(job.id(), clock.instant());
+            }
+            return;
+        } catch (ByteNiteException e) {
+            metrics.pollFailed(e);
+            failed(job, e.getMessage());
+        } catch (RuntimeException e) {
+            metrics.pollFailed(null);
+            failed(job, e.toString());
+            LOG.debug("Unexpected poll failure", e);
+        }
+        if (tracker.pollFinished(job.id(), settled, null, clock.instant())) {
+            cursors.retire(job.id(), clock.instant());
+        }
+    }
+
+    /**
+     * Offers every interested sink its unsent records.
+     *
+     * @return true if every such sink has confirmed every one of these records
+     */
+    private boolean distribute(String jobId, List<LogRecord> records) {
+        boolean settled = true;
+        for (SinkWorker worker : workers) {
+            if (!worker.acceptsJob(jobId)) {
+                continue;
+            }
+            int queued = worker.offer(room -> {
+                Cursors.Unsent unsent = cursors.takeUnsent(jobId, worker.name(), records, room);
+                metrics.late(unsent.lateBeyondWindow());
+                return unsent.records();
+            });
+            metrics.offered(worker.name(), queued);
+            settled &= queued == 0 && cursors.allCommitted(jobId, worker.name(), records);
+        }
+        return settled;
+    }
+
+    private List<String> sinkNamesFor(String jobId) {
+        return workers.stream().filter(w -> w.acceptsJob(jobId)).map(SinkWorker::name).toList();
+    }
+
+    private void failed(JobRef job, String message) {
+        String previous = lastFailureByJob.put(job.id(), message);
+        if (!message.equals(previous)) {
+            LOG.warnf("Polling job %s (%s) failed, will retry: %s", job.name(), job.id(), message);
+        }
+    }
+
+    private void recovered(JobRef job) {
+        if (lastFailureByJob.remove(job.id()) != null) {
+            LOG.infof("Polling job %s (%s) works again", job.name(), job.id());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.nitelog.pipeline;
+
+import dev.nitelog.bytenite.ByteNiteApi;
+import dev.nitelog.config.NitelogConfig;
+import dev.nitelog.cursor.CheckpointStore;
+import dev.nitelog.cursor.Cursors;
+import dev.nitelog.jobs.JobTracker;
+import dev.nitelog.record.LogRecord;
+import dev.nitelog.sink.DeadLetterFile;
+import dev.nitelog.sink.DeliveryListener;
+import dev.nitelog.sink.Sink;
+import dev.nitelog.sink.SinkException;
+import dev.nitelog.sink.SinkRegistry;
+import dev.nitelog.sink.SinkWorker;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
+
+/**
+ * The running pipeline: cursors restored from disk, one worker per sink, the job tracker, and the
+ * bounded pool that polls jobs. {@link PollScheduler} drives it; {@link Lifecycle} starts and stops it.
+ */
+public final class NitelogDaemon implements DeliveryListener {
+    private static final Logger LOG = Logger.getLogger(NitelogDaemon.class);
+
+    private final NitelogConfig config;
+    private final Clock clock;
+    private final PipelineMetrics metrics;
+    private final Cursors cursors;
+    private final CheckpointStore store;
+    private final JobTracker tracker;
+    private final List<SinkWorker> workers = new ArrayList<>();
+    private final JobDiscovery discovery;
+    private final JobPoller poller;
+    private final ExecutorService pollPool;
+    private final ExecutorService discoveryThread;
+    private final Semaphore pollSlots;
+    private volatile Instant nextDiscovery = Instant.MIN;
+    private volatile boolean discoveryRunning;
+    private volatile boolean stopping;
+    private volatile Instant lastTick = Instant.now();
+
+    NitelogDaemon(NitelogConfig config, ByteNiteApi api, SinkRegistry registry, MeterRegistry meters, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = new PipelineMetrics(meters);
+        this.store = CheckpointStore.open(Path.of(config.state().dir()));
+        this.cursors = new Cursors(config.dedup().lateness());
+        cursors.restore(store.load());
+        this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().drainPolls(),
+                cursors::isRetired, RandomGenerator.getDefault());
+        DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock);
+        for (Map.Entry<String, Sink> sink : registry.create(config.sinks()).entrySet()) {
+            workers.add(new SinkWorker(sink.getValue(), config.sinks().get(sink.getKey()),
+                    deadLetters.forSink(sink.getKey()), this, clock, config.state().flushInterval()).start());
+        }
+        this.discovery = new JobDiscovery(api, tracker, config.jobs().discover(),
+                config.jobs().ids().orElse(List.of()), config.jobs().backfill(), cursors::knows, clock);
+        this.poller = new JobPoller(api, tracker, cursors, workers, metrics, clock);
+        int cap = config.jobs().maxConcurrentPolls();
+        this.pollSlots = new Semaphore(cap);
+        this.pollPool = Executors.newFixedThreadPool(cap, named("nitelog-poll-"));
+        this.discoveryThread = Executors.newSingleThreadExecutor(named("nitelog-discovery-"));
+    }
+
+    /** One scheduler tick: refresh the job list when due, start polls of due jobs within the cap. */
+    void tick() {
+        lastTick = clock.instant();
+        if (stopping) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (!discoveryRunning && !now.isBefore(nextDiscovery)) {
+            discoveryRunning = true;
+            nextDiscovery = now.plus(config.jobs().discoveryInterval());
+            discoveryThread.execute(() -> {
+                try {
+                    discovery.discover();
+                } finally {
+                    discoveryRunning = false;
+                }
+            });
+        }
+        int free = pollSlots.availablePermits();
+        if (free > 0) {
+            tracker.takeDue(now, free).forEach(job -> {
+                pollSlots.acquireUninterruptibly();
+                pollPool.execute(() -> {
+                    try {
+                        poller.poll(job);
+                    } finally {
+                        pollSlots.release();
+                    }
+                });
+            });
+        }
+    }
+
+    /** Persists committed cursors (debounced by the scheduler) and purges expired tombstones. */
+    void checkpoint() {
+        try {
+            store.save(cursors.snapshotCommitted());
+        } catch (RuntimeException e) {
+            LOG.warnf("Saving checkpoints failed, will retry: %s", e.getMessage());
+        }
+    }
+
+    void purgeTombstones() {
+        Instant cutoff = clock.instant().minus(config.jobs().retention());
+        tracker.forget(cursors.purgeRetiredBefore(cutoff));
+    }
+
+    @Override
+    public void delivered(String sink, List<LogRecord> records) {
+        cursors.commit(sink, records);
+        metrics.delivered(sink, records.size());
+    }
+
+    @Override
+    public void failed(String sink, SinkException error) {
+        cursors.rollback(sink);
+        metrics.sinkFailed(sink);
+    }
+
+    /** Stops polling, lets sinks finish within the shutdown timeout, saves cursors. */
+    void stop() {
+        stopping = true;
+        pollPool.shutdown();
+        discoveryThread.shutdownNow();
+        long deadline = System.nanoTime() + config.shutdown().timeout().toNanos();
+        awaitQuietly(pollPool, deadline);
+        for (SinkWorker worker : workers) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!worker.close(java.time.Duration.ofNanos(left))) {
+                LOG.warnf("Sink %s did not finish within nitelog.shutdown.timeout; its rest is re-sent after restart", worker.name());
+            }
+        }
+        checkpoint();
+        store.close();
+    }
+
+    private static void awaitQuietly(ExecutorService pool, long deadlineNanos) {
+        try {
+            pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    JobTracker tracker() {
+        return tracker;
+    }
+
+    List<SinkWorker> workers() {
+        return workers;
+    }
+
+    Cursors cursors() {
+        return cursors;
+    }
+
+    Instant lastTick() {
+        return lastTick;
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

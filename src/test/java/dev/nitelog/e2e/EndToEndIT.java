@@ -1,0 +1,182 @@
+package dev.nitelog.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nitelog.simulator.ByteNiteSimulator;
+import dev.nitelog.simulator.ServedLine;
+import dev.nitelog.simulator.SimulatorOptions;
+import dev.nitelog.testing.NitelogProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** nitelog as a real process (the packaged jar) against the simulator, through stdout. */
+class EndToEndIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static String config(ByteNiteSimulator sim, Path state, String sinks) {
+        return """
+                nitelog:
+                  bytenite:
+                    api-url: %s
+                    auth-url: %s
+                  jobs:
+                    poll-interval: 300ms
+                    discovery-interval: 1s
+                    drain-polls: 2
+                  state:
+                    dir: %s
+                    flush-interval: 200ms
+                  sinks:
+                %s
+                """.formatted(sim.apiUrl(), sim.authUrl(), state, sinks);
+    }
+
+    /** The identity of a line as the simulator served it, comparable with an output record. */
+    static String key(String job, String service, String task, String container, Instant ts, String level, String message) {
+        return String.join("\u0001", job, service, String.valueOf(task), container, ts.toString(), level, message);
+    }
+
+    static Map<String, Integer> served(ByteNiteSimulator sim) {
+        Map<String, Integer> lines = new HashMap<>();
+        for (String job : sim.jobIds()) {
+            for (ServedLine l : sim.servedLines(job)) {
+                lines.merge(key(job, l.service().name().toLowerCase(), l.taskId(), l.container(), l.timestamp(),
+                        l.level(), l.message()), 1, Integer::sum);
+            }
+        }
+        return lines;
+    }
+
+    static Map<String, Integer> shipped(List<String> jsonLines) throws IOException {
+        Map<String, Integer> lines = new HashMap<>();
+        for (String line : jsonLines) {
+            JsonNode r = JSON.readTree(line);
+            lines.merge(key(r.get("job_id").asText(), r.get("service").asText(),
+                    r.get("task_id").isNull() ? null : r.get("task_id").asText(), r.get("container").asText(),
+                    Instant.parse(r.get("timestamp").asText()), r.get("level").asText(), r.get("message").asText()),
+                    1, Integer::sum);
+        }
+        return lines;
+    }
+
+    static int total(Map<String, Integer> counts) {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    @Test
+    void shipsEveryLineOfEveryJobExactlyOnceAndExitsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+        SimulatorOptions options = SimulatorOptions.builder().jobs(3).tasksPerJob(3).linesPerJob(300)
+                .linesPerSecond(200).build();
+        try (ByteNiteSimulator sim = ByteNiteSimulator.start(options);
+             NitelogProcess nitelog = new NitelogProcess(dir, config(sim, dir.resolve("state"),
+                     "    out:\n      type: stdout\n      format: json"),
+                     Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
+            System.out.println("simulator seed " + sim.seed());
+            nitelog.start();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    sim.jobIds().stream().allMatch(id -> sim.jobState(id).matches("JOB_STATE_(COMPLETE|FAILED)"))
+                            && total(served(sim)) == nitelog.allStdoutLines().size());
+            assertEquals(served(sim), shipped(nitelog.allStdoutLines()));
+            Set<String> ids = new HashSet<>();
+            for (String line : nitelog.allStdoutLines()) {
+                assertTrue(ids.add(JSON.readTree(line).get("id").asText()), "duplicate record id in " + line);
+            }
+            assertEquals(0, nitelog.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void runsTheDemoAgainstTheEmbeddedSimulatorWhenNoKeyIsConfigured(@TempDir Path dir) throws Exception {
+        String yaml = """
+                nitelog:
+                  jobs:
+                    poll-interval: 500ms
+                    discovery-interval: 1s
+                  state:
+                    dir: %s
+                  sinks:
+                    console:
+                      type: stdout
+                """.formatted(dir.resolve("state"));
+        try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, Map.of())) {
+            nitelog.start();
+            await().atMost(Duration.ofMinutes(1)).until(() -> jobsIn(nitelog.allStdoutLines()).size() >= 2);
+            List<String> lines = nitelog.allStdoutLines();
+            assertEquals(lines.size(), new HashSet<>(ids(lines)).size(), "every record once");
+            String firstLine = nitelog.stderr().lines().findFirst().orElse("");
+            assertTrue(firstLine.contains("DEMO"), "first line should say it runs the demo: " + firstLine);
+            assertEquals(0, nitelog.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void aBadConfigStopsStartupWithOneLineNamingKeyValueAndFix(@TempDir Path dir) throws Exception {
+        String yaml = """
+                nitelog:
+                  jobs:
+                    max-concurrent-polls: 0
+                  sinks:
+                    console:
+                      type: stdout
+                """;
+        try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, Map.of())) {
+            nitelog.start();
+            assertEquals(2, nitelog.awaitExit(Duration.ofSeconds(60)));
+            String stderr = nitelog.stderr().strip();
+            assertEquals("nitelog: nitelog.jobs.max-concurrent-polls=0 is out of range: use a value from 1 to 1024",
+                    stderr.lines().reduce((a, b) -> b).orElse(""));
+            assertTrue(!stderr.contains("\tat "), "no stack trace: " + stderr);
+        }
+    }
+
+    @Test
+    void aValueOfTheWrongTypeStopsStartupWithOneLine(@TempDir Path dir) throws Exception {
+        String yaml = """
+                nitelog:
+                  jobs:
+                    poll-interval: fives
+                  sinks:
+                    console:
+                      type: stdout
+                """;
+        try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, Map.of())) {
+            nitelog.start();
+            int exit = nitelog.awaitExit(Duration.ofSeconds(60));
+            String stderr = nitelog.stderr().strip();
+            assertTrue(exit != 0);
+            assertTrue(stderr.contains("nitelog.jobs.poll-interval") && stderr.contains("fives"), stderr);
+            assertTrue(!stderr.contains("\tat "), "no stack trace: " + stderr);
+        }
+    }
+
+    static List<String> ids(List<String> lines) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (String line : lines) {
+            ids.add(JSON.readTree(line).get("id").asText());
+        }
+        return ids;
+    }
+
+    static Set<String> jobsIn(List<String> lines) throws IOException {
+        Set<String> jobs = new HashSet<>();
+        for (String line : lines) {
+            jobs.add(JSON.readTree(line).get("job_id").asText());
+        }
+        return jobs;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.nitelog.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * nitelog as a separate process: the packaged jar ({@code target/quarkus-app/quarkus-run.jar}),
+ * run with a config file and environment, its stdout and stderr captured to files. Lets tests
+ * kill -9 it, SIGTERM it and restart it, as an operator's platform would.
+ */
+public final class NitelogProcess implements AutoCloseable {
+    private final Path workDir;
+    private final Path config;
+    private final Map<String, String> env;
+    private final int httpPort;
+    private Process process;
+    private int starts;
+
+    public NitelogProcess(Path workDir, String yaml, Map<String, String> env) throws IOException {
+        this.workDir = workDir;
+        this.config = workDir.resolve("nitelog.yaml");
+        Files.createDirectories(workDir);
+        Files.writeString(config, yaml);
+        this.env = new HashMap<>(env);
+        this.httpPort = freePort();
+    }
+
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("nitelog.jar", "target/quarkus-app/quarkus-run.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw package (failsafe runs after it)");
+        }
+        return jar;
+    }
+
+    /** Starts (or restarts) the process; stdout and stderr of each start go to their own files. */
+    public NitelogProcess start() throws IOException {
+        starts++;
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", jar().toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(stdoutFile(starts).toFile())
+                .redirectError(stderrFile(starts).toFile());
+        builder.environment().put("NITELOG_CONFIG", config.toAbsolutePath().toString());
+        builder.environment().put("NITELOG_HTTP_PORT", String.valueOf(httpPort));
+        builder.environment().putAll(env);
+        process = builder.start();
+        return this;
+    }
+
+    public Path stdoutFile(int start) {
+        return workDir.resolve("stdout-" + start + ".log");
+    }
+
+    public Path stderrFile(int start) {
+        return workDir.resolve("stderr-" + start + ".log");
+    }
+
+    public int starts() {
+        return starts;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** All stdout lines of every start so far, in order. */
+    public List<String> allStdoutLines() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= starts; i++) {
+            if (Files.exists(stdoutFile(i))) {
+                lines.addAll(Files.readAllLines(stdoutFile(i), StandardCharsets.UTF_8));
+            }
+        }
+        return lines;
+    }
+
+    public String stderr() throws IOException {
+        return Files.exists(stderrFile(starts)) ? Files.readString(stderrFile(starts)) : "";
+    }
+
+    /** SIGTERM, then waits for a clean exit; returns the exit code. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("nitelog did not exit within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL: no shutdown hook runs, like a crash or an OOM kill. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Waits for the process to exit on its own (e.g. a config error) and returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("nitelog still runs after " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (alive()) {
+            kill();
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
