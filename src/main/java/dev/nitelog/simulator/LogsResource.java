@@ -65,13 +65,14 @@ final class LogsResource {
         if (jobId.isEmpty()) {
             throw new Http.BadRequest("invalid GetLogsRequest.JobId: value is required");
         }
+        // Like grpc-gateway, a body that does not parse (bad enum) fails before the job is looked up.
+        Filter filter = filter(body);
         stats.logsRequest(jobId);
         SimJob job = jobs.get(jobId);
         if (job == null) {
             http.sendError(ex, 404, 5, "job not found");
             return Outcome.NOT_FOUND;
         }
-        Filter filter = filter(body);
         JobLog.Snapshot snap = job.log.snapshot();
         if (!cache) {
             http.sendJson(ex, 200, g -> write(g, snap, filter));
