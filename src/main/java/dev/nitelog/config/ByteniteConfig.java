@@ -49,4 +49,16 @@ public interface ByteniteConfig {
     /** Upper bound of one backoff delay, including a server's Retry-After. */
     @WithDefault("30s")
     Duration retryMaxBackoff();
+
+    /**
+     * Requests of one endpoint (token, jobs, logs) its circuit breaker looks back on: when half
+     * of them failed (429, 5xx, timeouts, connection failures), the circuit opens and calls to
+     * that endpoint fail at once, without a request, for {@link #circuitBreakerDelay()}.
+     */
+    @WithDefault("20")
+    int circuitBreakerWindow();
+
+    /** How long an open circuit stays open before a trial request may pass. */
+    @WithDefault("30s")
+    Duration circuitBreakerDelay();
 }

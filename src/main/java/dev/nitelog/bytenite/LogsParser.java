@@ -1,0 +1,278 @@
+package dev.nitelog.bytenite;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.nitelog.record.JobRef;
+import dev.nitelog.record.Level;
+import dev.nitelog.record.Service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads a {@code POST /logs} body ({@code logsGetLogsResponse}) with Jackson's streaming API,
+ * straight into records: never a tree of the body, never a String of it. Lines older than the
+ * skip floor are counted and dropped without making a String or an object, which is what makes a
+ * re-poll of a long job cheap. One instance per response; not thread-safe.
+ *
+ * <p>Tolerance: missing or null top-level keys are empty; unknown fields at any level are skipped;
+ * an entry that cannot be read (bad timestamp, a field of the wrong type) is skipped and counted.
+ * A body whose structure is not a logs object at all (not JSON, truncated, wrong container types)
+ * is a {@link MalformedResponseException}: its lines cannot be trusted to be complete.
+ */
+final class LogsParser {
+    /** Long tqdm progress lines are joined with \r into one string; allow far more than Jackson's 20M default. */
+    private static final int MAX_STRING_CHARS = 256 * 1024 * 1024;
+    static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+            .build();
+    private static final Level[] LEVELS = Level.values();
+
+    private final JobRef job;
+    private final boolean hasFloor;
+    private final long floorSeconds;
+    private final int floorNanos;
+
+    private final TimestampParser timestamps = new TimestampParser();
+    private final CharSink log = new CharSink();
+    private final CharSink container = new CharSink();
+    private final List<String> containerCache = new ArrayList<>();
+    private final RecordAssembler assembler;
+
+    private int skipped;
+    private int malformed;
+
+    // the entry being read
+    private boolean bad;
+    private boolean hasTimestamp;
+    private boolean old;
+    private Level level;
+
+    LogsParser(JobRef job, Instant skipBefore) {
+        this.job = job;
+        this.hasFloor = skipBefore != null;
+        this.floorSeconds = hasFloor ? skipBefore.getEpochSecond() : 0;
+        this.floorNanos = hasFloor ? skipBefore.getNano() : 0;
+        this.assembler = new RecordAssembler(job);
+    }
+
+    /**
+     * Parses the whole body.
+     *
+     * @throws MalformedResponseException the body is not a logs response
+     * @throws IOException                reading the body failed (connection lost, read timeout)
+     */
+    LogFetch parse(InputStream body) throws MalformedResponseException, IOException {
+        CountingInputStream counted = new CountingInputStream(body);
+        try (JsonParser p = JSON.createParser(counted)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed(p, "the body is not a JSON object");
+            }
+            readTop(p);
+            if (p.nextToken() != null) {
+                throw malformed(p, "content follows the logs object");
+            }
+        } catch (JsonProcessingException e) {
+            // Jackson's message may quote body text; report only where it broke
+            throw malformed(e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
+                    e.getLocation() == null ? -1 : e.getLocation().getColumnNr(), "invalid or truncated JSON");
+        }
+        return new LogFetch(assembler.records(), skipped, malformed, counted.count());
+    }
+
+    private void readTop(JsonParser p) throws IOException, MalformedResponseException {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "partitioner" -> readInstances(p, value, Service.PARTITIONER, null, name);
+                case "assembler" -> readInstances(p, value, Service.ASSEMBLER, null, name);
+                case "taskrunner" -> readTaskrunner(p, value);
+                default -> p.skipChildren();
+            }
+        }
+        expectEnd(p, t, JsonToken.END_OBJECT);
+    }
+
+    private void readTaskrunner(JsonParser p, JsonToken value) throws IOException, MalformedResponseException {
+        if (value == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (value != JsonToken.START_OBJECT) {
+            throw malformed(p, "\"taskrunner\" is not an object of tasks");
+        }
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String taskId = p.currentName();
+            readTask(p, p.nextToken(), taskId);
+        }
+        expectEnd(p, t, JsonToken.END_OBJECT);
+    }
+
+    private void readTask(JsonParser p, JsonToken value, String taskId) throws IOException, MalformedResponseException {
+        if (value == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (value != JsonToken.START_OBJECT) {
+            throw malformed(p, "task \"" + taskId + "\" under \"taskrunner\" is not an object");
+        }
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken field = p.nextToken();
+            if (name.equals("logs")) {
+                readInstances(p, field, Service.TASKRUNNER, taskId, "taskrunner." + taskId + ".logs");
+            } else {
+                p.skipChildren();
+            }
+        }
+        expectEnd(p, t, JsonToken.END_OBJECT);
+    }
+
+    private void readInstances(JsonParser p, JsonToken value, Service service, String taskId, String where)
+            throws IOException, MalformedResponseException {
+        if (value == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw malformed(p, "\"" + where + "\" is not an array of log entries");
+        }
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+            if (t == JsonToken.START_OBJECT) {
+                readEntry(p, service, taskId);
+            } else {
+                p.skipChildren(); // a number, string or array where an entry belongs
+                malformed++;
+            }
+        }
+        expectEnd(p, t, JsonToken.END_ARRAY);
+    }
+
+    private void readEntry(JsonParser p, Service service, String taskId) throws IOException {
+        bad = false;
+        hasTimestamp = false;
+        old = false;
+        level = Level.UNKNOWN;
+        log.clear();
+        container.clear();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "log" -> readString(p, value, log);
+                case "container" -> readString(p, value, container);
+                case "timestamp" -> readTimestamp(p, value);
+                case "level" -> readLevel(p, value);
+                default -> p.skipChildren();
+            }
+        }
+        if (bad || !hasTimestamp) {
+            malformed++;
+        } else if (old) {
+            skipped++;
+        } else {
+            assembler.add(Instant.ofEpochSecond(timestamps.seconds(), timestamps.nanos()), service, taskId,
+                    containerString(), level, log.toString());
+        }
+    }
+
+    private void readString(JsonParser p, JsonToken value, CharSink into) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            if (!old) { // a line already known to be skipped is not copied
+                into.clear();
+                p.getText(into);
+            }
+        } else if (value != JsonToken.VALUE_NULL) {
+            bad = true;
+            p.skipChildren();
+        }
+    }
+
+    private void readTimestamp(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.VALUE_STRING) {
+            bad |= value != JsonToken.VALUE_NULL; // null is absent: the entry then has no timestamp
+            p.skipChildren();
+            return;
+        }
+        if (!timestamps.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength())) {
+            bad = true;
+            return;
+        }
+        hasTimestamp = true;
+        old = hasFloor && (timestamps.seconds() < floorSeconds
+                || (timestamps.seconds() == floorSeconds && timestamps.nanos() < floorNanos));
+    }
+
+    /** Levels arrive as enum names; grpc-gateway can also be set to send enum numbers, so accept those. */
+    private void readLevel(JsonParser p, JsonToken value) throws IOException {
+        switch (value) {
+            case VALUE_STRING -> level = matchLevel(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            case VALUE_NUMBER_INT -> {
+                int n = p.getIntValue();
+                level = n >= 0 && n < LEVELS.length ? LEVELS[n] : Level.UNKNOWN;
+            }
+            case VALUE_NULL -> level = Level.UNKNOWN;
+            default -> {
+                bad = true;
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static Level matchLevel(char[] chars, int offset, int length) {
+        for (Level candidate : LEVELS) {
+            String name = candidate.name();
+            if (name.length() == length && equalsRegion(name, chars, offset)) {
+                return candidate;
+            }
+        }
+        return Level.UNKNOWN;
+    }
+
+    private static boolean equalsRegion(String name, char[] chars, int offset) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) != chars[offset + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Containers repeat on nearly every line ("main", ""): share their Strings within a response. */
+    private String containerString() {
+        for (String cached : containerCache) {
+            if (container.contentEquals(cached)) {
+                return cached;
+            }
+        }
+        String made = container.toString();
+        if (containerCache.size() < 16) {
+            containerCache.add(made);
+        }
+        return made;
+    }
+
+    private void expectEnd(JsonParser p, JsonToken actual, JsonToken expected) throws MalformedResponseException {
+        if (actual != expected) {
+            throw malformed(p, actual == null ? "the body ends early" : "unexpected " + actual);
+        }
+    }
+
+    private MalformedResponseException malformed(JsonParser p, String what) {
+        return malformed(p.currentLocation().getLineNr(), p.currentLocation().getColumnNr(), what);
+    }
+
+    private MalformedResponseException malformed(int line, int column, String what) {
+        return new MalformedResponseException("ByteNite POST /logs for job " + job.id()
+                + " returned a body that is not a logs response: " + what
+                + " (line " + line + ", column " + column + ")", null);
+    }
+}
