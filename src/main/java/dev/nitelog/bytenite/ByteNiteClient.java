@@ -277,7 +277,20 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
             return null;
         }
         String state = job.state() == null ? "" : job.state();
-        return new JobStatus(new JobRef(job.id(), job.name()), state, JobClassifier.classify(state, job.endedAt()));
+        return new JobStatus(new JobRef(job.id(), job.name()), state, JobClassifier.classify(state, job.endedAt()),
+                endedAt(job.endedAt()));
+    }
+
+    /** A set endedAt already makes the job terminal; an unparseable one just gives no end time. */
+    private static Instant endedAt(String wire) {
+        if (wire == null || wire.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(wire).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
