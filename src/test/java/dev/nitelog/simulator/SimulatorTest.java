@@ -38,9 +38,9 @@ class SimulatorTest {
         }
     }
 
-    /** Randomized runs print their seed; re-run one with -Dsimulator.test.seed=N. */
+    /** Randomized runs print their seed; re-run one with -Dnitelog.simulator.seed=N. */
     private static long seed() {
-        long seed = Long.getLong("simulator.test.seed", System.nanoTime());
+        long seed = Long.getLong("nitelog.simulator.seed", System.nanoTime());
         System.out.println("simulator test seed: " + seed);
         return seed;
     }
