@@ -136,8 +136,8 @@ final class AccessTokens {
             throw new MalformedResponseException("ByteNite " + WHAT + " returned no token", null);
         }
         long lifetime = body.expiresIn() == null || body.expiresIn() <= 0 ? DEFAULT_LIFETIME_SECONDS : body.expiresIn();
-        // never renew more than halfway through a short-lived token, or every call would renew
-        long margin = Math.min(renewBefore.toSeconds(), lifetime / 2);
+        // a token living no longer than the margin is renewed halfway, or every call would renew it
+        long margin = renewBefore.toSeconds() < lifetime ? renewBefore.toSeconds() : lifetime / 2;
         Instant renewAt = clock.instant().plusSeconds(lifetime - margin);
         return new Token(prefix.headerPrefix() + body.token(), body.token(), renewAt);
     }

@@ -1,0 +1,25 @@
+package dev.nitelog.bytenite;
+
+import dev.nitelog.config.NitelogConfig;
+import io.quarkus.arc.DefaultBean;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.net.URI;
+
+/**
+ * Endpoints from config for Quarkus tests, as the pipeline's producer makes them. A default bean:
+ * once the pipeline's own producer exists, that one wins and this one steps aside.
+ */
+@Singleton
+class TestEndpointsProducer {
+
+    @Produces
+    @DefaultBean
+    @Dependent
+    ByteniteEndpoints endpoints(NitelogConfig config) {
+        return new ByteniteEndpoints(URI.create(config.bytenite().apiUrl()), URI.create(config.bytenite().authUrl()),
+                new ByteniteEndpoints.ApiKey(config.bytenite().apiKey().orElse("")));
+    }
+}
