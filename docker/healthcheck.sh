@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Docker HEALTHCHECK for nitelog: GET /q/health/live on the local HTTP port and succeed on a 200.
 #
-# The eclipse-temurin JRE images do not promise curl or wget (upstream has been dropping both as
-# build-only tools), and a second JVM every interval would cost more than the check is worth, so
-# this speaks HTTP/1.0 over bash's /dev/tcp: no extra package, nothing to patch for CVEs.
+# The eclipse-temurin 17 Ubuntu images still carry curl and wget, but only as leftovers of their
+# own build: upstream removed curl from the 22+ images and builds 25 without either, so a base
+# bump would silently break a curl check. A second JVM every interval costs more than the check
+# is worth. bash is part of Ubuntu itself, so this speaks HTTP/1.0 over bash's /dev/tcp.
 set -euo pipefail
 port="${NITELOG_HTTP_PORT:-8080}"
 exec 3<>"/dev/tcp/127.0.0.1/${port}"
