@@ -71,10 +71,8 @@ final class ApiHandler implements HttpHandler {
 
     private void respond(HttpExchange ex, Match match, FaultInjector.Decision decision) {
         try {
-            Outcome outcome = answer(ex, match, decision);
-            stats.outcome(outcome);
+            answer(ex, match, decision);
         } catch (Http.BadRequest e) {
-            stats.outcome(Outcome.BAD_REQUEST);
             trySendError(ex, 400, 3, e.getMessage());
         } catch (IOException e) {
             // The client went away mid-response; nothing to answer.
@@ -87,34 +85,36 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private Outcome answer(HttpExchange ex, Match match, FaultInjector.Decision decision) throws IOException {
+    private void answer(HttpExchange ex, Match match, FaultInjector.Decision decision) throws IOException {
         switch (decision.fault()) {
             case RESET:
-                return Outcome.RESET; // the finally closes the exchange before any header: the client sees EOF
+                stats.outcome(Outcome.RESET); // the finally closes the exchange before any header: the client sees EOF
+                return;
             case TOO_MANY_REQUESTS:
                 ex.getResponseHeaders().set("Retry-After", Integer.toString(decision.rates().retryAfterSeconds()));
                 http.sendError(ex, 429, 8, "rate limit exceeded, retry later");
-                return Outcome.TOO_MANY_REQUESTS;
+                return;
             case UNAVAILABLE:
                 http.sendError(ex, 503, 14, "service temporarily unavailable");
-                return Outcome.UNAVAILABLE;
+                return;
             case MALFORMED:
                 Http.readBody(ex);
-                Http.sendBytes(ex, 200, malformedBody(match.route()));
-                return Outcome.MALFORMED;
+                http.sendBytes(ex, Outcome.MALFORMED, 200, malformedBody(match.route()));
+                return;
             default:
                 break;
         }
         if (match.route() == Route.OTHER) {
             http.sendError(ex, 404, 5, "Not Found");
-            return Outcome.NOT_FOUND;
+            return;
         }
         if (!match.methodOk()) {
             http.sendError(ex, 405, 12, "Method Not Allowed");
-            return Outcome.BAD_REQUEST;
+            return;
         }
         if (match.route() == Route.ACCESS_TOKEN) {
-            return accessToken(ex);
+            accessToken(ex);
+            return;
         }
         TokenStore.Check check = tokens.check(ex.getRequestHeaders().getFirst("Authorization"));
         if (check != TokenStore.Check.VALID) {
@@ -123,32 +123,31 @@ final class ApiHandler implements HttpHandler {
                 case EXPIRED -> "access token expired";
                 default -> "invalid access token";
             });
-            return Outcome.UNAUTHENTICATED;
+            return;
         }
-        return switch (match.route()) {
+        switch (match.route()) {
             case LIST_JOBS -> jobsResource.list(ex);
             case FILTER_JOBS -> jobsResource.filter(ex);
             case GET_JOB -> jobsResource.get(ex, match.jobId());
             default -> logsResource.logs(ex);
-        };
+        }
     }
 
-    private Outcome accessToken(HttpExchange ex) throws IOException {
+    private void accessToken(HttpExchange ex) throws IOException {
         JsonNode body = Requests.parse(mapper, Http.readBody(ex));
         String key = body.path("apiKey").asText("");
         if (!MessageDigest.isEqual(digest(key), apiKeyDigest)) {
             http.sendError(ex, 401, 16, "invalid API key");
-            return Outcome.UNAUTHENTICATED;
+            return;
         }
         TokenStore.Issued issued = tokens.issue();
-        http.sendJson(ex, 200, g -> {
+        http.sendJson(ex, g -> {
             g.writeStartObject();
             g.writeStringField("token", issued.token());
             http.int64(g, "expiresIn", issued.expiresInSeconds());
             g.writeStringField("scope", "");
             g.writeEndObject();
         });
-        return Outcome.OK;
     }
 
     private static Match match(String method, String path) {

@@ -70,7 +70,7 @@ public final class ByteNiteSimulator implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(options.serverThreads(), daemon("bytenite-sim-http"));
         this.producer = new Producer(options, clock, scheduler);
         ObjectMapper mapper = new ObjectMapper();
-        Http http = new Http(options);
+        Http http = new Http(options, stats);
         ApiHandler handler = new ApiHandler(http, mapper, tokens, faults, stats,
                 new JobsResource(jobs, http, mapper, clock, options.maxPageSize()),
                 new LogsResource(jobs, http, mapper, stats, options.cacheRenderedLogs()),

@@ -32,21 +32,29 @@ final class Http {
 
     static final int MAX_REQUEST_BYTES = 1 << 20;
 
-    private final JsonFactory factory = new JsonFactory();
+    private final JsonFactory factory = new JsonFactory()
+            // A render that fails midway must leave broken JSON, never a neatly closed partial body.
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
     private final SimulatorOptions options;
+    private final StatsRecorder stats;
 
-    Http(SimulatorOptions options) {
+    Http(SimulatorOptions options, StatsRecorder stats) {
         this.options = options;
+        this.stats = stats;
     }
 
     JsonFactory factory() {
         return factory;
     }
 
-    /** Streams a 200 (or other) JSON body chunked, straight to the socket. */
-    void sendJson(HttpExchange ex, int status, Body body) throws IOException {
+    /**
+     * Streams a 200 JSON body chunked, straight to the socket. Like every send here it counts the
+     * outcome before the first byte leaves, so a client never sees an answer not yet counted.
+     */
+    void sendJson(HttpExchange ex, Body body) throws IOException {
+        stats.outcome(Outcome.OK);
         ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, 0);
+        ex.sendResponseHeaders(200, 0);
         try (OutputStream os = ex.getResponseBody();
              JsonGenerator g = factory.createGenerator(os, JsonEncoding.UTF8)) {
             body.write(g);
@@ -62,7 +70,8 @@ final class Http {
         return out.toByteArray();
     }
 
-    static void sendBytes(HttpExchange ex, int status, byte[] body) throws IOException {
+    void sendBytes(HttpExchange ex, Outcome outcome, int status, byte[] body) throws IOException {
+        stats.outcome(outcome);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         try (OutputStream os = ex.getResponseBody()) {
@@ -72,7 +81,7 @@ final class Http {
 
     /** An rpcStatus error, {@code {"code","message","details":[]}}, with the v2 HTTP mapping. */
     void sendError(HttpExchange ex, int httpStatus, int grpcCode, String message) throws IOException {
-        sendBytes(ex, httpStatus, render(g -> {
+        sendBytes(ex, outcomeOf(httpStatus), httpStatus, render(g -> {
             g.writeStartObject();
             g.writeNumberField("code", grpcCode);
             g.writeStringField("message", message);
@@ -80,6 +89,17 @@ final class Http {
             g.writeEndArray();
             g.writeEndObject();
         }));
+    }
+
+    private static Outcome outcomeOf(int httpStatus) {
+        return switch (httpStatus) {
+            case 401 -> Outcome.UNAUTHENTICATED;
+            case 404 -> Outcome.NOT_FOUND;
+            case 429 -> Outcome.TOO_MANY_REQUESTS;
+            case 503 -> Outcome.UNAVAILABLE;
+            case 500 -> Outcome.INTERNAL_ERROR;
+            default -> Outcome.BAD_REQUEST;
+        };
     }
 
     /** An int64 field: a JSON string as the real API sends, or a number if so configured. */

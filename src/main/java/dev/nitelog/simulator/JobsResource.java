@@ -32,14 +32,14 @@ final class JobsResource {
         this.maxPageSize = maxPageSize;
     }
 
-    Outcome list(HttpExchange ex) throws IOException {
+    void list(HttpExchange ex) throws IOException {
         Map<String, String> q = Http.query(ex);
         long limit = parseLong("pagination.limit", q.get("pagination.limit"));
         long offset = parseLong("pagination.offset", q.get("pagination.offset"));
-        return page(ex, ordered(jobs.all(), q.get("orderBy")), limit, offset);
+        page(ex, ordered(jobs.all(), q.get("orderBy")), limit, offset);
     }
 
-    Outcome filter(HttpExchange ex) throws IOException {
+    void filter(HttpExchange ex) throws IOException {
         JsonNode body = Requests.parse(mapper, Http.readBody(ex));
         JsonNode pagination = body.path("pagination");
         long limit = Requests.int64(pagination.path("limit"), "pagination.limit");
@@ -49,18 +49,18 @@ final class JobsResource {
             String state = stateFilter(f);
             matching.removeIf(job -> !job.state().equals(state));
         }
-        return page(ex, ordered(matching, body.path("orderBy").asText(null)), limit, offset);
+        page(ex, ordered(matching, body.path("orderBy").asText(null)), limit, offset);
     }
 
-    Outcome get(HttpExchange ex, String id) throws IOException {
+    void get(HttpExchange ex, String id) throws IOException {
         SimJob job = jobs.get(id);
         if (job == null) {
             http.sendError(ex, 404, 5, "job not found");
-            return Outcome.NOT_FOUND;
+            return;
         }
         SimJob.View v = job.view();
         Instant now = clock.instant();
-        http.sendJson(ex, 200, g -> {
+        http.sendJson(ex, g -> {
             g.writeStartObject();
             g.writeFieldName("job");
             writeJob(g, v, now);
@@ -68,7 +68,6 @@ final class JobsResource {
             writeTemplate(g, v.template());
             g.writeEndObject();
         });
-        return Outcome.OK;
     }
 
     /** Only {@code state} with {@code FILTER_CONDITION_EQ}: the one filter API.md knows of. */
@@ -87,7 +86,7 @@ final class JobsResource {
         return state;
     }
 
-    private Outcome page(HttpExchange ex, List<SimJob> all, long limit, long offset) throws IOException {
+    private void page(HttpExchange ex, List<SimJob> all, long limit, long offset) throws IOException {
         if (limit < 0 || offset < 0) {
             throw new Http.BadRequest("pagination.limit and pagination.offset must not be negative");
         }
@@ -96,7 +95,7 @@ final class JobsResource {
         List<SimJob> page = all.subList(from, Math.min(all.size(), from + size));
         List<SimJob.View> views = page.stream().map(SimJob::view).toList();
         Instant now = clock.instant();
-        http.sendJson(ex, 200, g -> {
+        http.sendJson(ex, g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("pagination");
             http.int64(g, "total", all.size());
@@ -111,7 +110,6 @@ final class JobsResource {
             g.writeEndArray();
             g.writeEndObject();
         });
-        return Outcome.OK;
     }
 
     /** {@code createdAt} (default) or {@code name}, optionally followed by {@code asc} or {@code desc}. */

@@ -59,7 +59,7 @@ final class LogsResource {
         this.cache = cache;
     }
 
-    Outcome logs(HttpExchange ex) throws IOException {
+    void logs(HttpExchange ex) throws IOException {
         JsonNode body = Requests.parse(mapper, Http.readBody(ex));
         String jobId = body.path("jobId").asText("");
         if (jobId.isEmpty()) {
@@ -71,20 +71,19 @@ final class LogsResource {
         SimJob job = jobs.get(jobId);
         if (job == null) {
             http.sendError(ex, 404, 5, "job not found");
-            return Outcome.NOT_FOUND;
+            return;
         }
         JobLog.Snapshot snap = job.log.snapshot();
         if (!cache) {
-            http.sendJson(ex, 200, g -> write(g, snap, filter));
-            return Outcome.OK;
+            http.sendJson(ex, g -> write(g, snap, filter));
+            return;
         }
         Rendered r = rendered.get(jobId);
         if (r == null || r.version() != snap.version() || !r.filterKey().equals(filter.key())) {
             r = new Rendered(snap.version(), filter.key(), http.render(g -> write(g, snap, filter)));
             rendered.put(jobId, r);
         }
-        Http.sendBytes(ex, 200, r.body());
-        return Outcome.OK;
+        http.sendBytes(ex, Outcome.OK, 200, r.body());
     }
 
     private static Filter filter(JsonNode body) {

@@ -22,5 +22,7 @@ public enum Outcome {
     /** 404 {@code {"code":5}}: unknown job or route. */
     NOT_FOUND,
     /** 400 {@code {"code":3}} or 405: a request the simulator could not accept. */
-    BAD_REQUEST
+    BAD_REQUEST,
+    /** 500 {@code {"code":13}}: a bug in the simulator. */
+    INTERNAL_ERROR
 }

@@ -52,7 +52,8 @@ final class TokenStore {
         String token = HEADER + "." + B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
                 + B64.encodeToString(signature);
         expiry.put(token, exp);
-        return new Issued(token, ttl.toSeconds());
+        // Round up: a sub-second TTL (chaos tests) must not announce an already expired token.
+        return new Issued(token, (ttl.toMillis() + 999) / 1000);
     }
 
     /** Accepts the raw token or {@code Bearer <token>}. */

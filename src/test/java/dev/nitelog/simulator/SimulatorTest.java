@@ -113,7 +113,7 @@ class SimulatorTest {
     @Test
     void shortTokenTtlExpiresTokens() throws Exception {
         start(SimulatorOptions.builder().jobs(0).seed(1).tokenTtl(Duration.ofMillis(300)));
-        assertEquals("0", SimClient.json(client.requestToken(sim.apiKey())).get("expiresIn").asText());
+        assertEquals("1", SimClient.json(client.requestToken(sim.apiKey())).get("expiresIn").asText());
         assertEquals(200, client.get("/jobs").statusCode());
         await().atMost(Duration.ofSeconds(5)).until(() -> client.get("/jobs").statusCode() == 401);
     }
