@@ -12,7 +12,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -133,9 +132,12 @@ public final class JobTracker {
         return true;
     }
 
-    /** Forgets done jobs whose tombstone has been purged, so memory does not grow with jobs ever seen. */
-    public synchronized void forget(Set<String> jobIds) {
-        jobs.keySet().removeAll(jobIds);
+    /**
+     * Forgets done jobs for which {@code stillKnown} is false (their tombstone was purged), so
+     * memory does not grow with the number of jobs ever seen.
+     */
+    public synchronized void forgetDoneUnless(Predicate<String> stillKnown) {
+        jobs.values().removeIf(job -> job.lifecycle == JobLifecycle.DONE && !stillKnown.test(job.ref.id()));
     }
 
     /** Job counts by lifecycle state, for metrics and the startup summary. */

@@ -5,6 +5,7 @@ import dev.nitelog.bytenite.ByteNiteException;
 import dev.nitelog.bytenite.JobNotFoundException;
 import dev.nitelog.bytenite.LogFetch;
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.cursor.Unsent;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
@@ -82,7 +83,7 @@ final class JobPoller {
                 continue;
             }
             int queued = worker.offer(room -> {
-                Cursors.Unsent unsent = cursors.takeUnsent(jobId, worker.name(), records, room);
+                Unsent unsent = cursors.takeUnsent(jobId, worker.name(), records, room);
                 metrics.late(unsent.lateBeyondWindow());
                 return unsent.records();
             });

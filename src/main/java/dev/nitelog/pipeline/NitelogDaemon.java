@@ -120,7 +120,9 @@ public final class NitelogDaemon implements DeliveryListener {
 
     void purgeTombstones() {
         Instant cutoff = clock.instant().minus(config.jobs().retention());
-        tracker.forget(cursors.purgeRetiredBefore(cutoff));
+        if (cursors.purgeRetiredBefore(cutoff) > 0) {
+            tracker.forgetDoneUnless(cursors::knows);
+        }
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -78,8 +77,12 @@ class JobTrackerTest {
         tracker.observe(status("retired-1", JobPhase.ACTIVE), T0);
         assertNull(tracker.lifecycle("retired-1"));
         tracker.observe(status("b", JobPhase.ACTIVE), T0);
-        tracker.forget(Set.of("b"));
+        tracker.observe(status("c", JobPhase.ACTIVE), T0);
+        assertTrue(tracker.jobGone("b"));
+        assertTrue(tracker.jobGone("c"));
+        tracker.forgetDoneUnless(id -> id.equals("c"));
         assertNull(tracker.lifecycle("b"));
+        assertEquals(JobLifecycle.DONE, tracker.lifecycle("c"));
     }
 
     @Test
