@@ -151,7 +151,11 @@ public final class FileSink implements Sink {
         OpenFile file = eldest.next();
         eldest.remove();
         LOG.tracef("Sink %s closes %s (more than %d open files)", name, file.path, settings.maxOpenFiles());
-        closeDurably(file);
+        try {
+            closeDurably(file);
+        } catch (IOException e) {
+            throw new IOException("closing " + file.path + ": " + e.getMessage(), e);
+        }
     }
 
     private boolean needsRotation(OpenFile file, long recordDay, int length) {
