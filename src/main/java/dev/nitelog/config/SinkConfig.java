@@ -4,6 +4,7 @@ import dev.nitelog.record.Level;
 import dev.nitelog.record.Service;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 
 import java.time.Duration;
 import java.util.List;
@@ -54,4 +55,8 @@ public interface SinkConfig {
     /** Longest delay between two retries of a failing sink. */
     @WithDefault("60s")
     Duration retryMaxBackoff();
+
+    /** The keys of a {@code file} sink (path, rotation, fsync), directly under the sink. */
+    @WithParentName
+    FileSinkOptions file();
 }
