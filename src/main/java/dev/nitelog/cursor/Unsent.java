@@ -1,0 +1,27 @@
+package dev.nitelog.cursor;
+
+import dev.nitelog.record.LogRecord;
+
+import java.util.List;
+
+/**
+ * What one sink has not yet been handed from one fetch.
+ *
+ * @param records          the new records, in the order they were fetched (timestamp order); now
+ *                         marked sent
+ * @param lateBeyondWindow records not shipped because they are unknown but older than the
+ *                         lateness window (for a metric and a log line)
+ */
+public record Unsent(List<LogRecord> records, int lateBeyondWindow) {
+
+    static final Unsent NOTHING = new Unsent(List.of(), 0);
+
+    public Unsent {
+        records = List.copyOf(records);
+    }
+
+    /** True when there is nothing to hand the sink. */
+    public boolean isEmpty() {
+        return records.isEmpty();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.nitelog.cursor;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IdWindowTest {
+
+    private record Id(long high, long low) {
+    }
+
+    @Test
+    void agreesWithAPlainSetAndSortedMapUnderRandomAddsAndPrunes() {
+        long seed = Long.getLong("window.seed", System.nanoTime());
+        System.out.println("IdWindowTest seed " + seed + " (re-run: -Dwindow.seed=" + seed + ")");
+        Random random = new Random(seed);
+        IdWindow window = new IdWindow();
+        Set<Id> ids = new HashSet<>();
+        TreeMap<Long, Set<Id>> byTime = new TreeMap<>();
+        long clock = 0;
+        for (int step = 0; step < 200_000; step++) {
+            // small id values collide in the table and include (0, 0); times go back now and then
+            Id id = new Id(random.nextInt(64) - 32, random.nextInt(4000) - 2000);
+            long time = random.nextInt(10) == 0 ? clock - random.nextInt(500) : (clock += random.nextInt(3));
+            assertEquals(ids.contains(id), window.contains(id.high(), id.low()), "seed " + seed + " step " + step);
+            if (!ids.contains(id)) {
+                window.add(id.high(), id.low(), time);
+                ids.add(id);
+                byTime.computeIfAbsent(time, t -> new HashSet<>()).add(id);
+            }
+            if (random.nextInt(50) == 0) {
+                long floor = clock - random.nextInt(400);
+                window.pruneBelow(floor);
+                byTime.headMap(floor).values().forEach(ids::removeAll);
+                byTime.headMap(floor).clear();
+            }
+            assertEquals(ids.size(), window.size(), "seed " + seed + " step " + step);
+        }
+        for (Id id : ids) {
+            assertTrue(window.contains(id.high(), id.low()));
+        }
+    }
+
+    @Test
+    void copyIsIndependentAndEqual() {
+        IdWindow a = new IdWindow();
+        for (int i = 1; i <= 100; i++) {
+            a.add(i, -i, i);
+        }
+        IdWindow b = new IdWindow();
+        b.copyFrom(a);
+        a.pruneBelow(50);
+
+        assertEquals(100, b.size());
+        assertEquals(51, a.size());
+        assertTrue(b.contains(1, -1));
+        assertEquals(a.highWater(), b.highWater());
+        assertEquals(a.snapshot(), snapshotRoundTrip(a));
+    }
+
+    private static WindowSnapshot snapshotRoundTrip(IdWindow window) {
+        return window.snapshot().toWindow().snapshot();
+    }
+}
