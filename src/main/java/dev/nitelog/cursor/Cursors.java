@@ -66,6 +66,14 @@ public final class Cursors {
      * a re-polled line as late. The client's skip floor drops most of those before they get here.
      */
     public Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched) {
+        return takeUnsent(jobId, sink, fetched, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #takeUnsent(String, String, List)}, but marks at most {@code maxRecords} records
+     * sent (the room left in the sink's queue); the rest stay unsent for a later poll.
+     */
+    public Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched, int maxRecords) {
         JobCursors job = job(jobId);
         synchronized (job) {
             if (job.retiredAt != null) {
@@ -75,7 +83,7 @@ public final class Cursors {
             IdWindow sent = cursors.sent;
             List<LogRecord> fresh = null;
             int late = 0;
-            for (int i = 0, n = fetched.size(); i < n; i++) {
+            for (int i = 0, n = fetched.size(); i < n && (fresh == null || fresh.size() < maxRecords); i++) {
                 LogRecord record = fetched.get(i);
                 RecordId id = record.id();
                 if (sent.contains(id.high(), id.low())) {
@@ -202,6 +210,38 @@ public final class Cursors {
                 cursors.tombstone();
             }
             job.version = version.incrementAndGet();
+        }
+    }
+
+    /** True when nitelog holds state for the job (live or tombstone): it was followed before. */
+    public boolean knows(String jobId) {
+        return jobs.containsKey(jobId);
+    }
+
+    /**
+     * True when the sink's committed cursor accounts for every one of {@code records}: each is
+     * held, or lies below the window (delivered before, or late). A draining job is retired only
+     * once this holds for every sink, so no sink loses the job's last lines.
+     */
+    public boolean allCommitted(String jobId, String sink, List<LogRecord> records) {
+        JobCursors job = jobs.get(jobId);
+        if (job == null) {
+            return records.isEmpty();
+        }
+        synchronized (job) {
+            SinkCursors cursors = job.sinks.get(sink);
+            if (cursors == null) {
+                return records.isEmpty();
+            }
+            IdWindow committed = cursors.committed;
+            long floor = Math.max(committed.prunedBelow(), IdWindow.minus(committed.highWater(), lateness));
+            for (LogRecord record : records) {
+                RecordId id = record.id();
+                if (!committed.contains(id.high(), id.low()) && IdWindow.nanos(record.timestamp()) >= floor) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

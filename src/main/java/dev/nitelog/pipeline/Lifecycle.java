@@ -45,7 +45,8 @@ public class Lifecycle {
         try {
             new ConfigValidator(registry.types()).validate(config, ConfigProvider.getConfig());
             start();
-        } catch (InvalidConfigException e) {
+        } catch (InvalidConfigException | IllegalArgumentException e) {
+            // a sink factory or the state store rejecting a setting names the key the same way
             startupError = e.getMessage(); // NitelogMain prints it as one line and exits 2
         }
     }

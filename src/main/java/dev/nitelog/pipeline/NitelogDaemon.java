@@ -112,7 +112,7 @@ public final class NitelogDaemon implements DeliveryListener {
     /** Persists committed cursors (debounced by the scheduler) and purges expired tombstones. */
     void checkpoint() {
         try {
-            store.save(cursors.snapshotCommitted());
+            store.save(cursors.snapshotCommitted(store.savedVersion()));
         } catch (RuntimeException e) {
             LOG.warnf("Saving checkpoints failed, will retry: %s", e.getMessage());
         }

@@ -557,9 +557,9 @@ class ByteNiteClientTest {
                         """)));
         List<JobStatus> jobs = client("nitelog.jobs.discovery-page-size", "2").listJobs();
         assertEquals(List.of(
-                new JobStatus(new JobRef("j1", "first"), "JOB_STATE_RUNNING", JobPhase.ACTIVE),
-                new JobStatus(new JobRef("j2", "j2"), "JOB_STATE_COMPLETE", JobPhase.TERMINAL),
-                new JobStatus(new JobRef("j3", "j3"), "JOB_STATE_NEW", JobPhase.PENDING)), jobs);
+                new JobStatus(new JobRef("j1", "first"), "JOB_STATE_RUNNING", JobPhase.ACTIVE, null),
+                new JobStatus(new JobRef("j2", "j2"), "JOB_STATE_COMPLETE", JobPhase.TERMINAL, null),
+                new JobStatus(new JobRef("j3", "j3"), "JOB_STATE_NEW", JobPhase.PENDING, null)), jobs);
         assertEquals(2, wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customer/jobs"))).size());
         wireMock.verify(getRequestedFor(urlPathEqualTo("/v1/customer/jobs")).withHeader("Authorization", equalTo(TOKEN_1)));
     }
@@ -586,7 +586,7 @@ class ByteNiteClientTest {
                          {"id":"j2","state":"JOB_STATE_WEIRD"}]}
                 """)));
         List<JobStatus> jobs = client().listJobs();
-        assertEquals(List.of(new JobStatus(new JobRef("j2", "j2"), "JOB_STATE_WEIRD", JobPhase.ACTIVE)), jobs);
+        assertEquals(List.of(new JobStatus(new JobRef("j2", "j2"), "JOB_STATE_WEIRD", JobPhase.ACTIVE, null)), jobs);
     }
 
     @Test
@@ -596,7 +596,7 @@ class ByteNiteClientTest {
                 {"job":{"id":"j9","name":"nine","state":"JOB_STATE_ABORTED","duration":302,"paymentAmount":"19"},
                  "templateInfo":{"id":"t"}}
                 """)));
-        assertEquals(new JobStatus(new JobRef("j9", "nine"), "JOB_STATE_ABORTED", JobPhase.TERMINAL),
+        assertEquals(new JobStatus(new JobRef("j9", "nine"), "JOB_STATE_ABORTED", JobPhase.TERMINAL, null),
                 client().getJob("j9"));
     }
 
