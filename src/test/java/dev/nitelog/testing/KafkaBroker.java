@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final int NODE = 0;
+    /** Held so the levels stick: the broker logs a lot at INFO, clients warn on every reconnect. */
+    private static final List<java.util.logging.Logger> QUIET = List.of(
+            quiet("kafka", java.util.logging.Level.WARNING),
+            quiet("state.change.logger", java.util.logging.Level.WARNING),
+            quiet("org.apache.kafka", java.util.logging.Level.WARNING),
+            quiet("org.apache.kafka.clients.NetworkClient", java.util.logging.Level.SEVERE),
+            quiet("org.apache.kafka.clients.producer.internals.Sender", java.util.logging.Level.SEVERE));
 
     private final KafkaClusterTestKit cluster;
     private final String bootstrap;
@@ -78,6 +85,12 @@ public final class KafkaBroker implements AutoCloseable {
             socket.close();
         }
         return port;
+    }
+
+    private static java.util.logging.Logger quiet(String name, java.util.logging.Level level) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(level);
+        return logger;
     }
 
     /** {@code localhost:<port>}, the same across stops and starts. */
