@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public interface SinkConfig {
 
-    /** The adapter: stdout (more types come with their adapters). */
+    /** The adapter: stdout or kafka (more types come with their adapters). */
     String type();
 
     /** Output encoding for line-oriented sinks: json (the canonical record) or text. */
@@ -59,4 +59,8 @@ public interface SinkConfig {
     /** The keys of a {@code file} sink (path, rotation, fsync), directly under the sink. */
     @WithParentName
     FileSinkOptions file();
+
+    /** The keys of a {@code kafka} sink ({@code topic}, {@code key}, {@code producer.*}), right under the sink. */
+    @WithParentName
+    KafkaSinkOptions kafka();
 }

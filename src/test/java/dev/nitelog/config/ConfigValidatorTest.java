@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ConfigValidatorTest {
-    private static final ConfigValidator VALIDATOR = new ConfigValidator(Set.of("stdout", "file"));
+    private static final ConfigValidator VALIDATOR = new ConfigValidator(Set.of("stdout", "file", "kafka"));
 
     static SmallRyeConfig config(Map<String, String> overrides) {
         Map<String, String> props = new HashMap<>(Map.of("nitelog.sinks.console.type", "stdout"));
@@ -57,7 +57,7 @@ class ConfigValidatorTest {
 
     @Test
     void rejectsAnUnknownSinkTypeListingTheKnownOnes() {
-        assertEquals("nitelog.sinks.console.type=stdot is not a sink type: use one of file, stdout",
+        assertEquals("nitelog.sinks.console.type=stdot is not a sink type: use one of file, kafka, stdout",
                 problem(Map.of("nitelog.sinks.console.type", "stdot")));
     }
 
@@ -82,5 +82,28 @@ class ConfigValidatorTest {
                 problem(Map.of("nitelog.jobs.discover", "false")));
         assertEquals("nitelog.bytenite.api-url=ftp://x is not an http(s) URL: use e.g. https://api.bytenite.com/v1/customer",
                 problem(Map.of("nitelog.bytenite.api-url", "ftp://x", "nitelog.bytenite.api-key", "k")));
+    }
+
+    @Test
+    void acceptsKafkaKeysAndFreeFormProducerPropertiesRightUnderTheSink() {
+        SmallRyeConfig config = config(Map.of(
+                "nitelog.sinks.events.type", "kafka",
+                "nitelog.sinks.events.topic", "logs-{job}",
+                "nitelog.sinks.events.key", "task",
+                "nitelog.sinks.events.producer.bootstrap.servers", "k1:9092,k2:9092",
+                "nitelog.sinks.events.producer.sasl.jaas.config", "x required;"));
+        NitelogConfig mapped = config.getConfigMapping(NitelogConfig.class);
+        assertDoesNotThrow(() -> VALIDATOR.validate(mapped, config));
+        KafkaSinkOptions kafka = mapped.sinks().get("events").kafka();
+        assertEquals("logs-{job}", kafka.topic());
+        assertEquals(KafkaSinkOptions.Key.TASK, kafka.key());
+        assertEquals(Map.of("bootstrap.servers", "k1:9092,k2:9092", "sasl.jaas.config", "x required;"), kafka.producer());
+        KafkaSinkOptions console = mapped.sinks().get("console").kafka();
+        assertEquals("bytenite-logs", console.topic());
+        assertEquals(KafkaSinkOptions.Key.JOB, console.key());
+        assertEquals(Map.of(), console.producer());
+        assertEquals("unknown key nitelog.sinks.events.producr.acks: check its spelling against the configuration"
+                + " reference in README.md, or remove it", problem(Map.of("nitelog.sinks.events.type", "kafka",
+                "nitelog.sinks.events.producr.acks", "all")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.nitelog.sink;
 
+import dev.nitelog.config.KafkaSinkOptions;
 import dev.nitelog.config.OutputFormat;
 import dev.nitelog.config.SinkConfig;
 import dev.nitelog.record.Level;
@@ -41,6 +42,7 @@ class SinkWorkerTest {
             public Duration retryBackoff() { return Duration.ofMillis(20); }
             public Duration retryMaxBackoff() { return Duration.ofMillis(40); }
             public dev.nitelog.config.FileSinkOptions file() { return null; }
+            public KafkaSinkOptions kafka() { return null; }
         };
     }
 

@@ -1,0 +1,39 @@
+package dev.nitelog.config;
+
+import io.smallrye.config.WithDefault;
+
+import java.util.Map;
+
+/**
+ * The keys of a {@code kafka} sink, directly under {@code nitelog.sinks.<name>} (flattened into
+ * {@link SinkConfig}). Every other sink type ignores them, so each has a default or is a map.
+ */
+public interface KafkaSinkOptions {
+
+    /**
+     * The topic records go to; {@code {job}} and {@code {service}} are replaced by the record's job
+     * id and service (characters Kafka does not allow in topic names become {@code _}).
+     */
+    @WithDefault("bytenite-logs")
+    String topic();
+
+    /**
+     * The message key, which picks the partition: {@code job} (the default: one job's lines keep
+     * their order in one partition), {@code task} (the task id, the job id for lines without one),
+     * {@code record} (the record id, spreads evenly, no order) or {@code none}.
+     */
+    @WithDefault("job")
+    Key key();
+
+    /**
+     * Kafka producer properties passed through as they are ({@code producer.bootstrap.servers},
+     * {@code producer.security.protocol}, {@code producer.sasl.jaas.config}, ...). nitelog's
+     * defaults ({@code acks=all}, idempotence, zstd, {@code linger.ms=20}) apply unless set here.
+     */
+    Map<String, String> producer();
+
+    /** What a Kafka message's key is. */
+    enum Key {
+        JOB, TASK, RECORD, NONE
+    }
+}
