@@ -43,10 +43,10 @@ public class EndpointsProducer {
         if (key.isPresent()) {
             return new ByteniteEndpoints(URI.create(bytenite.apiUrl()), URI.create(bytenite.authUrl()), new ApiKey(key.get()));
         }
+        LOG.info("DEMO: no ByteNite API key is configured, so nitelog runs against its embedded ByteNite simulator"
+                + " (set NITELOG_BYTENITE_API_KEY or nitelog.bytenite.api-key-file to follow real jobs)");
         // a few jobs at a time, and a new one now and then so the demo never goes quiet
         simulator = ByteNiteSimulator.start(SimulatorOptions.builder().jobs(3).newJobEvery(Duration.ofSeconds(20)).build());
-        LOG.infof("DEMO: no ByteNite API key configured, so nitelog runs against its embedded simulator at %s"
-                + " (set NITELOG_BYTENITE_API_KEY to follow real jobs)", simulator.apiUrl());
         return new ByteniteEndpoints(simulator.apiUrl(), simulator.authUrl(), new ApiKey(simulator.apiKey()));
     }
 
