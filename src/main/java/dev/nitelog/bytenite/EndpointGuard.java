@@ -36,7 +36,7 @@ final class EndpointGuard {
         this.guard = Guard.create()
                 .withDescription("ByteNite " + endpoint.tag())
                 .withRetry()
-                .maxRetries(config.maxRetries())
+                .maxRetries(Math.max(0, config.maxRetries())) // -1 would mean forever in SmallRye
                 .maxDuration(0, ChronoUnit.MILLIS) // bounded by maxRetries and the backoff cap instead
                 .jitter(0, ChronoUnit.MILLIS) // RetryBackoff applies full jitter itself
                 .whenException(RETRYABLE)
@@ -47,7 +47,7 @@ final class EndpointGuard {
                 .done()
                 .withCircuitBreaker()
                 .when(RETRYABLE)
-                .requestVolumeThreshold(config.circuitBreakerWindow())
+                .requestVolumeThreshold(Math.max(1, config.circuitBreakerWindow()))
                 .failureRatio(FAILURE_RATIO)
                 .delay(config.circuitBreakerDelay().toMillis(), ChronoUnit.MILLIS)
                 .onStateChange(this::stateChanged)

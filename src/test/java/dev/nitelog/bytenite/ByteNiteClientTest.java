@@ -75,9 +75,26 @@ class ByteNiteClientTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @BeforeAll
-    static void startWireMock() {
+    static void startWireMock() throws Exception {
         wireMock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         wireMock.start();
+        warmUp();
+    }
+
+    /**
+     * The first request of a JVM loads many classes on the event loop, which on a loaded machine
+     * takes seconds: make it once, patiently, so tests with short timeouts time only what they mean to.
+     */
+    static void warmUp() throws Exception {
+        stubToken(TOKEN_1, "3600");
+        stubLogs(TOKEN_1);
+        NitelogConfig config = TestConfigs.config(Map.of("nitelog.bytenite.request-timeout", "60s"));
+        try (ByteNiteClient client = new ByteNiteClient(config.bytenite(), config.jobs(), new ByteniteEndpoints(apiUri(),
+                URI.create(wireMock.baseUrl() + "/v1/auth"), new ByteniteEndpoints.ApiKey(API_KEY)),
+                ByteNiteListener.NONE, Clock.systemUTC(), RetryBackoff.FULL_JITTER)) {
+            client.fetchLogs(JOB, null);
+        }
+        wireMock.resetAll();
     }
 
     @AfterAll
@@ -468,8 +485,8 @@ class ByteNiteClientTest {
     @Test
     void retriesATimeoutThenSucceeds() throws Exception {
         stubToken(TOKEN_1, "3600");
-        stubLogsSequence(okJson(LOGS_BODY).withFixedDelay(1500), okJson(LOGS_BODY));
-        ByteNiteClient client = client("nitelog.bytenite.request-timeout", "300ms");
+        stubLogsSequence(okJson(LOGS_BODY).withFixedDelay(4000), okJson(LOGS_BODY));
+        ByteNiteClient client = client("nitelog.bytenite.request-timeout", "1s");
         assertEquals(1, client.fetchLogs(JOB, null).records().size());
         assertEquals(List.of("token:ok", "logs:timeout", "logs:ok"), listener.attempts);
     }
@@ -477,12 +494,29 @@ class ByteNiteClientTest {
     @Test
     void givesUpOnTimeoutsNamingTheTimeout() {
         stubToken(TOKEN_1, "3600");
-        wireMock.stubFor(post(LOGS_PATH).willReturn(okJson(LOGS_BODY).withFixedDelay(1500)));
-        ByteNiteClient client = client("nitelog.bytenite.request-timeout", "200ms", "nitelog.bytenite.max-retries", "1");
+        wireMock.stubFor(post(LOGS_PATH).willReturn(okJson(LOGS_BODY).withFixedDelay(4000)));
+        ByteNiteClient client = client("nitelog.bytenite.request-timeout", "1s", "nitelog.bytenite.max-retries", "1");
         ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
         assertEquals(0, e.httpStatus());
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertEquals(2, logsRequests());
+    }
+
+    @Test
+    void timesOutABodyThatStallsHalfway() throws Exception {
+        stubToken(TOKEN_1, "3600");
+        String body = "{\"partitioner\":[" + "{\"log\":\"x\",\"timestamp\":\"2025-01-01T00:00:01Z\"},".repeat(200)
+                + "{\"log\":\"y\",\"timestamp\":\"2025-01-01T00:00:01Z\"}]}";
+        // the body's second half comes 5 s after the first: the request timeout bounds the silence
+        stubLogsSequence(okJson(LOGS_BODY), okJson(body).withChunkedDribbleDelay(2, 10_000));
+        ByteNiteClient client = client("nitelog.bytenite.request-timeout", "1s", "nitelog.bytenite.max-retries", "0");
+        client.fetchLogs(JOB, null);
+        long start = System.nanoTime();
+        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+        assertEquals(List.of("token:ok", "logs:ok", "logs:timeout"), listener.attempts);
+        assertTrue(millis < 4500, "gave up after " + millis + " ms");
     }
 
     @Test
