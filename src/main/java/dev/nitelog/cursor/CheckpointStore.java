@@ -1,32 +1,31 @@
 package dev.nitelog.cursor;
 
-import java.nio.file.Path;
+import java.io.IOException;
 
-/** Where committed cursors survive a restart. */
-public interface CheckpointStore extends AutoCloseable {
+/**
+ * Durable home of the committed cursors. The caller debounces: it flushes every
+ * {@code nitelog.state.flush-interval} with
+ * {@code store.save(cursors.snapshotCommitted(store.savedVersion()))}, skipping the call while
+ * {@code cursors.version() == store.savedVersion()}.
+ */
+public interface CheckpointStore {
 
     /**
-     * Opens the file store in {@code dir}, creating it if needed.
+     * Reads every checkpoint, at startup, for {@link Cursors#restore}. A checkpoint that cannot be
+     * read is set aside and logged; its job starts from an empty cursor.
      *
-     * @throws dev.nitelog.config.InvalidConfigException one line naming the directory and the fix
-     *                                                   when it cannot be used
+     * @throws IOException when the store itself cannot be listed
      */
-    static CheckpointStore open(Path dir) {
-        return FileCheckpointStore.open(dir);
-    }
-
-    /** Every persisted job; unreadable ones are set aside with a warning and left out. */
-    CursorSnapshot load();
+    CursorSnapshot load() throws IOException;
 
     /**
-     * Persists the jobs in the snapshot and removes the stored jobs not in its {@code allJobs}.
-     * Each job's write is atomic: after a crash a job has its old or its new cursor, never a mix.
+     * Durably writes the jobs of {@code snapshot} that changed since this store last wrote them,
+     * and removes the checkpoints of jobs no longer in {@link CursorSnapshot#allJobs()}. On failure
+     * nothing already durable is damaged and {@link #savedVersion()} does not advance, so the next
+     * flush writes the rest again.
      */
-    void save(CursorSnapshot snapshot);
+    void save(CursorSnapshot snapshot) throws IOException;
 
-    /** The {@link Cursors#version()} of the last snapshot saved, for asking only for what changed since. */
+    /** The {@link CursorSnapshot#version()} of the last complete save; 0 after {@link #load()}. */
     long savedVersion();
-
-    @Override
-    void close();
 }

@@ -1,13 +1,9 @@
 package dev.nitelog.cursor;
 
-import dev.nitelog.config.InvalidConfigException;
+import dev.nitelog.config.NitelogConfig;
 import org.jboss.logging.Logger;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -18,157 +14,183 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32;
 
 /**
- * Committed cursors as one small file per job under {@code <state dir>/cursors/}, named by a hash of
- * the job id (a job id can never escape the directory).
+ * Committed cursors as files: {@code <state dir>/jobs/<job>.ckpt}, one per job, in the
+ * {@link CheckpointCodec} format. A file name is the job id reduced to {@code [A-Za-z0-9_-]} (at
+ * most 64 characters) plus a hash of the full id, so no id can leave the directory or collide
+ * with another; the id itself is stored inside.
  *
- * <p>Format, version 1: magic {@code NLCK}, format version (int16), payload length (int32), the
- * payload, and its CRC32 (int64). The payload is written with {@link DataOutputStream}: job id,
- * job version, retired flag (+ epoch second and nano), sink count, and per sink its name, high
- * water, pruned-below mark, id count and (time, id high, id low) triples. Binary because a busy
- * job's window holds thousands of ids that are rewritten every flush. A write goes to a temporary
- * file, is fsynced, renamed over the old one, and the directory is fsynced.
+ * <p>Every write is atomic: a temporary file in the same directory, fsynced, renamed over the old
+ * file ({@code ATOMIC_MOVE}), then the directory is fsynced once per save. A crash leaves either
+ * the old or the new checkpoint, never a torn one; leftover temporary files are removed on load.
+ * Not for concurrent use by several threads beyond its own synchronisation: one flusher calls it.
  */
-final class FileCheckpointStore implements CheckpointStore {
+public final class FileCheckpointStore implements CheckpointStore {
+
     private static final Logger LOG = Logger.getLogger(FileCheckpointStore.class);
-    private static final int MAGIC = 0x4E4C434B; // "NLCK"
-    private static final short FORMAT = 1;
     private static final String SUFFIX = ".ckpt";
+    private static final String TEMP_SUFFIX = ".tmp";
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private final Path dir;
-    private final Set<String> storedJobs = new HashSet<>();
-    private long savedVersion = -1;
+    private final Path jobsDir;
+    private final Clock clock;
+    private final boolean fsync;
+    private final Map<String, Long> written = new HashMap<>(); // job id -> version on disk
+    private final Map<String, Path> files = new HashMap<>();    // job id -> its file
+    private long savedVersion;
+    private long filesWritten;
 
-    private FileCheckpointStore(Path dir) {
-        this.dir = dir;
+    private FileCheckpointStore(Path jobsDir, Clock clock, boolean fsync) {
+        this.jobsDir = jobsDir;
+        this.clock = clock;
+        this.fsync = fsync;
     }
 
-    static FileCheckpointStore open(Path stateDir) {
-        Path dir = stateDir.resolve("cursors");
+    /** Opens the store under {@code nitelog.state.dir}. */
+    public static FileCheckpointStore open(NitelogConfig.StateConfig state) {
+        return open(Path.of(state.dir()));
+    }
+
+    /**
+     * Opens (creating if needed) the store under {@code stateDir}.
+     *
+     * @throws CheckpointStoreException when the directory cannot be created or written; the
+     *                                  message names the path and the fix
+     */
+    public static FileCheckpointStore open(Path stateDir) {
+        return open(stateDir, Clock.systemUTC(), true);
+    }
+
+    /** {@code fsync = false} only for tests that write thousands of files: an fsync costs milliseconds. */
+    static FileCheckpointStore open(Path stateDir, Clock clock, boolean fsync) {
+        Path jobs = stateDir.resolve("jobs");
         try {
-            if (Files.exists(stateDir) && !Files.isDirectory(stateDir)) {
-                throw new IOException("a file is in the way");
-            }
-            Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, "probe", ".tmp");
-            Files.delete(probe);
+            Files.createDirectories(jobs);
+            Files.delete(Files.createTempFile(jobs, ".probe", TEMP_SUFFIX));
         } catch (IOException | SecurityException e) {
-            throw new InvalidConfigException("nitelog.state.dir=" + stateDir + " is not a writable directory ("
-                    + e.getClass().getSimpleName() + "): create it, make it writable for nitelog, or point"
-                    + " nitelog.state.dir at one");
+            throw new CheckpointStoreException("nitelog.state.dir=" + stateDir.toAbsolutePath()
+                    + " is not a writable directory: create it or point nitelog.state.dir at one", e);
         }
-        return new FileCheckpointStore(dir);
+        return new FileCheckpointStore(jobs, clock, fsync);
+    }
+
+    /** The directory holding the job files. */
+    public Path directory() {
+        return jobsDir;
     }
 
     @Override
-    public synchronized CursorSnapshot load() {
+    public synchronized CursorSnapshot load() throws IOException {
+        written.clear();
+        files.clear();
         Map<String, JobSnapshot> jobs = new HashMap<>();
-        long version = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir)) {
+            for (Path file : entries) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".tmp")) {
-                    Files.deleteIfExists(file); // a write that a crash interrupted; the old file stands
-                } else if (name.endsWith(SUFFIX)) {
+                if (name.endsWith(TEMP_SUFFIX)) {
+                    Files.deleteIfExists(file); // a write interrupted before its rename
+                } else if (name.endsWith(SUFFIX) && Files.isRegularFile(file)) {
                     JobSnapshot job = read(file);
                     if (job != null) {
                         jobs.put(job.jobId(), job);
-                        storedJobs.add(job.jobId());
-                        version = Math.max(version, job.version());
+                        written.put(job.jobId(), 0L);
+                        files.put(job.jobId(), file);
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
         }
-        savedVersion = version;
-        return new CursorSnapshot(version, jobs.keySet(), jobs);
+        savedVersion = 0;
+        return new CursorSnapshot(0, jobs.keySet(), jobs);
     }
 
     private JobSnapshot read(Path file) {
         try {
-            JobSnapshot job = decode(Files.readAllBytes(file));
-            if (!fileName(job.jobId()).equals(file.getFileName().toString())) {
-                throw new IOException("it holds job " + job.jobId() + ", which belongs in another file");
-            }
-            return job;
-        } catch (IOException | RuntimeException e) {
-            setAside(file, e);
-            return null;
+            return CheckpointCodec.decode(Files.readAllBytes(file));
+        } catch (CheckpointCodec.UnreadableCheckpoint e) {
+            setAside(file, e.getMessage());
+        } catch (IOException e) {
+            setAside(file, "unreadable: " + e);
         }
+        return null;
     }
 
-    private void setAside(Path file, Exception problem) {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().toEpochMilli());
-        LOG.warnf("Checkpoint %s is unreadable (%s); moved to %s. Its job starts from an empty cursor, so"
-                + " sinks may receive that job's lines again", file, problem.getMessage(), aside.getFileName());
+    private void setAside(Path file, String reason) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + STAMP.format(clock.instant()));
         try {
-            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warnf("Checkpoint %s is %s; moved it to %s and its job starts from an empty cursor"
+                    + " (lines within the lateness window may be shipped again)", file, reason, aside.getFileName());
         } catch (IOException e) {
-            LOG.warnf("Could not move %s aside: %s", file, e.getMessage());
+            LOG.warnf("Checkpoint %s is %s and could not be moved aside (%s); its job starts from an empty cursor",
+                    file, reason, e);
         }
     }
 
     @Override
-    public synchronized void save(CursorSnapshot snapshot) {
-        boolean changed = false;
+    public synchronized void save(CursorSnapshot snapshot) throws IOException {
+        boolean touched = false;
         for (JobSnapshot job : snapshot.jobs().values()) {
+            Long onDisk = written.get(job.jobId());
+            if (onDisk != null && onDisk >= job.version()) {
+                continue;
+            }
             write(job);
-            storedJobs.add(job.jobId());
-            changed = true;
+            touched = true;
         }
-        for (String gone : new HashSet<>(storedJobs)) {
-            if (!snapshot.allJobs().contains(gone)) {
-                delete(gone);
-                changed = true;
+        for (Iterator<Map.Entry<String, Path>> it = files.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Path> entry = it.next();
+            if (!snapshot.allJobs().contains(entry.getKey())) {
+                Files.deleteIfExists(entry.getValue());
+                written.remove(entry.getKey());
+                it.remove();
+                touched = true;
             }
         }
-        if (changed) {
+        if (touched && fsync) {
             syncDirectory();
         }
-        savedVersion = Math.max(savedVersion, snapshot.version());
+        savedVersion = snapshot.version();
     }
 
-    private void write(JobSnapshot job) {
-        Path target = dir.resolve(fileName(job.jobId()));
-        Path temp = dir.resolve(fileName(job.jobId()) + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer bytes = ByteBuffer.wrap(encode(job));
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
+    private void write(JobSnapshot job) throws IOException {
+        Path target = jobsDir.resolve(fileName(job.jobId()));
+        Path temp = jobsDir.resolve("." + target.getFileName() + TEMP_SUFFIX);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(CheckpointCodec.encode(job));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            if (fsync) {
                 channel.force(true);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
         }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Path previous = files.put(job.jobId(), target);
+        if (previous != null && !previous.equals(target)) {
+            Files.deleteIfExists(previous); // a file named by an older scheme
+        }
+        written.put(job.jobId(), job.version());
+        filesWritten++;
     }
 
-    private void delete(String jobId) {
-        try {
-            Files.deleteIfExists(dir.resolve(fileName(jobId)));
-            storedJobs.remove(jobId);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the checkpoint of job " + jobId, e);
-        }
-    }
-
+    /** Makes the renames and deletions durable; not supported on every platform (Windows). */
     private void syncDirectory() {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+        try (FileChannel dir = FileChannel.open(jobsDir, StandardOpenOption.READ)) {
+            dir.force(true);
         } catch (IOException e) {
-            LOG.debugf("directory fsync not supported here: %s", e.getMessage());
+            LOG.debugf("cannot fsync directory %s: %s", jobsDir, e);
         }
     }
 
@@ -177,95 +199,29 @@ final class FileCheckpointStore implements CheckpointStore {
         return savedVersion;
     }
 
-    @Override
-    public void close() {
-        // every save is complete and synced when it returns: nothing is buffered
+    /** How many job files this store has written (for tests of dirty tracking). */
+    synchronized long filesWritten() {
+        return filesWritten;
     }
 
+    /** The job ids whose files this store knows. */
+    synchronized Set<String> storedJobs() {
+        return new HashSet<>(files.keySet());
+    }
+
+    /** {@code <safe part of the id, at most 64 chars>_<16 hex digits of SHA-256(id)>.ckpt}. */
     static String fileName(String jobId) {
+        StringBuilder safe = new StringBuilder(Math.min(jobId.length(), 64) + 22);
+        for (int i = 0; i < jobId.length() && safe.length() < 64; i++) {
+            char c = jobId.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+            safe.append(ok ? c : '_');
+        }
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(jobId.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16) + SUFFIX;
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(jobId.getBytes(StandardCharsets.UTF_8));
+            return safe.append('_').append(HexFormat.of().formatHex(hash, 0, 8)).append(SUFFIX).toString();
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
-
-    static byte[] encode(JobSnapshot job) throws IOException {
-        ByteArrayOutputStream payload = new ByteArrayOutputStream(64 + job.sinks().size() * 64);
-        DataOutputStream out = new DataOutputStream(payload);
-        out.writeUTF(job.jobId());
-        out.writeLong(job.version());
-        out.writeBoolean(job.retiredAt() != null);
-        if (job.retiredAt() != null) {
-            out.writeLong(job.retiredAt().getEpochSecond());
-            out.writeInt(job.retiredAt().getNano());
-        }
-        out.writeInt(job.sinks().size());
-        for (Map.Entry<String, WindowSnapshot> sink : job.sinks().entrySet()) {
-            WindowSnapshot w = sink.getValue();
-            out.writeUTF(sink.getKey());
-            out.writeLong(w.highWaterNanos());
-            out.writeLong(w.prunedBelowNanos());
-            out.writeInt(w.size());
-            for (int i = 0; i < w.size(); i++) {
-                out.writeLong(w.timeNanos(i));
-                out.writeLong(w.idHigh(i));
-                out.writeLong(w.idLow(i));
-            }
-        }
-        out.flush();
-        byte[] body = payload.toByteArray();
-        CRC32 crc = new CRC32();
-        crc.update(body);
-        ByteBuffer file = ByteBuffer.allocate(4 + 2 + 4 + body.length + 8);
-        file.putInt(MAGIC).putShort(FORMAT).putInt(body.length).put(body).putLong(crc.getValue());
-        return file.array();
-    }
-
-    static JobSnapshot decode(byte[] bytes) throws IOException {
-        ByteBuffer file = ByteBuffer.wrap(bytes);
-        if (bytes.length < 18 || file.getInt() != MAGIC) {
-            throw new IOException("not a nitelog checkpoint");
-        }
-        short format = file.getShort();
-        if (format != FORMAT) {
-            throw new IOException("format version " + format + " is not one this nitelog reads (" + FORMAT
-                    + "); was it written by a newer nitelog?");
-        }
-        int length = file.getInt();
-        if (length < 0 || length != bytes.length - 18) {
-            throw new IOException("truncated: payload length " + length + " in a file of " + bytes.length + " bytes");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 10, length);
-        if (crc.getValue() != ByteBuffer.wrap(bytes, 10 + length, 8).getLong()) {
-            throw new IOException("checksum mismatch");
-        }
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 10, length));
-        String jobId = in.readUTF();
-        long version = in.readLong();
-        Instant retiredAt = in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
-        int sinkCount = in.readInt();
-        Map<String, WindowSnapshot> sinks = new HashMap<>();
-        for (int s = 0; s < sinkCount; s++) {
-            String sink = in.readUTF();
-            long highWater = in.readLong();
-            long prunedBelow = in.readLong();
-            int n = in.readInt();
-            if (n < 0 || n > length / 24) {
-                throw new IOException("implausible id count " + n);
-            }
-            long[] times = new long[n];
-            long[] highs = new long[n];
-            long[] lows = new long[n];
-            for (int i = 0; i < n; i++) {
-                times[i] = in.readLong();
-                highs[i] = in.readLong();
-                lows[i] = in.readLong();
-            }
-            sinks.put(sink, new WindowSnapshot(highWater, prunedBelow, times, highs, lows));
-        }
-        return new JobSnapshot(jobId, version, retiredAt, sinks);
     }
 }

@@ -3,6 +3,7 @@ package dev.nitelog.pipeline;
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.ByteniteEndpoints;
 import dev.nitelog.config.ConfigValidator;
+import dev.nitelog.cursor.CheckpointStoreException;
 import dev.nitelog.config.InvalidConfigException;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.sink.SinkRegistry;
@@ -45,7 +46,7 @@ public class Lifecycle {
         try {
             new ConfigValidator(registry.types()).validate(config, ConfigProvider.getConfig());
             start();
-        } catch (InvalidConfigException | IllegalArgumentException e) {
+        } catch (InvalidConfigException | IllegalArgumentException | CheckpointStoreException e) {
             // a sink factory or the state store rejecting a setting names the key the same way
             startupError = e.getMessage(); // NitelogMain prints it as one line and exits 2
         }

@@ -3,6 +3,8 @@ package dev.nitelog.pipeline;
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.cursor.CheckpointStore;
+import dev.nitelog.cursor.CursorSnapshot;
+import dev.nitelog.cursor.FileCheckpointStore;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.LogRecord;
@@ -15,6 +17,8 @@ import dev.nitelog.sink.SinkWorker;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,9 +61,9 @@ public final class NitelogDaemon implements DeliveryListener {
         this.config = config;
         this.clock = clock;
         this.metrics = new PipelineMetrics(meters);
-        this.store = CheckpointStore.open(Path.of(config.state().dir()));
+        this.store = FileCheckpointStore.open(Path.of(config.state().dir()));
         this.cursors = new Cursors(config.dedup().lateness());
-        cursors.restore(store.load());
+        cursors.restore(loadCheckpoints(store));
         this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().drainPolls(),
                 cursors::isRetired, RandomGenerator.getDefault());
         DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock);
@@ -74,6 +78,14 @@ public final class NitelogDaemon implements DeliveryListener {
         this.pollSlots = new Semaphore(cap);
         this.pollPool = Executors.newFixedThreadPool(cap, named("nitelog-poll-"));
         this.discoveryThread = Executors.newSingleThreadExecutor(named("nitelog-discovery-"));
+    }
+
+    private static CursorSnapshot loadCheckpoints(CheckpointStore store) {
+        try {
+            return store.load();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoints: " + e.getMessage(), e);
+        }
     }
 
     /** One scheduler tick: refresh the job list when due, start polls of due jobs within the cap. */
@@ -111,9 +123,12 @@ public final class NitelogDaemon implements DeliveryListener {
 
     /** Persists committed cursors (debounced by the scheduler) and purges expired tombstones. */
     void checkpoint() {
+        if (cursors.version() == store.savedVersion()) {
+            return;
+        }
         try {
             store.save(cursors.snapshotCommitted(store.savedVersion()));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warnf("Saving checkpoints failed, will retry: %s", e.getMessage());
         }
     }
@@ -151,7 +166,6 @@ public final class NitelogDaemon implements DeliveryListener {
             }
         }
         checkpoint();
-        store.close();
     }
 
     private static void awaitQuietly(ExecutorService pool, long deadlineNanos) {

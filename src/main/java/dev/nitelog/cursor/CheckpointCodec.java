@@ -1,0 +1,169 @@
+package dev.nitelog.cursor;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The checkpoint file format, version 1: one job per file, big-endian (DataOutputStream).
+ *
+ * <pre>
+ * int32   magic "NLCK"
+ * uint16  format version (1)
+ * string  job id                       string = int32 byte length + UTF-8 bytes
+ * bool    retired; if set: int64 epoch seconds, int32 nanos
+ * int32   sink count, then per sink (by name):
+ *   string  sink name
+ *   int64   high water (epoch ns; Long.MIN_VALUE = none)
+ *   int64   pruned-below mark (epoch ns; Long.MIN_VALUE = none)
+ *   int32   id count, then per id, oldest first: int64 time (epoch ns), int64 id high, int64 id low
+ * int32   CRC32 of every byte before it
+ * </pre>
+ *
+ * Binary rather than JSON: an id is 16 raw bytes instead of 32 hex digits plus quoting, there is no
+ * number formatting on the flush path, and the core needs no JSON library. The version comes
+ * before the checksum so a file from a newer nitelog is reported as such, not as damage.
+ */
+final class CheckpointCodec {
+
+    static final int MAGIC = 0x4E4C434B; // "NLCK"
+    static final int VERSION = 1;
+    private static final int MAX_STRING = 1 << 16;
+
+    private CheckpointCodec() {
+    }
+
+    /** Why a checkpoint was not read. */
+    static final class UnreadableCheckpoint extends Exception {
+        UnreadableCheckpoint(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    static byte[] encode(JobSnapshot job) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 24 * ids(job));
+        CRC32 crc = new CRC32();
+        try (DataOutputStream out = new DataOutputStream(new CheckedOutputStream(bytes, crc))) {
+            out.writeInt(MAGIC);
+            out.writeShort(VERSION);
+            writeString(out, job.jobId());
+            out.writeBoolean(job.retiredAt() != null);
+            if (job.retiredAt() != null) {
+                out.writeLong(job.retiredAt().getEpochSecond());
+                out.writeInt(job.retiredAt().getNano());
+            }
+            Map<String, WindowSnapshot> sinks = new TreeMap<>(job.sinks());
+            out.writeInt(sinks.size());
+            for (Map.Entry<String, WindowSnapshot> sink : sinks.entrySet()) {
+                writeString(out, sink.getKey());
+                WindowSnapshot window = sink.getValue();
+                out.writeLong(window.highWaterNanos());
+                out.writeLong(window.prunedBelowNanos());
+                out.writeInt(window.size());
+                for (int i = 0; i < window.size(); i++) {
+                    out.writeLong(window.timeNanos(i));
+                    out.writeLong(window.idHigh(i));
+                    out.writeLong(window.idLow(i));
+                }
+            }
+            out.flush();
+            new DataOutputStream(bytes).writeInt((int) crc.getValue());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Decodes a file's bytes; the snapshot's version is 0 (unchanged since loaded). */
+    static JobSnapshot decode(byte[] bytes) throws UnreadableCheckpoint {
+        if (bytes.length < 4 + 2 + 4) {
+            throw new UnreadableCheckpoint("truncated: " + bytes.length + " bytes");
+        }
+        int magic = readInt(bytes, 0);
+        if (magic != MAGIC) {
+            throw new UnreadableCheckpoint("not a nitelog checkpoint (bad magic)");
+        }
+        int version = ((bytes[4] & 0xFF) << 8) | (bytes[5] & 0xFF);
+        if (version > VERSION) {
+            throw new UnreadableCheckpoint("written by a newer nitelog (checkpoint format " + version
+                    + ", this version reads up to " + VERSION + ")");
+        }
+        if (version != VERSION) {
+            throw new UnreadableCheckpoint("unknown checkpoint format " + version);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        if ((int) crc.getValue() != readInt(bytes, bytes.length - 4)) {
+            throw new UnreadableCheckpoint("checksum mismatch (truncated or damaged)");
+        }
+        try {
+            return decodeBody(new DataInputStream(new ByteArrayInputStream(bytes, 6, bytes.length - 10)));
+        } catch (IOException | RuntimeException e) {
+            throw new UnreadableCheckpoint("malformed content: " + e);
+        }
+    }
+
+    private static JobSnapshot decodeBody(DataInputStream in) throws IOException, UnreadableCheckpoint {
+        String jobId = readString(in);
+        Instant retiredAt = in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
+        int sinkCount = in.readInt();
+        if (sinkCount < 0 || sinkCount > in.available()) {
+            throw new UnreadableCheckpoint("bad sink count " + sinkCount);
+        }
+        Map<String, WindowSnapshot> sinks = new HashMap<>();
+        for (int s = 0; s < sinkCount; s++) {
+            String sink = readString(in);
+            long highWater = in.readLong();
+            long prunedBelow = in.readLong();
+            int n = in.readInt();
+            if (n < 0 || (long) n * 24 > in.available()) {
+                throw new UnreadableCheckpoint("bad id count " + n);
+            }
+            long[] times = new long[n];
+            long[] highs = new long[n];
+            long[] lows = new long[n];
+            for (int i = 0; i < n; i++) {
+                times[i] = in.readLong();
+                highs[i] = in.readLong();
+                lows[i] = in.readLong();
+            }
+            sinks.put(sink, new WindowSnapshot(highWater, prunedBelow, times, highs, lows));
+        }
+        if (in.available() != 0) {
+            throw new UnreadableCheckpoint(in.available() + " unexpected trailing bytes");
+        }
+        return new JobSnapshot(jobId, 0, retiredAt, sinks);
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readString(DataInputStream in) throws IOException, UnreadableCheckpoint {
+        int length = in.readInt();
+        if (length < 0 || length > MAX_STRING || length > in.available()) {
+            throw new UnreadableCheckpoint("bad string length " + length);
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    private static int readInt(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+
+    private static int ids(JobSnapshot job) {
+        return job.sinks().values().stream().mapToInt(WindowSnapshot::size).sum();
+    }
+}
