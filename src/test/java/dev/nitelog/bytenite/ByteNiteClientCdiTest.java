@@ -66,6 +66,12 @@ class ByteNiteClientCdiTest {
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(WireMockResource.class));
         }
+
+        /** The client alone: no daemon polling in the background and adding calls of its own. */
+        @Override
+        public java.util.Map<String, String> getConfigOverrides() {
+            return java.util.Map.of("quarkus.arc.exclude-types", "dev.nitelog.pipeline.**,dev.nitelog.health.**");
+        }
     }
 
     /** A listener bean, present only in this test's profile. */

@@ -592,7 +592,8 @@ class ByteNiteClientTest {
         List<JobStatus> jobs = client("nitelog.jobs.discovery-page-size", "2").listJobs();
         assertEquals(List.of(
                 new JobStatus(new JobRef("j1", "first"), "JOB_STATE_RUNNING", JobPhase.ACTIVE, null),
-                new JobStatus(new JobRef("j2", "j2"), "JOB_STATE_COMPLETE", JobPhase.TERMINAL, null),
+                new JobStatus(new JobRef("j2", "j2"), "JOB_STATE_COMPLETE", JobPhase.TERMINAL,
+                        Instant.parse("2025-05-01T20:38:12.930Z")),
                 new JobStatus(new JobRef("j3", "j3"), "JOB_STATE_NEW", JobPhase.PENDING, null)), jobs);
         assertEquals(2, wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customer/jobs"))).size());
         wireMock.verify(getRequestedFor(urlPathEqualTo("/v1/customer/jobs")).withHeader("Authorization", equalTo(TOKEN_1)));
