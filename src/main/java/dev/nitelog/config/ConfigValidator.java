@@ -1,12 +1,12 @@
 package dev.nitelog.config;
 
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.StreamSupport;
 
 /**
  * Checks the configuration beyond what the mapping's types catch, at startup and in
@@ -38,16 +38,33 @@ public final class ConfigValidator {
         config.sinks().forEach(this::sink);
     }
 
+    /**
+     * Keys from the config file and system properties only: environment variables are a namespace
+     * shared with the platform ({@code NITELOG_CONFIG} itself, {@code NITELOG_HTTP_PORT}), and
+     * their names do not say where a dash was.
+     */
     private void unknownKeys(Config raw) {
-        StreamSupport.stream(raw.getPropertyNames().spliterator(), false)
-                .filter(key -> key.startsWith("nitelog."))
-                .filter(key -> !KNOWN.matches(key))
-                .sorted()
-                .findFirst()
-                .ifPresent(key -> {
-                    throw new InvalidConfigException("unknown key " + key
-                            + ": check its spelling against the configuration reference in README.md, or remove it");
-                });
+        for (ConfigSource source : raw.getConfigSources()) {
+            if (source.getName().startsWith("EnvConfigSource")) {
+                continue;
+            }
+            source.getPropertyNames().stream()
+                    .filter(key -> key.startsWith("nitelog."))
+                    .filter(key -> !KNOWN.matches(key))
+                    .sorted()
+                    .findFirst()
+                    .ifPresent(key -> {
+                        throw new InvalidConfigException("unknown key " + key + " (in " + describe(source)
+                                + "): check its spelling against the configuration reference in README.md, or remove it");
+                    });
+        }
+    }
+
+    private static String describe(ConfigSource source) {
+        String name = source.getName();
+        int bracket = name.indexOf('[');
+        String inner = bracket >= 0 && name.endsWith("]") ? name.substring(bracket + 1, name.length() - 1) : name;
+        return inner.replaceFirst("^source=", "").replaceFirst("^file:", "");
     }
 
     private static void bytenite(ByteniteConfig bytenite) {

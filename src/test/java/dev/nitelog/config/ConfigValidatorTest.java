@@ -49,9 +49,9 @@ class ConfigValidatorTest {
 
     @Test
     void rejectsAnUnknownKeyNamingIt() {
-        assertEquals("unknown key nitelog.jobs.poll-intervall: check its spelling against the configuration"
+        assertEquals("unknown key nitelog.jobs.poll-intervall (in test): check its spelling against the configuration"
                 + " reference in README.md, or remove it", problem(Map.of("nitelog.jobs.poll-intervall", "5s")));
-        assertEquals("unknown key nitelog.sinks.console.colour: check its spelling against the configuration"
+        assertEquals("unknown key nitelog.sinks.console.colour (in test): check its spelling against the configuration"
                 + " reference in README.md, or remove it", problem(Map.of("nitelog.sinks.console.colour", "red")));
     }
 
@@ -102,7 +102,7 @@ class ConfigValidatorTest {
         assertEquals("bytenite-logs", console.topic());
         assertEquals(KafkaSinkOptions.Key.JOB, console.key());
         assertEquals(Map.of(), console.producer());
-        assertEquals("unknown key nitelog.sinks.events.producr.acks: check its spelling against the configuration"
+        assertEquals("unknown key nitelog.sinks.events.producr.acks (in test): check its spelling against the configuration"
                 + " reference in README.md, or remove it", problem(Map.of("nitelog.sinks.events.type", "kafka",
                 "nitelog.sinks.events.producr.acks", "all")));
     }
