@@ -4,6 +4,7 @@ import dev.nitelog.record.Level;
 import dev.nitelog.record.Service;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithParentName;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Optional;
  */
 public interface SinkConfig {
 
-    /** The adapter: stdout (more types come with their adapters). */
+    /** The adapter: stdout or elasticsearch (more types come with their adapters). */
     String type();
 
     /** Output encoding for line-oriented sinks: json (the canonical record) or text. */
@@ -54,4 +55,8 @@ public interface SinkConfig {
     /** Longest delay between two retries of a failing sink. */
     @WithDefault("60s")
     Duration retryMaxBackoff();
+
+    /** The keys of type {@code elasticsearch}, directly under the sink (ignored by other types). */
+    @WithParentName
+    ElasticsearchSinkOptions elasticsearch();
 }

@@ -40,6 +40,7 @@ class SinkWorkerTest {
             public Duration linger() { return Duration.ofMillis(5); }
             public Duration retryBackoff() { return Duration.ofMillis(20); }
             public Duration retryMaxBackoff() { return Duration.ofMillis(40); }
+            public dev.nitelog.config.ElasticsearchSinkOptions elasticsearch() { return null; }
         };
     }
 
