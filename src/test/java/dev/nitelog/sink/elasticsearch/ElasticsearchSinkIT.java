@@ -64,7 +64,7 @@ class ElasticsearchSinkIT {
 
     private static Map<String, String> keys(String... pairs) {
         Map<String, String> keys = new HashMap<>(Map.of("urls", engine.url().toString(),
-                "request-timeout", "5s", "item-retry-backoff", "50ms"));
+                "item-retry-backoff", "50ms"));
         for (int i = 0; i < pairs.length; i += 2) {
             keys.put(pairs[i], pairs[i + 1]);
         }
@@ -76,16 +76,16 @@ class ElasticsearchSinkIT {
         long seed = Long.getLong("nitelog.test.seed", System.nanoTime());
         System.out.println("storesEveryDistinctRecordOnce seed=" + seed + " (re-run with -Dnitelog.test.seed=" + seed + ")");
         Random random = new Random(seed);
-        List<LogRecord> distinct = EsTestSupport.records("job-dedup", 0, 400, NEAR_MIDNIGHT); // spans two days
+        List<LogRecord> distinct = EsTestSupport.records("job-dedup", 0, 250, NEAR_MIDNIGHT); // spans two days
         ElasticsearchSink sink = EsTestSupport.sink(keys("index", "it-dedup-{yyyy.MM.dd}", "max-bulk-bytes", "16K"));
         FailingMidway flaky = new FailingMidway(sink, random);
 
         for (int round = 0; round < 5; round++) {
             List<LogRecord> shuffled = new ArrayList<>(distinct);
-            shuffled.addAll(distinct.subList(0, 50)); // repeats inside one round, too
+            shuffled.addAll(distinct.subList(0, 40)); // repeats inside one round, too
             Collections.shuffle(shuffled, random);
             for (int from = 0; from < shuffled.size(); ) {
-                int to = Math.min(shuffled.size(), from + 1 + random.nextInt(120));
+                int to = Math.min(shuffled.size(), from + 1 + random.nextInt(150));
                 writeUntilAccepted(flaky, shuffled.subList(from, to));
                 from = to;
             }
@@ -144,8 +144,8 @@ class ElasticsearchSinkIT {
     @Test
     void losesNothingWhileTheEngineIsAwayAndTheOtherSinkKeepsReceiving() throws Exception {
         Duration outage = Duration.parse(System.getProperty("nitelog.it.outage", "PT30S"));
-        Map<String, String> workerKeys = keys("index", "it-outage-{yyyy.MM.dd}", "request-timeout", "2s",
-                "batch-size", "50", "linger", "20ms", "retry-backoff", "100ms", "retry-max-backoff", "1s");
+        Map<String, String> workerKeys = keys("index", "it-outage-{yyyy.MM.dd}",
+                "batch-size", "500", "linger", "20ms", "retry-backoff", "100ms", "retry-max-backoff", "1s");
         Feed esFeed = new Feed();
         Feed memoryFeed = new Feed();
         EsTestSupport.KeptDeadLetters deadLetters = new EsTestSupport.KeptDeadLetters();
@@ -167,7 +167,7 @@ class ElasticsearchSinkIT {
                 }
                 esFeed.offer(es);
                 memoryFeed.offer(memory);
-            }, 0, 50, TimeUnit.MILLISECONDS);
+            }, 0, 100, TimeUnit.MILLISECONDS);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> esFeed.delivered.size() >= 100);
             engine.stop();
@@ -180,9 +180,9 @@ class ElasticsearchSinkIT {
 
             engine.start();
             int total = produced.get() + 50;
-            await().atMost(Duration.ofSeconds(20)).until(() -> produced.get() >= total);
+            await().atMost(Duration.ofSeconds(30)).until(() -> produced.get() >= total);
             producing.set(false);
-            await().atMost(Duration.ofSeconds(60)).until(() -> esFeed.pendingCount() == 0
+            await().atMost(Duration.ofSeconds(120)).until(() -> esFeed.pendingCount() == 0
                     && memoryFeed.pendingCount() == 0);
         } finally {
             poller.shutdownNow();
@@ -260,7 +260,7 @@ class ElasticsearchSinkIT {
     void writesIntoADataStreamOnceOnlyPerRecord() throws Exception {
         Map<String, String> keys = keys("data-stream", "logs-bytenite-it", "install-template", "true");
         List<LogRecord> records = EsTestSupport.records("job-ds", 0, 30, NEAR_MIDNIGHT);
-        ElasticsearchSink sink = EsTestSupport.sink(keys);
+        ElasticsearchSink sink = EsTestSupport.sink("stream", keys);
         sink.write(new SinkBatch(records, (r, why) -> { }));
         sink.write(new SinkBatch(records, (r, why) -> { }));
 

@@ -29,9 +29,14 @@ public final class EsTestSupport {
 
     /** The sink {@code es} as SmallRye maps {@code nitelog.sinks.es.*} from these keys (without the prefix). */
     public static SinkConfig sinkConfig(Map<String, String> keys) {
+        return sinkConfig("es", keys);
+    }
+
+    /** The sink {@code name} as SmallRye maps {@code nitelog.sinks.<name>.*} from these keys. */
+    public static SinkConfig sinkConfig(String name, Map<String, String> keys) {
         Map<String, String> props = new HashMap<>();
-        props.put("nitelog.sinks.es.type", "elasticsearch");
-        keys.forEach((k, v) -> props.put("nitelog.sinks.es." + k, v));
+        props.put("nitelog.sinks." + name + ".type", "elasticsearch");
+        keys.forEach((k, v) -> props.put("nitelog.sinks." + name + "." + k, v));
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withConverter(MemorySize.class, 100, new MemorySizeConverter())
                 .withConverter(Duration.class, 100, new DurationConverter())
@@ -39,11 +44,15 @@ public final class EsTestSupport {
                 .withValidateUnknown(false)
                 .withSources(new PropertiesConfigSource(props, "test", 500))
                 .build();
-        return config.getConfigMapping(NitelogConfig.class).sinks().get("es");
+        return config.getConfigMapping(NitelogConfig.class).sinks().get(name);
     }
 
     public static ElasticsearchSink sink(Map<String, String> keys) {
-        return (ElasticsearchSink) new ElasticsearchSinkFactory().create("es", sinkConfig(keys));
+        return sink("es", keys);
+    }
+
+    public static ElasticsearchSink sink(String name, Map<String, String> keys) {
+        return (ElasticsearchSink) new ElasticsearchSinkFactory().create(name, sinkConfig(name, keys));
     }
 
     /** {@code n} distinct records of job {@code job}, a millisecond apart from {@code start}. */
