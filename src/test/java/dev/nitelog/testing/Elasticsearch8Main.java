@@ -37,13 +37,14 @@ public final class Elasticsearch8Main {
         Class<?> logConfigurator = Class.forName("org.elasticsearch.common.logging.LogConfigurator");
         Class<?> settingsClass = Class.forName("org.elasticsearch.common.settings.Settings");
         Object empty = settingsClass.getField("EMPTY").get(null);
+        // logging first: Elasticsearch's classes fetch their loggers while initialising
+        logConfigurator.getMethod("registerErrorListener").invoke(null);
+        logConfigurator.getMethod("setNodeName", String.class).invoke(null, "nitelog-es8");
+        logConfigurator.getMethod("configureESLogging").invoke(null);
         Supplier<String> nodeName = () -> "nitelog-es8";
         Object environment = Class.forName("org.elasticsearch.node.InternalSettingsPreparer")
                 .getMethod("prepareEnvironment", settingsClass, Map.class, Path.class, Supplier.class)
                 .invoke(null, empty, settings, null, nodeName);
-        logConfigurator.getMethod("registerErrorListener").invoke(null);
-        logConfigurator.getMethod("setNodeName", String.class).invoke(null, "nitelog-es8");
-        logConfigurator.getMethod("configureESLogging").invoke(null);
         logConfigurator.getMethod("configureWithoutConfig", settingsClass)
                 .invoke(null, environment.getClass().getMethod("settings").invoke(environment));
         Class<?> pluginsLoader = Class.forName("org.elasticsearch.plugins.PluginsLoader");
