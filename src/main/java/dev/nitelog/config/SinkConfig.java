@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public interface SinkConfig {
 
-    /** The adapter: stdout or kafka (more types come with their adapters). */
+    /** The adapter: stdout, file, kafka or elasticsearch. */
     String type();
 
     /** Output encoding for line-oriented sinks: json (the canonical record) or text. */
@@ -63,4 +63,8 @@ public interface SinkConfig {
     /** The keys of a {@code kafka} sink ({@code topic}, {@code key}, {@code producer.*}), right under the sink. */
     @WithParentName
     KafkaSinkOptions kafka();
+
+    /** The keys of type {@code elasticsearch}, directly under the sink (ignored by other types). */
+    @WithParentName
+    ElasticsearchSinkOptions elasticsearch();
 }

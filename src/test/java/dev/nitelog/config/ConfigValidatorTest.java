@@ -106,4 +106,27 @@ class ConfigValidatorTest {
                 + " reference in README.md, or remove it", problem(Map.of("nitelog.sinks.events.type", "kafka",
                 "nitelog.sinks.events.producr.acks", "all")));
     }
+
+    @Test
+    void flattensElasticsearchKeysDirectlyUnderANamedSink() {
+        SmallRyeConfig config = config(Map.of(
+                "nitelog.sinks.search.type", "elasticsearch",
+                "nitelog.sinks.search.urls", "https://a:9200,https://b:9200",
+                "nitelog.sinks.search.data-stream", "logs-bytenite-default",
+                "nitelog.sinks.search.api-key", "k",
+                "nitelog.sinks.search.tls.verify", "false",
+                "nitelog.sinks.search.max-bulk-bytes", "1M"));
+        NitelogConfig mapped = config.getConfigMapping(NitelogConfig.class);
+        assertDoesNotThrow(() -> new ConfigValidator(Set.of("stdout", "elasticsearch")).validate(mapped, config));
+        ElasticsearchSinkOptions es = mapped.sinks().get("search").elasticsearch();
+        assertEquals(java.util.List.of("https://a:9200", "https://b:9200"), es.urls().orElseThrow());
+        assertEquals("logs-bytenite-default", es.dataStream().orElseThrow());
+        assertEquals(false, es.tls().verify());
+        assertEquals(1024 * 1024, es.maxBulkBytes().asLongValue());
+        assertEquals("bytenite-logs-{yyyy.MM.dd}", es.index());
+        assertEquals(5, mapped.sinks().get("console").elasticsearch().maxItemRetries()); // other types resolve too
+        assertEquals("unknown key nitelog.sinks.search.tls.verfy (in test): check its spelling against the configuration"
+                + " reference in README.md, or remove it", problem(Map.of("nitelog.sinks.search.type", "stdout",
+                "nitelog.sinks.search.tls.verfy", "false")));
+    }
 }

@@ -43,6 +43,7 @@ class SinkWorkerTest {
             public Duration retryMaxBackoff() { return Duration.ofMillis(40); }
             public dev.nitelog.config.FileSinkOptions file() { return null; }
             public KafkaSinkOptions kafka() { return null; }
+            public dev.nitelog.config.ElasticsearchSinkOptions elasticsearch() { return null; }
         };
     }
 
