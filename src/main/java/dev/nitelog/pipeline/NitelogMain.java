@@ -1,5 +1,8 @@
 package dev.nitelog.pipeline;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -11,6 +14,9 @@ import io.quarkus.runtime.annotations.QuarkusMain;
  */
 @QuarkusMain
 public class NitelogMain implements QuarkusApplication {
+    /** The config file used when NITELOG_CONFIG is not set. */
+    public static final String DEFAULT_CONFIG = "config/nitelog.yaml";
+
     /** Exit code for a configuration the user must fix. */
     public static final int EXIT_BAD_CONFIG = 2;
 
@@ -21,7 +27,32 @@ public class NitelogMain implements QuarkusApplication {
     }
 
     public static void main(String... args) {
+        String problem = locateConfig(System.getenv("NITELOG_CONFIG"));
+        if (problem != null) {
+            System.err.println("nitelog: " + problem);
+            System.exit(EXIT_BAD_CONFIG);
+        }
         Quarkus.run(NitelogMain.class, NitelogMain::exit, args);
+    }
+
+    /**
+     * Points Quarkus at the config file at run time: {@code NITELOG_CONFIG}, else
+     * {@code config/nitelog.yaml} when it exists. Set here rather than in application.properties,
+     * because a location known at build time would have its values baked into the jar as defaults.
+     *
+     * @return a one-line problem, or null
+     */
+    static String locateConfig(String fromEnvironment) {
+        if (System.getProperty("quarkus.config.locations") != null) {
+            return null; // set explicitly, e.g. by a command's --config
+        }
+        Path file = Path.of(fromEnvironment == null || fromEnvironment.isBlank() ? DEFAULT_CONFIG : fromEnvironment);
+        if (Files.isRegularFile(file)) {
+            System.setProperty("quarkus.config.locations", file.toAbsolutePath().toString());
+            return null;
+        }
+        return fromEnvironment == null || fromEnvironment.isBlank() ? null
+                : "NITELOG_CONFIG=" + fromEnvironment + " is not a readable file: point it at your nitelog.yaml";
     }
 
     @Override

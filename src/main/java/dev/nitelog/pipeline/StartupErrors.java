@@ -2,7 +2,11 @@ package dev.nitelog.pipeline;
 
 import dev.nitelog.config.InvalidConfigException;
 
+import io.smallrye.config.ConfigValidationException;
+
 import java.util.NoSuchElementException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns a startup failure into the one line a user needs: what is wrong and how to fix it. */
 final class StartupErrors {
@@ -24,10 +28,23 @@ final class StartupErrors {
         return failure.getMessage() == null ? failure.toString() : firstLine(failure.getMessage());
     }
 
+    private static final Pattern CONVERSION = Pattern.compile(
+            "The config property (\\S+) with the config value \"(.*?)\" threw an Exception whilst being converted");
+
     /** SmallRye reports conversion and missing-value errors with their key in the message. */
     private static String configProblem(Throwable t) {
+        if (t instanceof ConfigValidationException validation && validation.getProblemCount() > 0) {
+            String first = validation.getProblem(0).getMessage();
+            Matcher conversion = CONVERSION.matcher(first);
+            if (conversion.find()) {
+                return conversion.group(1) + "=" + conversion.group(2) + " is not a valid value of its type: use the"
+                        + " form README.md gives for it (durations like 5s, 500ms or 2m; sizes like 64M; whole numbers;"
+                        + " true or false; one of the listed names)";
+            }
+            return "invalid configuration: " + firstLine(first.replaceFirst("^SRCFG\\d+: ", ""));
+        }
         String name = t.getClass().getSimpleName();
-        if (name.equals("ConfigValidationException") || t instanceof NoSuchElementException
+        if (t instanceof NoSuchElementException
                 || (t instanceof IllegalArgumentException && t.getMessage() != null && t.getMessage().contains("SRCFG"))) {
             return "invalid configuration: " + firstLine(t.getMessage())
                     + " (fix the value in the config file or its environment variable; README lists every key)";

@@ -88,9 +88,14 @@ class EndToEndIT {
                      Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
             System.out.println("simulator seed " + sim.seed());
             nitelog.start();
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    sim.jobIds().stream().allMatch(id -> sim.jobState(id).matches("JOB_STATE_(COMPLETE|FAILED)"))
-                            && total(served(sim)) == nitelog.allStdoutLines().size());
+            try {
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        sim.jobIds().stream().allMatch(id -> sim.jobState(id).matches("JOB_STATE_(COMPLETE|FAILED)"))
+                                && total(served(sim)) == nitelog.allStdoutLines().size());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                System.out.println(describeDifference(served(sim), shipped(nitelog.allStdoutLines())));
+                throw e;
+            }
             assertEquals(served(sim), shipped(nitelog.allStdoutLines()));
             Set<String> ids = new HashSet<>();
             for (String line : nitelog.allStdoutLines()) {
@@ -138,8 +143,8 @@ class EndToEndIT {
             nitelog.start();
             assertEquals(2, nitelog.awaitExit(Duration.ofSeconds(60)));
             String stderr = nitelog.stderr().strip();
-            assertEquals("nitelog: nitelog.jobs.max-concurrent-polls=0 is out of range: use a value from 1 to 1024",
-                    stderr.lines().reduce((a, b) -> b).orElse(""));
+            assertEquals(List.of("nitelog: nitelog.jobs.max-concurrent-polls=0 is out of range: use a value from 1 to 1024"),
+                    stderr.lines().filter(line -> line.startsWith("nitelog:")).toList());
             assertTrue(!stderr.contains("\tat "), "no stack trace: " + stderr);
         }
     }
@@ -159,9 +164,20 @@ class EndToEndIT {
             int exit = nitelog.awaitExit(Duration.ofSeconds(60));
             String stderr = nitelog.stderr().strip();
             assertTrue(exit != 0);
-            assertTrue(stderr.contains("nitelog.jobs.poll-interval") && stderr.contains("fives"), stderr);
+            assertTrue(stderr.lines().anyMatch(line -> line.startsWith("nitelog: nitelog.jobs.poll-interval=fives is not a valid value")),
+                    stderr);
             assertTrue(!stderr.contains("\tat "), "no stack trace: " + stderr);
         }
+    }
+
+    /** Counts and a few examples of what is missing or extra, for a failure message. */
+    static String describeDifference(Map<String, Integer> served, Map<String, Integer> shipped) {
+        List<String> missing = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        served.forEach((k, n) -> { if (shipped.getOrDefault(k, 0) < n) missing.add(k.replace('\u0001', '|')); });
+        shipped.forEach((k, n) -> { if (served.getOrDefault(k, 0) < n) extra.add(k.replace('\u0001', '|')); });
+        return "served " + total(served) + ", shipped " + total(shipped) + "; missing " + missing.size() + " e.g. "
+                + missing.stream().limit(5).toList() + "; extra " + extra.size() + " e.g. " + extra.stream().limit(5).toList();
     }
 
     static List<String> ids(List<String> lines) throws IOException {
