@@ -61,6 +61,8 @@ public class NitelogMain implements QuarkusApplication {
             System.err.println("nitelog: " + lifecycle.startupError().get());
             return EXIT_BAD_CONFIG;
         }
+        // SIGTERM is the normal way to stop a daemon: shut down gracefully and exit 0, not 143
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
         Quarkus.waitForExit();
         return 0;
     }
