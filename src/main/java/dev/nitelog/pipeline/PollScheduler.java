@@ -1,21 +1,24 @@
 package dev.nitelog.pipeline;
 
+import dev.nitelog.config.NitelogConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.annotation.Priority;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Everything that runs on a clock: a 100 ms tick that starts due polls (on its own thread,
- * because Quarkus' scheduler does not go below one second and polls are due at jittered
- * instants), plus the checkpoint and tombstone-purge timers.
+ * Everything that runs on a clock, on two threads of its own: a 100 ms tick that starts due polls,
+ * and the checkpoint timer ({@code nitelog.state.flush-interval}), which also purges expired
+ * tombstones. Quarkus' scheduler is not used because it does not go below one second, and both
+ * clocks need finer steps. A slow fsync never delays a tick.
  */
 @ApplicationScoped
 public class PollScheduler {
@@ -23,41 +26,49 @@ public class PollScheduler {
     private static final long TICK_MILLIS = 100;
 
     private final Lifecycle lifecycle;
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "nitelog-tick");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final Duration flushInterval;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("nitelog-tick"));
+    private final ScheduledExecutorService checkpointer = Executors.newSingleThreadScheduledExecutor(named("nitelog-checkpoint"));
 
-    public PollScheduler(Lifecycle lifecycle) {
+    public PollScheduler(Lifecycle lifecycle, NitelogConfig config) {
         this.lifecycle = lifecycle;
+        this.flushInterval = config.state().flushInterval();
     }
 
-    /** Starts ticking once the daemon is up (the lifecycle observes startup first). */
-    void start(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
-        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    /** Starts the clocks once the daemon is up (the lifecycle observes startup first). */
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
+        ticker.scheduleWithFixedDelay(() -> guarded("tick", NitelogDaemon::tick), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        long flush = Math.max(10, flushInterval.toMillis());
+        checkpointer.scheduleWithFixedDelay(() -> guarded("checkpoint", daemon -> {
+            daemon.checkpoint();
+            daemon.purgeTombstones();
+        }), flush, flush, TimeUnit.MILLISECONDS);
     }
 
-    /** Stops ticking before the lifecycle stops the daemon. */
-    void stop(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+    /** Stops the clocks before the lifecycle stops the daemon (which saves the final checkpoint). */
+    void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
         ticker.shutdownNow();
-    }
-
-    private void tick() {
+        checkpointer.shutdown();
         try {
-            lifecycle.daemon().ifPresent(NitelogDaemon::tick);
-        } catch (RuntimeException e) {
-            LOG.error("Scheduler tick failed; the next tick tries again", e); // never let the ticker die
+            checkpointer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    @Scheduled(every = "${nitelog.state.flush-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void checkpoint() {
-        lifecycle.daemon().ifPresent(NitelogDaemon::checkpoint);
+    private void guarded(String what, java.util.function.Consumer<NitelogDaemon> action) {
+        try {
+            lifecycle.daemon().ifPresent(action);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Scheduled %s failed; the next one tries again", what); // never let a clock die
+        }
     }
 
-    @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void purgeTombstones() {
-        lifecycle.daemon().ifPresent(NitelogDaemon::purgeTombstones);
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

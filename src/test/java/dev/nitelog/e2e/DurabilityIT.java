@@ -157,7 +157,7 @@ class DurabilityIT {
              NitelogProcess nitelog = new NitelogProcess(dir, config(sim, dir, ""),
                      Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
             for (int stop = 0; stop < 4; stop++) {
-                nitelog.start();
+                nitelog.start().awaitStarted(Duration.ofMinutes(1));
                 long before = lines(out).size();
                 await().atMost(Duration.ofMinutes(1)).until(() -> lines(out).size() > before || allJobsEnded(sim));
                 LockSupport.parkNanos(Duration.ofMillis(random.nextInt(1500)).toNanos()); // a random moment

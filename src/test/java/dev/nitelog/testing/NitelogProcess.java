@@ -91,6 +91,18 @@ public final class NitelogProcess implements AutoCloseable {
         return Files.exists(stderrFile(starts)) ? Files.readString(stderrFile(starts)) : "";
     }
 
+    /** Waits until Quarkus reports the application started (a SIGTERM before that kills a booting JVM). */
+    public NitelogProcess awaitStarted(Duration timeout) throws IOException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!stderr().contains(" started in ")) {
+            if (!alive() || System.nanoTime() > end) {
+                throw new AssertionError("nitelog did not start: " + stderr());
+            }
+            Thread.sleep(50);
+        }
+        return this;
+    }
+
     /** SIGTERM, then waits for a clean exit; returns the exit code. */
     public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
