@@ -95,6 +95,12 @@ public final class ConfigValidator {
         range("nitelog.jobs.max-concurrent-polls", jobs.maxConcurrentPolls(), 1, 1024);
         atLeast("nitelog.jobs.retention", jobs.retention(), Duration.ZERO);
         atLeast("nitelog.jobs.backfill", jobs.backfill(), Duration.ZERO);
+        if (jobs.retention().compareTo(jobs.backfill()) < 0) {
+            // a purged tombstone of a job that still ended within the backfill window would be drained again
+            throw new InvalidConfigException("nitelog.jobs.retention=" + jobs.retention() + " is shorter than"
+                    + " nitelog.jobs.backfill=" + jobs.backfill() + ": keep retention at least as long as backfill,"
+                    + " or finished jobs are shipped again");
+        }
         if (!jobs.discover() && jobs.ids().map(java.util.List::isEmpty).orElse(true)) {
             throw new InvalidConfigException("nitelog.jobs.discover=false and nitelog.jobs.ids is empty, so there is"
                     + " nothing to follow: list job ids in nitelog.jobs.ids or set nitelog.jobs.discover=true");

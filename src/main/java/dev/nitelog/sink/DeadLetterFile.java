@@ -17,14 +17,28 @@ import static java.nio.file.StandardOpenOption.WRITE;
  * Keeps records that a sink rejected for good, one JSON line each:
  * {@code {"time","sink","reason","record":{canonical record}}}, in {@code <dir>/<sink>.jsonl}.
  * Each line is synced before the sink's batch counts as delivered, so a dead letter is never lost.
+ * A file is rotated once it passes {@code maxBytes}: {@code <sink>.jsonl.1} is the newest rotated
+ * file, and at most {@code maxFiles} rotated files are kept.
  */
 public final class DeadLetterFile {
+    /** Rotation defaults: 64 MiB per file, ten rotated files kept. */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+    public static final int DEFAULT_MAX_FILES = 10;
+
     private final Path dir;
     private final Clock clock;
+    private final long maxBytes;
+    private final int maxFiles;
 
     public DeadLetterFile(Path dir, Clock clock) {
+        this(dir, clock, DEFAULT_MAX_BYTES, DEFAULT_MAX_FILES);
+    }
+
+    public DeadLetterFile(Path dir, Clock clock, long maxBytes, int maxFiles) {
         this.dir = dir;
         this.clock = clock;
+        this.maxBytes = maxBytes;
+        this.maxFiles = maxFiles;
     }
 
     /** The dead-letter channel of one sink. */
@@ -46,6 +60,7 @@ public final class DeadLetterFile {
         line.appendAscii("}\n");
         try {
             Files.createDirectories(dir);
+            rotateIfFull(file);
             try (FileChannel channel = FileChannel.open(file, CREATE, WRITE, APPEND)) {
                 ByteBuffer bytes = ByteBuffer.wrap(line.array(), 0, line.size());
                 while (bytes.hasRemaining()) {
@@ -56,5 +71,22 @@ public final class DeadLetterFile {
         } catch (IOException e) {
             throw new SinkException("cannot write dead letter to " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private void rotateIfFull(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) < maxBytes) {
+            return;
+        }
+        Files.deleteIfExists(rotated(file, maxFiles));
+        for (int n = maxFiles - 1; n >= 1; n--) {
+            if (Files.exists(rotated(file, n))) {
+                Files.move(rotated(file, n), rotated(file, n + 1));
+            }
+        }
+        Files.move(file, rotated(file, 1));
+    }
+
+    private static Path rotated(Path file, int n) {
+        return file.resolveSibling(file.getFileName() + "." + n);
     }
 }
