@@ -84,8 +84,8 @@ final class EndpointGuard {
             throw e;
         } catch (CircuitBreakerOpenException e) {
             listener.onAttempt(endpoint, CallOutcome.CIRCUIT_OPEN);
-            throw new ByteNiteException("ByteNite " + what + " not sent: the " + endpoint.tag()
-                    + " circuit is open after repeated failures", 0, -1, null);
+            throw new CircuitOpenException("ByteNite " + what + " not sent: the " + endpoint.tag()
+                    + " circuit is open after repeated failures");
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

@@ -213,6 +213,19 @@ public final class Cursors {
         }
     }
 
+    /** The newest timestamp the sink confirmed for the job, or null when it confirmed nothing yet. */
+    public Instant committedHighWater(String jobId, String sink) {
+        JobCursors job = jobs.get(jobId);
+        if (job == null) {
+            return null;
+        }
+        synchronized (job) {
+            SinkCursors cursors = job.sinks.get(sink);
+            return cursors == null || cursors.committed.highWater() == IdWindow.EMPTY
+                    ? null : IdWindow.instant(cursors.committed.highWater());
+        }
+    }
+
     /** True when nitelog holds state for the job (live or tombstone): it was followed before. */
     public boolean knows(String jobId) {
         return jobs.containsKey(jobId);

@@ -156,6 +156,11 @@ public final class JobTracker {
         return job == null ? null : job.lifecycle;
     }
 
+    /** The ids of the jobs being polled (active or draining). */
+    public synchronized List<String> polledJobIds() {
+        return jobs.values().stream().filter(JobTracker::isPolled).map(job -> job.ref.id()).toList();
+    }
+
     /** Whether every tracked job is done (used by one-shot and follow modes). */
     public synchronized boolean allDone() {
         return jobs.values().stream().allMatch(job -> job.lifecycle == JobLifecycle.DONE);

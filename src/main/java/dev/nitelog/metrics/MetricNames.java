@@ -16,5 +16,14 @@ public final class MetricNames {
     public static final String SINK_RECORDS_SENT = "nitelog.sink.records.sent";
     public static final String SINK_FAILURES = "nitelog.sink.failures";
     public static final String SINK_QUEUE_DEPTH = "nitelog.sink.queue.depth";
+    public static final String SINK_QUEUE_CAPACITY = "nitelog.sink.queue.capacity";
+    public static final String SINK_RECORDS_DEAD_LETTERED = "nitelog.sink.records.dead.lettered";
+    public static final String SINK_BATCH_DURATION = "nitelog.sink.batch.duration";
     public static final String JOBS = "nitelog.jobs";
+    public static final String LAG = "nitelog.lag.seconds";
+    public static final String CHECKPOINT_WRITES = "nitelog.checkpoint.writes";
+    public static final String CHECKPOINT_FAILURES = "nitelog.checkpoint.failures";
+    public static final String TOKEN_RENEWALS = "nitelog.token.renewals";
+    public static final String API_REQUESTS = "nitelog.api.requests";
+    public static final String API_RETRIES = "nitelog.api.retries";
 }

@@ -9,6 +9,7 @@ import dev.nitelog.cursor.Cursors;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.DeadLetterFile;
+import dev.nitelog.sink.DeadLetters;
 import dev.nitelog.sink.DeliveryListener;
 import dev.nitelog.sink.Sink;
 import dev.nitelog.sink.SinkException;
@@ -56,6 +57,7 @@ public final class NitelogDaemon implements DeliveryListener {
     private volatile boolean discoveryRunning;
     private volatile boolean stopping;
     private volatile Instant lastTick = Instant.now();
+    private volatile boolean checkpointFailing;
 
     NitelogDaemon(NitelogConfig config, ByteNiteApi api, SinkRegistry registry, MeterRegistry meters, Clock clock) {
         this.config = config;
@@ -68,8 +70,10 @@ public final class NitelogDaemon implements DeliveryListener {
                 cursors::isRetired, RandomGenerator.getDefault());
         DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock);
         for (Map.Entry<String, Sink> sink : registry.create(config.sinks()).entrySet()) {
-            workers.add(new SinkWorker(sink.getValue(), config.sinks().get(sink.getKey()),
-                    deadLetters.forSink(sink.getKey()), this, clock, config.state().flushInterval()).start());
+            String name = sink.getKey();
+            DeadLetters counted = countingDeadLetters(name, deadLetters.forSink(name));
+            workers.add(new SinkWorker(sink.getValue(), config.sinks().get(name), counted, this, clock,
+                    config.state().flushInterval()).start());
         }
         this.discovery = new JobDiscovery(api, tracker, config.jobs().discover(),
                 config.jobs().ids().orElse(List.of()), config.jobs().backfill(), cursors::knows, clock);
@@ -78,6 +82,7 @@ public final class NitelogDaemon implements DeliveryListener {
         this.pollSlots = new Semaphore(cap);
         this.pollPool = Executors.newFixedThreadPool(cap, named("nitelog-poll-"));
         this.discoveryThread = Executors.newSingleThreadExecutor(named("nitelog-discovery-"));
+        metrics.watch(tracker, workers, cursors, clock);
     }
 
     private static CursorSnapshot loadCheckpoints(CheckpointStore store) {
@@ -86,6 +91,13 @@ public final class NitelogDaemon implements DeliveryListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoints: " + e.getMessage(), e);
         }
+    }
+
+    private DeadLetters countingDeadLetters(String sink, DeadLetters file) {
+        return (record, reason) -> {
+            file.reject(record, reason);
+            metrics.deadLettered(sink);
+        };
     }
 
     /** One scheduler tick: refresh the job list when due, start polls of due jobs within the cap. */
@@ -128,8 +140,17 @@ public final class NitelogDaemon implements DeliveryListener {
         }
         try {
             store.save(cursors.snapshotCommitted(store.savedVersion()));
+            metrics.checkpointed(true);
+            if (checkpointFailing) {
+                LOG.info("Saving checkpoints works again");
+                checkpointFailing = false;
+            }
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("Saving checkpoints failed, will retry: %s", e.getMessage());
+            metrics.checkpointed(false);
+            if (!checkpointFailing) {
+                LOG.warnf("Saving checkpoints failed, will retry every flush interval: %s", e.getMessage());
+                checkpointFailing = true;
+            }
         }
     }
 
@@ -144,6 +165,11 @@ public final class NitelogDaemon implements DeliveryListener {
     public void delivered(String sink, List<LogRecord> records) {
         cursors.commit(sink, records);
         metrics.delivered(sink, records.size());
+    }
+
+    @Override
+    public void written(String sink, int records, long nanos) {
+        metrics.batchWritten(sink, nanos);
     }
 
     @Override

@@ -15,4 +15,8 @@ public interface DeliveryListener {
      * offered again by a later poll.
      */
     void failed(String sink, SinkException error);
+
+    /** One write call returned after {@code nanos}; for the batch-latency metric. */
+    default void written(String sink, int records, long nanos) {
+    }
 }

@@ -116,6 +116,11 @@ public final class SinkWorker implements AutoCloseable {
         return config.queueRecords() - queue.size();
     }
 
+    /** The queue's capacity in records, for the queue-capacity metric. */
+    public int capacity() {
+        return config.queueRecords();
+    }
+
     /** Whether this sink wants records of the job at all (its {@code jobs} filter). */
     public boolean acceptsJob(String jobId) {
         return filter.acceptsJob(jobId);
@@ -215,7 +220,9 @@ public final class SinkWorker implements AutoCloseable {
         List<LogRecord> matching = batch.stream().filter(filter).toList();
         try {
             if (!matching.isEmpty()) {
+                long started = System.nanoTime();
                 sink.write(new SinkBatch(matching, deadLetters));
+                listener.written(sink.name(), matching.size(), System.nanoTime() - started);
             }
             unflushed.addAll(batch); // filtered-out records count as dealt with, too
         } catch (SinkException | RuntimeException e) {

@@ -1,0 +1,113 @@
+package dev.nitelog.pipeline;
+
+import dev.nitelog.simulator.FaultRates;
+import dev.nitelog.simulator.Route;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The running daemon against the simulator: metrics and probes follow injected faults. */
+@QuarkusTest
+@QuarkusTestResource(SimulatorResource.class)
+class OperationsTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Inject
+    MeterRegistry registry;
+
+    @TestHTTPResource("/q/health/ready")
+    URI ready;
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @AfterEach
+    void clearFaults() {
+        SimulatorResource.simulator.setFaults(FaultRates.none());
+    }
+
+    double polls(String outcome) {
+        var counter = registry.find("nitelog.polls").tag("outcome", outcome).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    double counter(String name) {
+        var counter = registry.find(name).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void pollOutcomeMetricsMoveAsTheInjectedFaultsDictate() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> polls("ok") > 0);
+        assertTrue(registry.get("nitelog.jobs").tag("state", "active").gauge().value() > 0, "jobs by state are gauged");
+
+        double before429 = polls("429");
+        SimulatorResource.simulator.setFaults(FaultRates.none().withTooManyRequests(1.0, 1).onlyOn(Route.LOGS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> polls("429") >= before429 + 3);
+
+        double before5xx = polls("5xx");
+        SimulatorResource.simulator.setFaults(FaultRates.none().withUnavailable(1.0).onlyOn(Route.LOGS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> polls("5xx") >= before5xx + 3);
+
+        double beforeParse = polls("parse_error");
+        SimulatorResource.simulator.setFaults(FaultRates.none().withMalformed(1.0).onlyOn(Route.LOGS));
+        await().atMost(Duration.ofSeconds(30)).until(() -> polls("parse_error") >= beforeParse + 3);
+
+        double beforeOk = polls("ok");
+        double malformedFromSimulator = SimulatorResource.simulator.stats().count(dev.nitelog.simulator.Outcome.MALFORMED);
+        SimulatorResource.simulator.setFaults(FaultRates.none());
+        await().atMost(Duration.ofSeconds(30)).until(() -> polls("ok") >= beforeOk + 3);
+        assertTrue(polls("parse_error") <= malformedFromSimulator, "no parse error without a malformed answer");
+
+        double renewals = counter("nitelog.token.renewals");
+        SimulatorResource.simulator.expireTokens();
+        await().atMost(Duration.ofSeconds(30)).until(() -> counter("nitelog.token.renewals") > renewals);
+        assertTrue(registry.get("nitelog.records.fetched").counter().count() > 0);
+    }
+
+    @Test
+    void readinessIsDownWhileASinkIsDownAndUpAfter() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(ready) == 200);
+        Path out = SimulatorResource.dir.resolve("out");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(out));
+        Path away = SimulatorResource.dir.resolve("out.away");
+        Files.move(out, away);
+        Files.writeString(out, "in the way");
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(ready) == 503 && body(ready).contains("sink:archive"));
+        } finally {
+            Files.delete(out);
+            Files.move(away, out);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(ready) == 200);
+        String scrape = body(metrics);
+        assertTrue(scrape.contains("nitelog_sink_failures_total{sink=\"archive\"}"), "sink failures are exported");
+        assertTrue(scrape.contains("nitelog_sink_queue_capacity{sink=\"archive\"}"));
+        assertTrue(scrape.contains("nitelog_lag_seconds"));
+        assertTrue(!scrape.contains(SimulatorResource.simulator.jobIds().get(0)), "no job id as a label");
+    }
+
+    static int status(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static String body(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+}
