@@ -26,6 +26,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,8 @@ import java.util.stream.Collectors;
 public class LogsCommand {
     /** Exit code when ByteNite has no such job or cannot be read. */
     public static final int EXIT_FAILED = 1;
+    /** Exit code when stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
+    public static final int EXIT_INTERRUPTED = 130;
     /** The pseudo-sink whose cursor remembers what was printed. */
     private static final String PRINTED = "cli";
 
@@ -64,27 +67,44 @@ public class LogsCommand {
         if (demo) {
             err.println("nitelog: DEMO: no ByteNite API key is configured, so this reads the embedded simulator's jobs");
         }
+        // Quarkus' shutdown hook waits for this command to return: on Ctrl-C or SIGTERM stop polling
+        AtomicBoolean stopped = new AtomicBoolean();
+        Thread command = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            stopped.set(true);
+            command.interrupt();
+        }, "nitelog-logs-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
-            print(options, out, err);
-            return 0;
+            print(options, out, err, stopped);
+            return stopped.get() ? EXIT_INTERRUPTED : 0;
         } catch (JobNotFoundException e) {
             err.println("nitelog: ByteNite has no job " + options.jobId() + (demo ? simulatorJobs() : ""));
             return EXIT_FAILED;
-        } catch (ByteNiteException e) {
-            err.println("nitelog: " + e.getMessage());
+        } catch (ByteNiteException | RuntimeException e) {
+            if (stopped.get()) {
+                return EXIT_INTERRUPTED; // the interrupt cut a request short
+            }
+            err.println("nitelog: " + (e instanceof ByteNiteException ? e.getMessage() : e.toString()));
             return EXIT_FAILED;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
+            return EXIT_INTERRUPTED;
+        } finally {
+            Thread.interrupted(); // not to disturb Quarkus' shutdown on this thread
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook has run
+            }
         }
     }
 
-    private void print(LogsOptions options, PrintStream out, PrintStream err)
+    private void print(LogsOptions options, PrintStream out, PrintStream err, AtomicBoolean stopped)
             throws ByteNiteException, InterruptedException {
         Cursors cursors = new Cursors(config.dedup().lateness());
         Utf8Buffer buffer = new Utf8Buffer(64 * 1024);
         int drainPolls = config.jobs().drainPolls();
-        while (true) {
+        while (!stopped.get()) {
             // the state before the fetch: a job seen terminal here has all its lines in this fetch or a drain poll
             JobStatus status = api.get().getJob(options.jobId());
             LogFetch fetch = api.get().fetchLogs(status.job(), cursors.skipFloor(options.jobId(), List.of(PRINTED)));
