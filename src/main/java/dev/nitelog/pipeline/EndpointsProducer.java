@@ -57,7 +57,7 @@ public class EndpointsProducer {
     }
 
     /** The key from api-key, else from api-key-file (trimmed); empty when neither is set. */
-    static Optional<String> apiKey(ByteniteConfig bytenite) {
+    public static Optional<String> apiKey(ByteniteConfig bytenite) {
         if (bytenite.apiKey().filter(k -> !k.isBlank()).isPresent()) {
             return bytenite.apiKey();
         }

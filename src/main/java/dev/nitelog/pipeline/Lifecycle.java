@@ -2,6 +2,7 @@ package dev.nitelog.pipeline;
 
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.ByteniteEndpoints;
+import dev.nitelog.cli.Invocation;
 import dev.nitelog.config.ConfigValidator;
 import dev.nitelog.cursor.CheckpointStoreException;
 import dev.nitelog.config.InvalidConfigException;
@@ -43,6 +44,9 @@ public class Lifecycle {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (!Invocation.current().startsDaemon()) {
+            return; // validate, logs: the command runs its own checks and must not poll
+        }
         try {
             new ConfigValidator(registry.types()).validate(config, ConfigProvider.getConfig());
             start();

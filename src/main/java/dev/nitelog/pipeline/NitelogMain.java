@@ -1,16 +1,27 @@
 package dev.nitelog.pipeline;
 
+import dev.nitelog.cli.Command;
+import dev.nitelog.cli.Invocation;
+import dev.nitelog.cli.LogsCommand;
+import dev.nitelog.cli.UsageException;
+import dev.nitelog.cli.ValidateCommand;
+import dev.nitelog.cli.Version;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import jakarta.inject.Provider;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * The process entry point. The daemon itself starts on Quarkus' startup event ({@link Lifecycle});
- * this only turns a configuration error into one line on stderr and exit code 2, and otherwise
- * runs until SIGTERM.
+ * The process entry point: parses the command line ({@link Command}), then runs the daemon (whose
+ * startup is {@link Lifecycle}'s) or one of the CLI commands. A configuration error becomes one
+ * line on stderr and exit code 2; a command line error the usage and exit code 64.
  */
 @QuarkusMain
 public class NitelogMain implements QuarkusApplication {
@@ -21,12 +32,44 @@ public class NitelogMain implements QuarkusApplication {
     public static final int EXIT_BAD_CONFIG = 2;
 
     private final Lifecycle lifecycle;
+    private final Provider<ValidateCommand> validate;
+    private final Provider<LogsCommand> logs;
 
-    public NitelogMain(Lifecycle lifecycle) {
+    public NitelogMain(Lifecycle lifecycle, Provider<ValidateCommand> validate, Provider<LogsCommand> logs) {
         this.lifecycle = lifecycle;
+        this.validate = validate;
+        this.logs = logs;
     }
 
     public static void main(String... args) {
+        Command command;
+        try {
+            command = Command.parse(args);
+        } catch (UsageException e) {
+            System.err.println("nitelog: " + e.getMessage());
+            System.err.print(Command.USAGE);
+            System.exit(Command.EXIT_USAGE);
+            return;
+        }
+        if (command.kind() == Command.Kind.VERSION) {
+            System.out.println("nitelog " + Version.current()); // no Quarkus: works with any config
+            System.exit(0);
+        }
+        Invocation.set(command);
+        if (command.config().isPresent()) {
+            String file = command.config().get();
+            if (!Files.isRegularFile(Path.of(file))) {
+                System.err.println("nitelog: --config " + file + " is not a file: give the path of a nitelog.yaml");
+                System.exit(EXIT_BAD_CONFIG);
+            }
+            System.setProperty("quarkus.config.locations", Path.of(file).toAbsolutePath().toString());
+        }
+        if (!command.startsDaemon()) {
+            // a one-shot command must work while the daemon holds its port, and print only its own output
+            System.setProperty("quarkus.http.host", "127.0.0.1");
+            System.setProperty("quarkus.http.port", "0");
+            System.setProperty("quarkus.log.level", "WARN");
+        }
         String problem = locateConfig(System.getenv("NITELOG_CONFIG"));
         if (problem != null) {
             System.err.println("nitelog: " + problem);
@@ -57,6 +100,19 @@ public class NitelogMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        Command command = Invocation.current();
+        return switch (command.kind()) {
+            case VALIDATE -> validate.get().run(System.out, System.err);
+            case LOGS -> logs.get().run(command.logs(), System.out, System.err);
+            case VERSION -> {
+                System.out.println("nitelog " + Version.current());
+                yield 0;
+            }
+            case RUN -> runDaemon();
+        };
+    }
+
+    private int runDaemon() {
         if (lifecycle.startupError().isPresent()) {
             System.err.println("nitelog: " + lifecycle.startupError().get());
             return EXIT_BAD_CONFIG;
@@ -71,7 +127,7 @@ public class NitelogMain implements QuarkusApplication {
     private static void exit(int code, Throwable failure) {
         if (failure != null) {
             System.err.println("nitelog: " + StartupErrors.oneLine(failure));
-            System.exit(code == 0 ? 1 : code);
+            System.exit(StartupErrors.isConfigProblem(failure) ? EXIT_BAD_CONFIG : code == 0 ? 1 : code);
         }
         System.exit(code);
     }

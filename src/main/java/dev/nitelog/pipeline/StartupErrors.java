@@ -1,7 +1,6 @@
 package dev.nitelog.pipeline;
 
 import dev.nitelog.config.InvalidConfigException;
-
 import io.smallrye.config.ConfigValidationException;
 
 import java.util.NoSuchElementException;
@@ -31,6 +30,16 @@ final class StartupErrors {
     private static final Pattern CONVERSION = Pattern.compile(
             "The config property (\\S+) with the config value \"(.*?)\" threw an Exception whilst being converted");
 
+    /** True when the failure is a configuration value the user must fix (exit code 2). */
+    static boolean isConfigProblem(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InvalidConfigException || configProblem(cause) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** SmallRye reports conversion and missing-value errors with their key in the message. */
     private static String configProblem(Throwable t) {
         if (t instanceof ConfigValidationException validation && validation.getProblemCount() > 0) {
@@ -46,10 +55,19 @@ final class StartupErrors {
         String name = t.getClass().getSimpleName();
         if (t instanceof NoSuchElementException
                 || (t instanceof IllegalArgumentException && t.getMessage() != null && t.getMessage().contains("SRCFG"))) {
-            return "invalid configuration: " + firstLine(t.getMessage())
+            return "invalid configuration: " + firstProblem(t)
                     + " (fix the value in the config file or its environment variable; README lists every key)";
         }
         return null;
+    }
+
+    /** A validation failure lists its problems one per line after a heading: the first names the key. */
+    private static String firstProblem(Throwable t) {
+        if (t instanceof ConfigValidationException validation && validation.getProblemCount() > 0) {
+            String more = validation.getProblemCount() > 1 ? " (and " + (validation.getProblemCount() - 1) + " more)" : "";
+            return firstLine(validation.getProblem(0).getMessage()) + more;
+        }
+        return firstLine(t.getMessage());
     }
 
     private static String firstLine(String message) {

@@ -56,6 +56,33 @@ public final class NitelogProcess implements AutoCloseable {
         return this;
     }
 
+    /** What a one-shot command printed and how it exited. */
+    public record Result(int exit, String stdout, String stderr) {
+    }
+
+    /**
+     * Runs a one-shot command ({@code validate}, {@code logs ...}, {@code version}) with this
+     * config and environment and waits for it to exit.
+     */
+    public Result runCommand(Duration timeout, String... args) throws IOException, InterruptedException {
+        starts++;
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(stdoutFile(starts).toFile())
+                .redirectError(stderrFile(starts).toFile());
+        builder.environment().put("NITELOG_CONFIG", config.toAbsolutePath().toString());
+        builder.environment().put("NITELOG_HTTP_PORT", String.valueOf(httpPort));
+        builder.environment().putAll(env);
+        process = builder.start();
+        int exit = awaitExit(timeout);
+        return new Result(exit, Files.readString(stdoutFile(starts)), Files.readString(stderrFile(starts)));
+    }
+
+    public Path config() {
+        return config;
+    }
+
     public Path stdoutFile(int start) {
         return workDir.resolve("stdout-" + start + ".log");
     }

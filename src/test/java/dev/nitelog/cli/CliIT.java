@@ -1,0 +1,209 @@
+package dev.nitelog.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nitelog.simulator.ByteNiteSimulator;
+import dev.nitelog.simulator.ScriptedLine;
+import dev.nitelog.simulator.ServedLine;
+import dev.nitelog.simulator.SimulatorOptions;
+import dev.nitelog.testing.NitelogProcess;
+import dev.nitelog.testing.NitelogProcess.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line of the packaged jar: validate, logs, version and usage errors, as processes. */
+class CliIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration EXIT = Duration.ofSeconds(60);
+
+    private static String config(Path state, String jobs, String sinks) {
+        return """
+                nitelog:
+                  jobs:
+                %s
+                  state:
+                    dir: %s
+                  sinks:
+                %s
+                """.formatted(jobs, state, sinks);
+    }
+
+    private static String simConfig(ByteNiteSimulator sim, Path state) {
+        return """
+                nitelog:
+                  bytenite:
+                    api-url: %s
+                    auth-url: %s
+                  jobs:
+                    poll-interval: 200ms
+                    drain-polls: 1
+                  state:
+                    dir: %s
+                  sinks:
+                    console:
+                      type: stdout
+                """.formatted(sim.apiUrl(), sim.authUrl(), state);
+    }
+
+    @Test
+    void validateAcceptsAGoodConfigWithoutStartingTheDemo(@TempDir Path dir) throws Exception {
+        String yaml = config(dir.resolve("state"), "    poll-interval: 2s",
+                "    console:\n      type: stdout\n    files:\n      type: file\n      path: " + dir.resolve("out/{job}.log"));
+        try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, Map.of())) {
+            Result result = nitelog.runCommand(EXIT, "validate");
+            assertEquals(0, result.exit(), result.stderr());
+            assertEquals("nitelog: configuration OK (2 sinks: console (stdout), files (file))", result.stdout().strip());
+            assertFalse(result.stderr().contains("DEMO"), "the simulator must not start: " + result.stderr());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "unknown key           | poll-intervall: 2s   | console:\\n      type: stdout              | nitelog.jobs.poll-intervall",
+            "bad duration          | poll-interval: fives | console:\\n      type: stdout              | nitelog.jobs.poll-interval",
+            "unknown sink type     | poll-interval: 2s    | console:\\n      type: syslog              | nitelog.sinks.console.type=syslog",
+            "negative number       | drain-polls: -1      | console:\\n      type: stdout              | nitelog.jobs.drain-polls=-1",
+            "file sink without path| poll-interval: 2s    | files:\\n      type: file                  | nitelog.sinks.files.path",
+            "state dir is a file   | poll-interval: 2s    | console:\\n      type: stdout              | nitelog.state.dir=",
+    })
+    void validateRejectsABrokenConfigWithOneLineNamingTheKey(String name, String jobs, String sinks, String key,
+                                                             @TempDir Path dir) throws Exception {
+        Path state = dir.resolve("state");
+        if (name.startsWith("state dir")) {
+            Files.writeString(state, "not a directory");
+        }
+        String yaml = config(state, "    " + jobs.strip(), "    " + sinks.strip().replace("\\n", "\n"));
+        try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, Map.of())) {
+            Result result = nitelog.runCommand(EXIT, "validate", "--config", nitelog.config().toString());
+            assertEquals(2, result.exit(), result.stderr());
+            List<String> lines = result.stderr().strip().lines().toList();
+            assertEquals(1, lines.size(), "one line: " + result.stderr());
+            assertTrue(lines.get(0).startsWith("nitelog: ") && lines.get(0).contains(key), lines.get(0));
+            assertEquals("", result.stdout());
+        }
+    }
+
+    @Test
+    void versionPrintsTheBuildVersion(@TempDir Path dir) throws Exception {
+        try (NitelogProcess nitelog = new NitelogProcess(dir, "broken: [", Map.of())) {
+            Result result = nitelog.runCommand(EXIT, "version");
+            assertEquals(0, result.exit(), result.stderr());
+            assertEquals("nitelog 0.1.0-SNAPSHOT", result.stdout().strip());
+        }
+    }
+
+    @Test
+    void anUnknownCommandOrFlagPrintsTheUsageAndExits64(@TempDir Path dir) throws Exception {
+        try (NitelogProcess nitelog = new NitelogProcess(dir, "", Map.of())) {
+            for (String[] args : List.of(new String[]{"frobnicate"}, new String[]{"logs"},
+                    new String[]{"logs", "job", "--output", "xml"}, new String[]{"validate", "--nope"})) {
+                Result result = nitelog.runCommand(EXIT, args);
+                assertEquals(64, result.exit(), String.join(" ", args) + ": " + result.stderr());
+                assertTrue(result.stderr().contains("usage: nitelog"), result.stderr());
+            }
+        }
+    }
+
+    @Test
+    void logsPrintsEveryLineOfAJobOnceInTimeOrderAndWritesNoState(@TempDir Path dir) throws Exception {
+        Instant t0 = Instant.parse("2026-01-02T03:04:05.123456789Z");
+        List<ScriptedLine> script = List.of(
+                ScriptedLine.task("task-1", t0.plusMillis(30), "ERROR", "app", "third"),
+                ScriptedLine.partitioner(t0, "first"),
+                ScriptedLine.task("task-1", t0.plusMillis(10), "INFO", "app", "second"),
+                ScriptedLine.task("task-1", t0.plusMillis(10), "INFO", "app", "second"), // a real repeat: kept
+                ScriptedLine.assembler(t0.plusMillis(40), "fourth\nwith a newline"));
+        try (ByteNiteSimulator sim = ByteNiteSimulator.start(SimulatorOptions.builder().jobs(0).build())) {
+            String job = sim.addJob("scripted", script);
+            sim.completeJob(job);
+            Path state = dir.resolve("state");
+            try (NitelogProcess nitelog = new NitelogProcess(dir, simConfig(sim, state),
+                    Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
+                Result text = nitelog.runCommand(EXIT, "logs", job);
+                assertEquals(0, text.exit(), text.stderr());
+                assertEquals(List.of(
+                        "2026-01-02T03:04:05.123456789Z UNKNOWN scripted/partitioner - | first",
+                        "2026-01-02T03:04:05.133456789Z INFO scripted/taskrunner/task-1 app | second",
+                        "2026-01-02T03:04:05.133456789Z INFO scripted/taskrunner/task-1 app | second",
+                        "2026-01-02T03:04:05.153456789Z ERROR scripted/taskrunner/task-1 app | third",
+                        "2026-01-02T03:04:05.163456789Z UNKNOWN scripted/assembler - | fourth\\nwith a newline"),
+                        text.stdout().lines().toList());
+
+                Result json = nitelog.runCommand(EXIT, "logs", job, "--output", "json");
+                assertEquals(0, json.exit(), json.stderr());
+                List<String> messages = new ArrayList<>();
+                Set<String> ids = new HashSet<>();
+                for (String line : json.stdout().lines().toList()) {
+                    JsonNode record = JSON.readTree(line);
+                    assertEquals(job, record.get("job_id").asText());
+                    assertTrue(ids.add(record.get("id").asText()), "each record once: " + line);
+                    messages.add(record.get("message").asText());
+                }
+                assertEquals(List.of("first", "second", "second", "third", "fourth\nwith a newline"), messages);
+
+                Result errors = nitelog.runCommand(EXIT, "logs", job, "--level", "error", "--service", "taskrunner");
+                assertEquals(List.of("2026-01-02T03:04:05.153456789Z ERROR scripted/taskrunner/task-1 app | third"),
+                        errors.stdout().lines().toList());
+                assertFalse(Files.exists(state), "logs must not write checkpoints");
+            }
+        }
+    }
+
+    @Test
+    void logsFollowPrintsEveryLineOnceAndExitsAfterTheJobEnded(@TempDir Path dir) throws Exception {
+        SimulatorOptions options = SimulatorOptions.builder().jobs(0).tasksPerJob(2).linesPerJob(80)
+                .linesPerSecond(40).build();
+        try (ByteNiteSimulator sim = ByteNiteSimulator.start(options);
+             NitelogProcess nitelog = new NitelogProcess(dir, simConfig(sim, dir.resolve("state")),
+                     Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
+            System.out.println("simulator seed " + sim.seed());
+            String job = sim.addGeneratedJob();
+            Result result = nitelog.runCommand(Duration.ofMinutes(2), "logs", job, "--follow", "--output", "json");
+            assertEquals(0, result.exit(), result.stderr());
+            assertTrue(sim.jobState(job).matches("JOB_STATE_(COMPLETE|FAILED)"), sim.jobState(job));
+            List<String> printed = new ArrayList<>();
+            Set<String> ids = new HashSet<>();
+            for (String line : result.stdout().lines().toList()) {
+                JsonNode r = JSON.readTree(line);
+                assertTrue(ids.add(r.get("id").asText()), "each record once: " + line);
+                printed.add(r.get("timestamp").asText() + " " + r.get("message").asText());
+            }
+            List<String> served = new ArrayList<>();
+            for (ServedLine l : sim.servedLines(job)) {
+                served.add(l.timestamp() + " " + l.message());
+            }
+            assertEquals(served.stream().sorted().toList(), printed.stream().sorted().toList());
+            assertEquals(printed.stream().map(p -> Instant.parse(p.substring(0, p.indexOf(' ')))).sorted().toList(),
+                    printed.stream().map(p -> Instant.parse(p.substring(0, p.indexOf(' ')))).toList(),
+                    "in time order");
+        }
+    }
+
+    @Test
+    void logsOfAnUnknownJobSaysSoAndExits1(@TempDir Path dir) throws Exception {
+        try (ByteNiteSimulator sim = ByteNiteSimulator.start(SimulatorOptions.builder().jobs(0).build());
+             NitelogProcess nitelog = new NitelogProcess(dir, simConfig(sim, dir.resolve("state")),
+                     Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
+            Result result = nitelog.runCommand(EXIT, "logs", "no-such-job");
+            assertEquals(1, result.exit(), result.stderr());
+            assertEquals("nitelog: ByteNite has no job no-such-job", result.stderr().strip());
+            assertEquals("", result.stdout());
+        }
+    }
+}
