@@ -47,6 +47,7 @@ final class JobPoller {
     void poll(JobRef job) {
         long started = System.nanoTime();
         boolean settled = false;
+        boolean gone = false;
         try {
             LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinkNamesFor(job.id())));
             metrics.fetched(fetch, System.nanoTime() - started);
@@ -54,20 +55,22 @@ final class JobPoller {
             recovered(job);
         } catch (JobNotFoundException e) {
             LOG.warnf("Job %s (%s) no longer exists at ByteNite; it is retired", job.name(), job.id());
+            gone = true;
             if (tracker.jobGone(job.id())) {
                 cursors.retire(job.id(), clock.instant());
             }
-            return;
         } catch (ByteNiteException e) {
             metrics.pollFailed(e);
             failed(job, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             metrics.pollFailed(null);
             failed(job, e.toString());
             LOG.debug("Unexpected poll failure", e);
-        }
-        if (tracker.pollFinished(job.id(), settled, null, clock.instant())) {
-            cursors.retire(job.id(), clock.instant());
+        } finally {
+            // always: a poll that ended in any way frees the job for its next poll
+            if (!gone && tracker.pollFinished(job.id(), settled, null, clock.instant())) {
+                cursors.retire(job.id(), clock.instant());
+            }
         }
     }
 
