@@ -1,14 +1,9 @@
 package dev.nitelog.config;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
-import io.smallrye.config.PropertiesConfigSource;
+import dev.nitelog.testing.TestConfig;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,13 +18,7 @@ class ConfigValidatorTest {
     static SmallRyeConfig config(Map<String, String> overrides) {
         Map<String, String> props = new HashMap<>(Map.of("nitelog.sinks.console.type", "stdout"));
         props.putAll(overrides);
-        return new SmallRyeConfigBuilder()
-                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withMapping(NitelogConfig.class)
-                .withValidateUnknown(false)
-                .withSources(new PropertiesConfigSource(props, "test", 500))
-                .build();
+        return TestConfig.build(props);
     }
 
     static String problem(Map<String, String> props) {

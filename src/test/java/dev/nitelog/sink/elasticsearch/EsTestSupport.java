@@ -1,23 +1,16 @@
 package dev.nitelog.sink.elasticsearch;
 
-import dev.nitelog.config.NitelogConfig;
+import dev.nitelog.testing.TestConfig;
+
 import dev.nitelog.config.SinkConfig;
 import dev.nitelog.record.Level;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.RecordId;
 import dev.nitelog.record.Service;
 import dev.nitelog.sink.DeadLetters;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,17 +27,7 @@ public final class EsTestSupport {
 
     /** The sink {@code name} as SmallRye maps {@code nitelog.sinks.<name>.*} from these keys. */
     public static SinkConfig sinkConfig(String name, Map<String, String> keys) {
-        Map<String, String> props = new HashMap<>();
-        props.put("nitelog.sinks." + name + ".type", "elasticsearch");
-        keys.forEach((k, v) -> props.put("nitelog.sinks." + name + "." + k, v));
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withMapping(NitelogConfig.class)
-                .withValidateUnknown(false)
-                .withSources(new PropertiesConfigSource(props, "test", 500))
-                .build();
-        return config.getConfigMapping(NitelogConfig.class).sinks().get(name);
+        return TestConfig.sink(name, "elasticsearch", keys);
     }
 
     public static ElasticsearchSink sink(Map<String, String> keys) {

@@ -4,15 +4,10 @@ import dev.nitelog.config.ConfigValidator;
 import dev.nitelog.config.FsyncPolicy;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.config.SinkConfig;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.quarkus.runtime.configuration.MemorySize;
-import io.quarkus.runtime.configuration.MemorySizeConverter;
-import io.smallrye.config.PropertiesConfigSource;
+import dev.nitelog.testing.TestConfig;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,13 +24,7 @@ class FileSinkConfigTest {
     static SmallRyeConfig config(Map<String, String> overrides) {
         Map<String, String> props = new HashMap<>(Map.of("nitelog.sinks.console.type", "stdout"));
         props.putAll(overrides);
-        return new SmallRyeConfigBuilder()
-                .withConverter(MemorySize.class, 100, new MemorySizeConverter())
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withMapping(NitelogConfig.class)
-                .withValidateUnknown(false)
-                .withSources(new PropertiesConfigSource(props, "test", 500))
-                .build();
+        return TestConfig.build(props);
     }
 
     /** A real mapped sink config, as the application would get it. */
