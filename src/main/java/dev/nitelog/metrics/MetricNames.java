@@ -15,6 +15,7 @@ public final class MetricNames {
     public static final String SINK_RECORDS_QUEUED = "nitelog.sink.records.queued";
     public static final String SINK_RECORDS_SENT = "nitelog.sink.records.sent";
     public static final String SINK_FAILURES = "nitelog.sink.failures";
+    public static final String SINK_RECORDS_RETRIED = "nitelog.sink.records.retried";
     public static final String SINK_QUEUE_DEPTH = "nitelog.sink.queue.depth";
     public static final String SINK_QUEUE_CAPACITY = "nitelog.sink.queue.capacity";
     public static final String SINK_RECORDS_DEAD_LETTERED = "nitelog.sink.records.dead.lettered";

@@ -168,6 +168,11 @@ public final class NitelogDaemon implements DeliveryListener {
     }
 
     @Override
+    public void retrying(String sink, int records) {
+        metrics.retrying(sink, records);
+    }
+
+    @Override
     public void written(String sink, int records, long nanos) {
         metrics.batchWritten(sink, nanos);
     }

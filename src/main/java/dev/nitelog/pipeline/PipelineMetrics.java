@@ -143,6 +143,10 @@ final class PipelineMetrics {
         registry.counter(SINK_RECORDS_SENT, "sink", sink).increment(count);
     }
 
+    void retrying(String sink, int records) {
+        registry.counter(SINK_RECORDS_RETRIED, "sink", sink).increment(records);
+    }
+
     void sinkFailed(String sink) {
         registry.counter(SINK_FAILURES, "sink", sink).increment();
     }

@@ -16,6 +16,10 @@ public interface DeliveryListener {
      */
     void failed(String sink, SinkException error);
 
+    /** A failure dropped this many queued, written-but-unflushed or in-flight records; later polls offer them again. */
+    default void retrying(String sink, int records) {
+    }
+
     /** One write call returned after {@code nanos}; for the batch-latency metric. */
     default void written(String sink, int records, long nanos) {
     }

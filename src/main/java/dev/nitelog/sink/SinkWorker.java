@@ -226,7 +226,7 @@ public final class SinkWorker implements AutoCloseable {
             }
             unflushed.addAll(batch); // filtered-out records count as dealt with, too
         } catch (SinkException | RuntimeException e) {
-            fail(e instanceof SinkException se ? se : new SinkException(e.toString(), e));
+            fail(e instanceof SinkException se ? se : new SinkException(e.toString(), e), batch.size());
         }
     }
 
@@ -241,13 +241,14 @@ public final class SinkWorker implements AutoCloseable {
                 consecutiveFailures = 0;
             }
         } catch (SinkException | RuntimeException e) {
-            fail(e instanceof SinkException se ? se : new SinkException(e.toString(), e));
+            fail(e instanceof SinkException se ? se : new SinkException(e.toString(), e), 0);
         }
     }
 
-    private void fail(SinkException error) {
+    private void fail(SinkException error, int inFlight) {
         lock.lock();
         try {
+            listener.retrying(sink.name(), inFlight + unflushed.size() + queue.size());
             unflushed.clear();
             queue.clear();
             queuedBytes = 0;

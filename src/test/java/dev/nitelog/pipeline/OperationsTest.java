@@ -90,7 +90,9 @@ class OperationsTest {
         Files.move(out, away);
         Files.writeString(out, "in the way");
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> status(ready) == 503 && body(ready).contains("sink:archive"));
+            // down by its check at once, and by failing writes once the next batch hits the broken directory
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(ready) == 503 && body(ready).contains("sink:archive")
+                    && registry.find("nitelog.sink.failures").tag("sink", "archive").counter() != null);
         } finally {
             Files.delete(out);
             Files.move(away, out);
@@ -99,6 +101,7 @@ class OperationsTest {
         String scrape = body(metrics);
         assertTrue(scrape.contains("nitelog_sink_failures_total{sink=\"archive\"}"), "sink failures are exported");
         assertTrue(scrape.contains("nitelog_sink_queue_capacity{sink=\"archive\"}"));
+        assertTrue(scrape.contains("nitelog_sink_records_retried_total{sink=\"archive\"}"), "retried records are exported");
         assertTrue(scrape.contains("nitelog_lag_seconds"));
         assertTrue(!scrape.contains(SimulatorResource.simulator.jobIds().get(0)), "no job id as a label");
     }

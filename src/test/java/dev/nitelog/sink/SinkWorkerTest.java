@@ -74,7 +74,9 @@ class SinkWorkerTest {
     static final class Listener implements DeliveryListener {
         final List<LogRecord> delivered = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger failures = new AtomicInteger();
+        final AtomicInteger retrying = new AtomicInteger();
         public void delivered(String sink, List<LogRecord> records) { delivered.addAll(records); }
+        public void retrying(String sink, int records) { retrying.addAndGet(records); }
         public void failed(String sink, SinkException error) { failures.incrementAndGet(); }
     }
 
@@ -117,6 +119,7 @@ class SinkWorkerTest {
             worker.offer(room -> records(0, 30, Level.INFO));
             await().atMost(Duration.ofSeconds(10)).until(() -> listener.failures.get() >= 1);
             assertEquals(0, worker.queuedRecords());
+            assertEquals(30, listener.retrying.get(), "every dropped record is counted as retried");
             assertTrue(worker.failing());
             sink.failing.set(false);
             await().atMost(Duration.ofSeconds(10)).until(() -> worker.offer(room -> records(0, 30, Level.INFO)) == 30);
