@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Finished jobs stay tombstoned across restarts for the retention period, then their state goes. */
 class RetentionIT {
-    private static final int JOBS = 300;
+    /** Retired jobs to hold; -Dretention.jobs= changes it. */
+    private static final int JOBS = Integer.getInteger("retention.jobs", 300);
 
     static long checkpoints(Path state) throws IOException {
         Path jobs = state.resolve("jobs");
@@ -55,7 +56,7 @@ class RetentionIT {
                     discovery-interval: 1s
                     drain-polls: 1
                     backfill: 15s
-                    retention: 35s
+                    retention: %ds
                   state:
                     dir: %s
                     flush-interval: 200ms
@@ -65,7 +66,9 @@ class RetentionIT {
                       path: %s/{job}.log
                 """;
         try (ByteNiteSimulator sim = ByteNiteSimulator.start(options)) {
-            String config = yaml.formatted(sim.apiUrl(), sim.authUrl(), state, out);
+            // retention outlasts shipping every job, so no tombstone expires before the restart check
+            long retentionSeconds = Math.max(35, JOBS / 10);
+            String config = yaml.formatted(sim.apiUrl(), sim.authUrl(), retentionSeconds, state, out);
             try (NitelogProcess nitelog = new NitelogProcess(dir, config, Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
                 nitelog.start();
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
@@ -84,7 +87,8 @@ class RetentionIT {
 
                 // past the retention, the tombstones and their files are purged; the jobs, older than
                 // the backfill window by then, are history and still not shipped again
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> checkpoints(state) == 0);
+                await().atMost(Duration.ofSeconds(retentionSeconds + 120)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> checkpoints(state) == 0);
                 long listingsAfterPurge = sim.stats().requests(Route.LIST_JOBS);
                 await().atMost(Duration.ofMinutes(1)).until(() ->
                         sim.stats().requests(Route.LIST_JOBS) >= listingsAfterPurge + 2 * (JOBS / 50));

@@ -44,8 +44,15 @@ public final class NitelogProcess implements AutoCloseable {
 
     /** Starts (or restarts) the process; stdout and stderr of each start go to their own files. */
     public NitelogProcess start() throws IOException {
+        launch("-Xmx512m");
+        return this;
+    }
+
+    /** Runs the jar with this config and environment, its output in the next pair of files. */
+    private void launch(String heap, String... args) throws IOException {
         starts++;
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx512m", "-jar", jar().toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(List.of(javaBin(), heap, "-jar", jar().toAbsolutePath().toString()));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(stdoutFile(starts).toFile())
                 .redirectError(stderrFile(starts).toFile());
@@ -53,7 +60,6 @@ public final class NitelogProcess implements AutoCloseable {
         builder.environment().put("NITELOG_HTTP_PORT", String.valueOf(httpPort));
         builder.environment().putAll(env);
         process = builder.start();
-        return this;
     }
 
     /** What a one-shot command printed and how it exited. */
@@ -65,16 +71,7 @@ public final class NitelogProcess implements AutoCloseable {
      * config and environment and waits for it to exit.
      */
     public Result runCommand(Duration timeout, String... args) throws IOException, InterruptedException {
-        starts++;
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar().toAbsolutePath().toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(stdoutFile(starts).toFile())
-                .redirectError(stderrFile(starts).toFile());
-        builder.environment().put("NITELOG_CONFIG", config.toAbsolutePath().toString());
-        builder.environment().put("NITELOG_HTTP_PORT", String.valueOf(httpPort));
-        builder.environment().putAll(env);
-        process = builder.start();
+        launch("-Xmx256m", args);
         int exit = awaitExit(timeout);
         return new Result(exit, Files.readString(stdoutFile(starts)), Files.readString(stderrFile(starts)));
     }
