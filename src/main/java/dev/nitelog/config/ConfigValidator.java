@@ -154,7 +154,8 @@ public final class ConfigValidator {
         }
     }
 
-    private static String human(Duration d) {
+    /** A duration as a user writes it in config: {@code 5s} or {@code 300ms}. */
+    public static String human(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

@@ -161,11 +161,6 @@ public final class JobTracker {
         return jobs.values().stream().filter(JobTracker::isPolled).map(job -> job.ref.id()).toList();
     }
 
-    /** Whether every tracked job is done (used by one-shot and follow modes). */
-    public synchronized boolean allDone() {
-        return jobs.values().stream().allMatch(job -> job.lifecycle == JobLifecycle.DONE);
-    }
-
     private Duration jittered(Duration base) {
         double factor = 1 - JITTER + 2 * JITTER * random.nextDouble();
         return Duration.ofNanos((long) (base.toNanos() * factor));

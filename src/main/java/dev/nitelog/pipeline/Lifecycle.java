@@ -58,13 +58,9 @@ public class Lifecycle {
 
     private void start() {
         LOG.infof("nitelog polls %s every %s for %s; sinks: %s; state in %s", endpoints.get().apiUrl(),
-                human(config.jobs().pollInterval()), describeJobs(), SinkRegistry.describe(config), config.state().dir());
+                ConfigValidator.human(config.jobs().pollInterval()), describeJobs(), SinkRegistry.describe(config), config.state().dir());
         daemon = new NitelogDaemon(config, api, registry, meters, Clock.systemUTC());
         ready = true;
-    }
-
-    private static String human(java.time.Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private String describeJobs() {

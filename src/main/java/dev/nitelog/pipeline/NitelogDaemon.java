@@ -207,16 +207,8 @@ public final class NitelogDaemon implements DeliveryListener {
         }
     }
 
-    JobTracker tracker() {
-        return tracker;
-    }
-
     List<SinkWorker> workers() {
         return workers;
-    }
-
-    Cursors cursors() {
-        return cursors;
     }
 
     Instant lastTick() {

@@ -52,22 +52,12 @@ final class StartupErrors {
             }
             return "invalid configuration: " + firstLine(first.replaceFirst("^SRCFG\\d+: ", ""));
         }
-        String name = t.getClass().getSimpleName();
         if (t instanceof NoSuchElementException
                 || (t instanceof IllegalArgumentException && t.getMessage() != null && t.getMessage().contains("SRCFG"))) {
-            return "invalid configuration: " + firstProblem(t)
+            return "invalid configuration: " + firstLine(t.getMessage())
                     + " (fix the value in the config file or its environment variable; README lists every key)";
         }
         return null;
-    }
-
-    /** A validation failure lists its problems one per line after a heading: the first names the key. */
-    private static String firstProblem(Throwable t) {
-        if (t instanceof ConfigValidationException validation && validation.getProblemCount() > 0) {
-            String more = validation.getProblemCount() > 1 ? " (and " + (validation.getProblemCount() - 1) + " more)" : "";
-            return firstLine(validation.getProblem(0).getMessage()) + more;
-        }
-        return firstLine(t.getMessage());
     }
 
     private static String firstLine(String message) {

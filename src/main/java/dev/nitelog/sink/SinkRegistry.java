@@ -22,13 +22,8 @@ public class SinkRegistry {
         factories.forEach(factory -> this.factories.put(factory.type(), factory));
     }
 
-    /** The configured type names, for validation messages. */
-    public String knownTypes() {
+    private String knownTypes() {
         return String.join(", ", factories.keySet());
-    }
-
-    public boolean knows(String type) {
-        return factories.containsKey(type);
     }
 
     /** Every type an adapter provides. */

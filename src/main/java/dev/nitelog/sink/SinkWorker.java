@@ -146,16 +146,6 @@ public final class SinkWorker implements AutoCloseable {
         return failing() ? lastError : null;
     }
 
-    /** Whether nothing is queued or being written (used by shutdown and tests). */
-    public boolean idle() {
-        lock.lock();
-        try {
-            return queue.isEmpty() && !busy && unflushed.isEmpty();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void run() {
         List<LogRecord> batch = new ArrayList<>();
         while (takeBatch(batch)) {
