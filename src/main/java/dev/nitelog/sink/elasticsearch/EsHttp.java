@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import javax.net.ssl.SSLException;
+
 /**
  * HTTP to the cluster over {@link HttpClient}, failing over between its URLs: a connection
  * failure, timeout, 429 or 5xx on one URL moves to the next, and only when every URL failed does
@@ -75,7 +77,7 @@ final class EsHttp {
                         HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 last = url.getScheme() + "://" + url.getAuthority() + ": " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : " " + e.getMessage());
+                        + (e.getMessage() == null ? "" : " " + e.getMessage()) + tlsHint(e);
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -97,6 +99,13 @@ final class EsHttp {
         }
         throw new RetriableSinkException("sink " + sink + ": no cluster URL accepted " + method + " " + path
                 + " (last: " + last + ")");
+    }
+
+    /** A handshake failure is a configuration problem more often than a network one: say where to look. */
+    private String tlsHint(IOException e) {
+        return e instanceof SSLException
+                ? " (TLS: check nitelog.sinks." + sink + ".tls.ca-file, tls.keystore-file and the cluster's certificate)"
+                : "";
     }
 
     Response send(String method, String path) throws SinkException {
