@@ -33,12 +33,15 @@ final class AccessTokens {
     private final Failures failures;
     private final Clock clock;
     private final ByteNiteListener listener;
+    private final RequestThrottle throttle;
     private final ReentrantLock exchange = new ReentrantLock();
     private final AtomicLong renewals = new AtomicLong();
     private volatile Token current;
 
     AccessTokens(AuthResource auth, String apiKey, TokenPrefix prefix, Duration renewBefore, Duration requestTimeout,
-                 EndpointGuard guard, Failures failures, Clock clock, ByteNiteListener listener) {
+                 EndpointGuard guard, Failures failures, Clock clock, ByteNiteListener listener,
+                 RequestThrottle throttle) {
+        this.throttle = throttle;
         this.auth = auth;
         this.apiKey = apiKey;
         this.prefix = prefix;
@@ -101,6 +104,7 @@ final class AccessTokens {
     }
 
     private Token exchangeOnce() throws ByteNiteException {
+        throttle.acquire(ApiEndpoint.TOKEN, WHAT);
         Response response;
         try {
             response = auth.accessToken(new Wire.TokenRequest(apiKey));

@@ -52,6 +52,8 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     private final EndpointGuard tokenGuard;
     private final EndpointGuard jobsGuard;
     private final EndpointGuard logsGuard;
+    private final RequestThrottle throttle;
+    private final long maxResponseBytes;
     private final List<String> taskIds;
     private final List<String> levels;
     private final List<String> services;
@@ -66,20 +68,30 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     /** For tests and tools: explicit config groups, one listener, a clock and the jitter function. */
     ByteNiteClient(ByteniteConfig bytenite, JobsConfig jobs, ByteniteEndpoints endpoints, ByteNiteListener listener,
                    Clock clock, LongUnaryOperator jitter) {
+        this(bytenite, jobs, endpoints, listener, clock, jitter, RequestThrottle.Ticker.SYSTEM);
+    }
+
+    /** As above, with the time source of the request rate limit. */
+    ByteNiteClient(ByteniteConfig bytenite, JobsConfig jobs, ByteniteEndpoints endpoints, ByteNiteListener listener,
+                   Clock clock, LongUnaryOperator jitter, RequestThrottle.Ticker ticker) {
         this.jobs = jobs;
         this.requestTimeout = bytenite.requestTimeout();
         this.listener = listener;
+        this.maxResponseBytes = bytenite.maxResponseBytes().asLongValue();
+        this.throttle = new RequestThrottle(bytenite.maxRequestsPerSecond(), ticker,
+                (endpoint, waited, reason) -> listener.onThrottled(endpoint, waited,
+                        reason == RequestThrottle.Reason.RETRY_AFTER));
         this.auth = restClient(endpoints.authUrl(), AuthResource.class, requestTimeout);
         this.customer = restClient(endpoints.apiUrl(), CustomerResource.class, requestTimeout);
-        this.tokenGuard = new EndpointGuard(ApiEndpoint.TOKEN, bytenite, jitter, listener);
-        this.jobsGuard = new EndpointGuard(ApiEndpoint.JOBS, bytenite, jitter, listener);
-        this.logsGuard = new EndpointGuard(ApiEndpoint.LOGS, bytenite, jitter, listener);
+        this.tokenGuard = new EndpointGuard(ApiEndpoint.TOKEN, bytenite, jitter, listener, throttle);
+        this.jobsGuard = new EndpointGuard(ApiEndpoint.JOBS, bytenite, jitter, listener, throttle);
+        this.logsGuard = new EndpointGuard(ApiEndpoint.LOGS, bytenite, jitter, listener, throttle);
         String apiKey = endpoints.apiKey() == null ? "" : endpoints.apiKey().value();
         AccessTokens[] holder = new AccessTokens[1]; // the redactor needs the tokens, the tokens the redactor
         this.failures = new Failures(new Redactor(apiKey, () -> holder[0] == null ? null : holder[0].currentValue()),
                 clock);
         this.tokens = new AccessTokens(auth, apiKey, bytenite.tokenPrefix(), bytenite.tokenRenewBefore(),
-                requestTimeout, tokenGuard, failures, clock, listener);
+                requestTimeout, tokenGuard, failures, clock, listener, throttle);
         holder[0] = tokens;
         this.taskIds = jobs.taskIds().orElse(List.of());
         this.levels = jobs.levels().orElse(List.of()).stream().map(Level::name).toList();
@@ -152,7 +164,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         Wire.LogsRequest request = new Wire.LogsRequest(job.id(), taskIds, levels, services);
         return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, job.id(),
                 header -> customer.logs(header, request),
-                in -> new LogsParser(job, skipBefore).parse(in)));
+                in -> new LogsParser(job, skipBefore, maxResponseBytes).parse(in)));
     }
 
     /** True while any endpoint's circuit is open: ByteNite is failing and calls fail fast. */
@@ -177,6 +189,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     @Override
     @PreDestroy
     public void close() {
+        throttle.close(); // polls waiting for a request slot give up now
         closeQuietly(auth);
         closeQuietly(customer);
     }
@@ -224,7 +237,8 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     }
 
     private Response send(ApiEndpoint endpoint, String what, Sender send, AccessTokens.Token token)
-            throws RetryableException {
+            throws ByteNiteException {
+        throttle.acquire(endpoint, what);
         try {
             return send.send(token.header());
         } catch (ProcessingException e) {
@@ -331,6 +345,11 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         @Override
         public void onCircuitChange(ApiEndpoint endpoint, boolean open) {
             each(l -> l.onCircuitChange(endpoint, open));
+        }
+
+        @Override
+        public void onThrottled(ApiEndpoint endpoint, Duration waited, boolean retryAfter) {
+            each(l -> l.onThrottled(endpoint, waited, retryAfter));
         }
 
         private void each(java.util.function.Consumer<ByteNiteListener> call) {

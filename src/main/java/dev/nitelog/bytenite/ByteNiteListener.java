@@ -32,4 +32,13 @@ public interface ByteNiteListener {
     /** An endpoint's circuit opened (true) or closed again (false). */
     default void onCircuitChange(ApiEndpoint endpoint, boolean open) {
     }
+
+    /**
+     * A request waited before it was sent: for the client-wide rate limit, or because a 429 (or a
+     * 503 with {@code Retry-After}) paused every request.
+     *
+     * @param retryAfter true when a server-requested pause made it wait
+     */
+    default void onThrottled(ApiEndpoint endpoint, Duration waited, boolean retryAfter) {
+    }
 }

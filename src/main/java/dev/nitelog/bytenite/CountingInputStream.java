@@ -4,12 +4,23 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts the bytes read through it, for {@link LogFetch#responseBytes()}. */
+/**
+ * Counts the bytes read through it, for {@link LogFetch#responseBytes()}, and optionally stops at
+ * a limit: a body of exactly the limit reads normally, and the first read that would go beyond it
+ * throws {@link LimitExceeded} instead of returning data.
+ */
 final class CountingInputStream extends FilterInputStream {
+    private final long limit;
     private long count;
 
     CountingInputStream(InputStream in) {
+        this(in, Long.MAX_VALUE);
+    }
+
+    /** @param limit the most bytes this stream hands out */
+    CountingInputStream(InputStream in, long limit) {
         super(in);
+        this.limit = limit;
     }
 
     long count() {
@@ -18,6 +29,9 @@ final class CountingInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
+        if (count >= limit) {
+            return atLimit();
+        }
         int b = super.read();
         if (b >= 0) {
             count++;
@@ -27,7 +41,13 @@ final class CountingInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
+        if (len == 0) {
+            return 0;
+        }
+        if (count >= limit) {
+            return atLimit();
+        }
+        int n = super.read(b, off, (int) Math.min(len, limit - count));
         if (n > 0) {
             count += n;
         }
@@ -36,8 +56,23 @@ final class CountingInputStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        long skippedBytes = super.skip(n);
+        long skippedBytes = super.skip(Math.min(n, limit - count));
         count += skippedBytes;
         return skippedBytes;
+    }
+
+    /** At the limit: the end of the body if it really ends here, else the limit is exceeded. */
+    private int atLimit() throws IOException {
+        if (super.read() < 0) {
+            return -1;
+        }
+        throw new LimitExceeded(limit);
+    }
+
+    /** The body is longer than the limit; reading stopped there. */
+    static final class LimitExceeded extends IOException {
+        LimitExceeded(long limit) {
+            super("the body is longer than " + limit + " bytes");
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.smallrye.faulttolerance.api.Guard;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.function.LongUnaryOperator;
@@ -27,12 +28,19 @@ final class EndpointGuard {
     private final ApiEndpoint endpoint;
     private final ByteNiteListener listener;
     private final Guard guard;
+    private final RequestThrottle throttle;
+    private final Duration pauseWithoutRetryAfter;
+    private final Duration maxPause;
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private boolean reportedOpen;
 
-    EndpointGuard(ApiEndpoint endpoint, ByteniteConfig config, LongUnaryOperator jitter, ByteNiteListener listener) {
+    EndpointGuard(ApiEndpoint endpoint, ByteniteConfig config, LongUnaryOperator jitter, ByteNiteListener listener,
+                  RequestThrottle throttle) {
         this.endpoint = endpoint;
         this.listener = listener;
+        this.throttle = throttle;
+        this.pauseWithoutRetryAfter = config.retryBackoff();
+        this.maxPause = config.retryMaxBackoff();
         this.guard = Guard.create()
                 .withDescription("ByteNite " + endpoint.tag())
                 .withRetry()
@@ -69,7 +77,12 @@ final class EndpointGuard {
         int[] attempts = {0};
         Callable<Object> counted = () -> {
             attempts[0]++;
-            return attempt.call();
+            try {
+                return attempt.call();
+            } catch (RetryableException e) {
+                pauseIfThrottled(e);
+                throw e;
+            }
         };
         try {
             @SuppressWarnings("unchecked")
@@ -90,6 +103,19 @@ final class EndpointGuard {
             throw e;
         } catch (Exception e) {
             throw new ByteNiteException("ByteNite " + what + " failed: " + e.getClass().getSimpleName(), 0, -1, e);
+        }
+    }
+
+    /**
+     * A 429, or a 503 that says when to come back, is about the client, not this one request:
+     * every request from any job waits. The pause is capped like a retry's backoff, so a server
+     * asking for an hour cannot stall nitelog for one.
+     */
+    private void pauseIfThrottled(RetryableException e) {
+        Duration retryAfter = e.retryAfter();
+        if (e.httpStatus() == 429 || (e.httpStatus() == 503 && retryAfter != null)) {
+            Duration length = retryAfter != null ? retryAfter : pauseWithoutRetryAfter;
+            throttle.pause(length.compareTo(maxPause) > 0 ? maxPause : length);
         }
     }
 

@@ -10,7 +10,21 @@ import java.util.List;
  * @param records          the lines at or after the skip floor, sorted by timestamp, ids assigned
  * @param skipped          lines before the skip floor, counted and dropped while parsing
  * @param malformedEntries entries that could not be read (bad timestamp, wrong type) and were skipped
- * @param responseBytes    size of the response body
+ * @param responseBytes    size of the response body (bytes read, when it was truncated)
+ * @param truncated        the body exceeded {@code nitelog.bytenite.max-response-bytes} and was cut:
+ *                         {@code records} hold only lines stamped before the last timestamp read,
+ *                         and later lines (maybe more lines of that timestamp) were not seen
  */
-public record LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes) {
+public record LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
+                       boolean truncated) {
+
+    /** A complete response. */
+    public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes) {
+        this(records, skipped, malformedEntries, responseBytes, false);
+    }
+
+    /** Entries the response held as read: records, skipped and malformed ones. */
+    public long entries() {
+        return (long) records.size() + skipped + malformedEntries;
+    }
 }

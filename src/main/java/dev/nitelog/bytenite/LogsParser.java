@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.Level;
+import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.Service;
 
 import java.io.IOException;
@@ -25,6 +26,13 @@ import java.util.List;
  * an entry that cannot be read (bad timestamp, a field of the wrong type) is skipped and counted.
  * A body whose structure is not a logs object at all (not JSON, truncated, wrong container types)
  * is a {@link MalformedResponseException}: its lines cannot be trusted to be complete.
+ *
+ * <p>A body longer than the byte limit is read up to the limit only. Of what was read, only the
+ * lines stamped strictly before the timestamp of the last complete entry are kept: in a body whose
+ * lines come in time order those are complete, whereas lines at the last timestamp may continue
+ * past the cut (identical lines among them would get different occurrence numbers once all are
+ * seen). So a cursor fed with them never passes a line nitelog has not seen; the lines at and after
+ * the cut arrive, once each, with the next complete response.
  */
 final class LogsParser {
     /** Long tqdm progress lines are joined with \r into one string; allow far more than Jackson's 20M default. */
@@ -45,8 +53,14 @@ final class LogsParser {
     private final List<String> containerCache = new ArrayList<>();
     private final RecordAssembler assembler;
 
+    private final long maxBytes;
+
     private int skipped;
     private int malformed;
+    // the timestamp of the last complete entry read, where a truncated body is cut
+    private boolean hasLast;
+    private long lastSeconds;
+    private int lastNanos;
 
     // the entry being read
     private boolean bad;
@@ -55,7 +69,13 @@ final class LogsParser {
     private Level level;
 
     LogsParser(JobRef job, Instant skipBefore) {
+        this(job, skipBefore, Long.MAX_VALUE);
+    }
+
+    /** @param maxBytes the most bytes of the body read; a longer body is truncated there */
+    LogsParser(JobRef job, Instant skipBefore, long maxBytes) {
         this.job = job;
+        this.maxBytes = maxBytes;
         this.hasFloor = skipBefore != null;
         this.floorSeconds = hasFloor ? skipBefore.getEpochSecond() : 0;
         this.floorNanos = hasFloor ? skipBefore.getNano() : 0;
@@ -69,8 +89,8 @@ final class LogsParser {
      * @throws IOException                reading the body failed (connection lost, read timeout)
      */
     LogFetch parse(InputStream body) throws MalformedResponseException, IOException {
-        CountingInputStream counted = new CountingInputStream(body);
-        try (JsonParser p = JSON.createParser(counted)) {
+        CountingInputStream counted = new CountingInputStream(body, maxBytes);
+        try (JsonParser p = JSON.createParser(counted)) { // closing the parser closes the body
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed(p, "the body is not a JSON object");
             }
@@ -82,8 +102,23 @@ final class LogsParser {
             // Jackson's message may quote body text; report only where it broke
             throw malformed(e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
                     e.getLocation() == null ? -1 : e.getLocation().getColumnNr(), "invalid or truncated JSON");
+        } catch (CountingInputStream.LimitExceeded cut) {
+            return new LogFetch(beforeLastTimestamp(assembler.records()), skipped, malformed, counted.count(), true);
         }
         return new LogFetch(assembler.records(), skipped, malformed, counted.count());
+    }
+
+    /** The sorted records stamped strictly before the last complete entry's timestamp. */
+    private List<LogRecord> beforeLastTimestamp(List<LogRecord> sorted) {
+        if (!hasLast) {
+            return List.of();
+        }
+        Instant cut = Instant.ofEpochSecond(lastSeconds, lastNanos);
+        int end = sorted.size();
+        while (end > 0 && !sorted.get(end - 1).timestamp().isBefore(cut)) {
+            end--;
+        }
+        return end == sorted.size() ? sorted : new ArrayList<>(sorted.subList(0, end));
     }
 
     private void readTop(JsonParser p) throws IOException, MalformedResponseException {
@@ -173,6 +208,11 @@ final class LogsParser {
                 case "level" -> readLevel(p, value);
                 default -> p.skipChildren();
             }
+        }
+        if (hasTimestamp) {
+            hasLast = true;
+            lastSeconds = timestamps.seconds();
+            lastNanos = timestamps.nanos();
         }
         if (bad || !hasTimestamp) {
             malformed++;

@@ -1,5 +1,6 @@
 package dev.nitelog.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
@@ -61,4 +62,21 @@ public interface ByteniteConfig {
     /** How long an open circuit stays open before a trial request may pass. */
     @WithDefault("30s")
     Duration circuitBreakerDelay();
+
+    /**
+     * At most this many requests per second to ByteNite, over every request nitelog makes (job
+     * listing, logs, token exchange), with a burst of one second's worth. ByteNite documents no
+     * rate limit; 20 per second serves 100 jobs at the default 5 s poll interval, and beyond that
+     * polls queue and space out instead of hammering the API.
+     */
+    @WithDefault("20")
+    int maxRequestsPerSecond();
+
+    /**
+     * The largest {@code /logs} body nitelog reads. A longer one is cut there: the lines before
+     * the cut are shipped (all but those at the last timestamp read), a warning names the job,
+     * and the rest follows once a response fits. Bounds the heap one poll can take.
+     */
+    @WithDefault("256M")
+    MemorySize maxResponseBytes();
 }

@@ -15,6 +15,10 @@ import java.util.TreeSet;
  */
 public final class ConfigValidator {
     private static final KnownKeys KNOWN = new KnownKeys(NitelogConfig.class, "nitelog");
+    /** Below this even one long tqdm line would be cut every time. */
+    private static final long MIN_RESPONSE_BYTES = 64L * 1024;
+    /** Beyond this one poll alone could outgrow any sensible heap. */
+    private static final long MAX_RESPONSE_BYTES = 16L * 1024 * 1024 * 1024;
 
     private final Set<String> sinkTypes;
 
@@ -75,6 +79,12 @@ public final class ConfigValidator {
         atLeast("nitelog.bytenite.retry-backoff", bytenite.retryBackoff(), Duration.ofMillis(1));
         atLeast("nitelog.bytenite.retry-max-backoff", bytenite.retryMaxBackoff(), bytenite.retryBackoff());
         atLeast("nitelog.bytenite.token-renew-before", bytenite.tokenRenewBefore(), Duration.ZERO);
+        range("nitelog.bytenite.max-requests-per-second", bytenite.maxRequestsPerSecond(), 1, 10_000);
+        long maxBody = bytenite.maxResponseBytes().asLongValue();
+        if (maxBody < MIN_RESPONSE_BYTES || maxBody > MAX_RESPONSE_BYTES) {
+            throw new InvalidConfigException("nitelog.bytenite.max-response-bytes=" + maxBody
+                    + " is out of range: use a size from 64K to 16G, e.g. 256M");
+        }
         if (bytenite.apiKey().isPresent() && bytenite.apiKeyFile().isPresent()) {
             throw new InvalidConfigException("nitelog.bytenite.api-key and nitelog.bytenite.api-key-file are both set:"
                     + " keep only one");
@@ -89,6 +99,11 @@ public final class ConfigValidator {
 
     private static void jobs(JobsConfig jobs) {
         atLeast("nitelog.jobs.poll-interval", jobs.pollInterval(), Duration.ofMillis(100));
+        if (jobs.effectivePollIntervalMax().compareTo(jobs.pollInterval()) < 0) {
+            throw new InvalidConfigException("nitelog.jobs.poll-interval-max=" + human(jobs.effectivePollIntervalMax())
+                    + " is shorter than nitelog.jobs.poll-interval=" + human(jobs.pollInterval())
+                    + ": use a poll-interval-max of at least " + human(jobs.pollInterval()));
+        }
         atLeast("nitelog.jobs.discovery-interval", jobs.discoveryInterval(), Duration.ofSeconds(1));
         range("nitelog.jobs.discovery-page-size", jobs.discoveryPageSize(), 1, 1000);
         range("nitelog.jobs.drain-polls", jobs.drainPolls(), 0, 100);

@@ -26,9 +26,24 @@ public interface JobsConfig {
     @WithDefault("100")
     int discoveryPageSize();
 
-    /** Base interval between two polls of one job's logs; each poll is jittered by +-20%. */
+    /**
+     * Base interval between two polls of one job's logs, used while the job writes new lines;
+     * each poll is jittered by +-20%.
+     */
     @WithDefault("5s")
     Duration pollInterval();
+
+    /**
+     * The longest interval between two polls of a job that writes nothing: each poll that finds
+     * no new line doubles the job's interval up to this, and a poll with new lines returns it to
+     * {@link #pollInterval()}. Unset means 6 x poll-interval (30s with the default).
+     */
+    Optional<Duration> pollIntervalMax();
+
+    /** {@link #pollIntervalMax()}, or 6 x {@link #pollInterval()} when it is unset. */
+    default Duration effectivePollIntervalMax() {
+        return pollIntervalMax().orElse(pollInterval().multipliedBy(6));
+    }
 
     /** Polls of a job after it turned terminal, so late lines still arrive; then it is retired. */
     @WithDefault("2")

@@ -20,6 +20,11 @@ import java.util.random.RandomGenerator;
  * outcomes; hands out due jobs, at most one poll in flight per job, each next poll jittered by
  * +-20% of the interval so thousands of jobs spread out instead of polling in lock-step.
  *
+ * <p>The interval adapts per job: each poll whose response holds no line more than the previous
+ * one doubles it, up to {@code maxPollInterval}, and a poll that finds new lines returns it to the
+ * base {@code pollInterval}. An idle job thus costs few requests, and a job that wakes up is
+ * polled at the base interval again after at most one long wait. A failed poll keeps the interval.
+ *
  * <p>A job that turns terminal is polled {@code drainPolls} more times, then reported done. Thread
  * safe: every method synchronises on the tracker, and none does I/O.
  */
@@ -28,6 +33,7 @@ public final class JobTracker {
     private static final double JITTER = 0.2;
 
     private final Duration pollInterval;
+    private final Duration maxPollInterval;
     private final int drainPolls;
     private final Predicate<String> isRetired;
     private final RandomGenerator random;
@@ -37,7 +43,22 @@ public final class JobTracker {
      * @param isRetired true for jobs whose tombstone says they were fully shipped already
      */
     public JobTracker(Duration pollInterval, int drainPolls, Predicate<String> isRetired, RandomGenerator random) {
+        this(pollInterval, pollInterval, drainPolls, isRetired, random);
+    }
+
+    /**
+     * @param pollInterval    the base interval, while a job writes new lines
+     * @param maxPollInterval the longest interval of a job that writes nothing (at least the base)
+     * @param isRetired       true for jobs whose tombstone says they were fully shipped already
+     */
+    public JobTracker(Duration pollInterval, Duration maxPollInterval, int drainPolls, Predicate<String> isRetired,
+                      RandomGenerator random) {
+        if (maxPollInterval.compareTo(pollInterval) < 0) {
+            throw new IllegalArgumentException("nitelog.jobs.poll-interval-max=" + maxPollInterval
+                    + " is shorter than nitelog.jobs.poll-interval=" + pollInterval + ": use at least the base");
+        }
         this.pollInterval = pollInterval;
+        this.maxPollInterval = maxPollInterval;
         this.drainPolls = drainPolls;
         this.isRetired = isRetired;
         this.random = random;
@@ -54,7 +75,7 @@ public final class JobTracker {
             if (isRetired.test(id)) {
                 return;
             }
-            job = new TrackedJob(status.job(), JobLifecycle.PENDING, now.plus(randomFraction(pollInterval)));
+            job = new TrackedJob(status.job(), JobLifecycle.PENDING, now.plus(randomFraction(pollInterval)), pollInterval);
             jobs.put(id, job);
             LOG.infof("Following job %s (%s), state %s", status.job().name(), id, status.state());
         }
@@ -106,6 +127,17 @@ public final class JobTracker {
      * @return true when the job is now done and should be retired
      */
     public synchronized boolean pollFinished(String jobId, boolean delivered, Instant notBefore, Instant now) {
+        return pollFinished(jobId, delivered, -1, notBefore, now);
+    }
+
+    /**
+     * As {@link #pollFinished(String, boolean, Instant, Instant)}, adapting the job's interval.
+     *
+     * @param entries the entries the response held (kept, skipped and malformed ones), or -1 when
+     *                the poll failed: the same count as last time means the job wrote nothing new
+     */
+    public synchronized boolean pollFinished(String jobId, boolean delivered, long entries, Instant notBefore,
+                                             Instant now) {
         TrackedJob job = jobs.get(jobId);
         if (job == null) {
             return false;
@@ -116,9 +148,29 @@ public final class JobTracker {
             LOG.infof("Job %s (%s) finished: all lines shipped", job.ref.name(), jobId);
             return true;
         }
-        Instant next = now.plus(jittered(pollInterval));
+        adapt(job, entries);
+        Instant next = now.plus(jittered(job.interval));
         job.nextPoll = notBefore != null && notBefore.isAfter(next) ? notBefore : next;
         return false;
+    }
+
+    private void adapt(TrackedJob job, long entries) {
+        if (entries < 0) {
+            return;
+        }
+        if (job.lastEntries >= 0 && entries == job.lastEntries) {
+            Duration doubled = job.interval.multipliedBy(2);
+            job.interval = doubled.compareTo(maxPollInterval) > 0 ? maxPollInterval : doubled;
+        } else {
+            job.interval = pollInterval;
+        }
+        job.lastEntries = entries;
+    }
+
+    /** The job's current interval before jitter, or null if it is not tracked; for tests and metrics. */
+    public synchronized Duration interval(String jobId) {
+        TrackedJob job = jobs.get(jobId);
+        return job == null ? null : job.interval;
     }
 
     /** The job does not exist (404): stop following it now. Returns true if it was followed. */

@@ -2,6 +2,7 @@ package dev.nitelog.jobs;
 
 import dev.nitelog.record.JobRef;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /** Mutable per-job polling state, owned and guarded by {@link JobTracker}. */
@@ -12,10 +13,15 @@ final class TrackedJob {
     boolean inFlight;
     int drainPollsLeft;
     boolean sawTerminal;
+    /** The current (unjittered) interval: the base while lines flow, doubled per empty poll. */
+    Duration interval;
+    /** Entries in the last response, or -1 before the first one: unchanged means no new lines. */
+    long lastEntries = -1;
 
-    TrackedJob(JobRef ref, JobLifecycle lifecycle, Instant nextPoll) {
+    TrackedJob(JobRef ref, JobLifecycle lifecycle, Instant nextPoll, Duration interval) {
         this.ref = ref;
         this.lifecycle = lifecycle;
         this.nextPoll = nextPoll;
+        this.interval = interval;
     }
 }

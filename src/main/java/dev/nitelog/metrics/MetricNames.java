@@ -27,4 +27,6 @@ public final class MetricNames {
     public static final String TOKEN_RENEWALS = "nitelog.token.renewals";
     public static final String API_REQUESTS = "nitelog.api.requests";
     public static final String API_RETRIES = "nitelog.api.retries";
+    public static final String API_THROTTLED_SECONDS = "nitelog.api.throttled.seconds";
+    public static final String RESPONSES_TRUNCATED = "nitelog.responses.truncated";
 }

@@ -10,9 +10,13 @@ import java.time.Duration;
 
 import static dev.nitelog.metrics.MetricNames.API_REQUESTS;
 import static dev.nitelog.metrics.MetricNames.API_RETRIES;
+import static dev.nitelog.metrics.MetricNames.API_THROTTLED_SECONDS;
 import static dev.nitelog.metrics.MetricNames.TOKEN_RENEWALS;
 
-/** Counts what the ByteNite client reports: every request by endpoint and outcome, retries, token renewals. */
+/**
+ * Counts what the ByteNite client reports: every request by endpoint and outcome, retries, token
+ * renewals, and the time requests waited for the rate limit or a server-requested pause.
+ */
 @ApplicationScoped
 public class ClientMetrics implements ByteNiteListener {
     private final MeterRegistry registry;
@@ -35,5 +39,11 @@ public class ClientMetrics implements ByteNiteListener {
     @Override
     public void onTokenRenewal() {
         registry.counter(TOKEN_RENEWALS).increment();
+    }
+
+    @Override
+    public void onThrottled(ApiEndpoint endpoint, Duration waited, boolean retryAfter) {
+        registry.counter(API_THROTTLED_SECONDS, "endpoint", endpoint.name().toLowerCase(),
+                "reason", retryAfter ? "retry_after" : "rate_limit").increment(waited.toNanos() / 1e9);
     }
 }

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,6 +34,7 @@ final class JobPoller {
     private final PipelineMetrics metrics;
     private final Clock clock;
     private final Map<String, String> lastFailureByJob = new ConcurrentHashMap<>();
+    private final Set<String> truncatedJobs = ConcurrentHashMap.newKeySet();
 
     JobPoller(ByteNiteApi api, JobTracker tracker, Cursors cursors, List<SinkWorker> workers,
               PipelineMetrics metrics, Clock clock) {
@@ -48,10 +50,14 @@ final class JobPoller {
         long started = System.nanoTime();
         boolean settled = false;
         boolean gone = false;
+        long entries = -1;
         try {
             LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinkNamesFor(job.id())));
             metrics.fetched(fetch, System.nanoTime() - started);
-            settled = distribute(job.id(), fetch.records());
+            // a cut response never settles a draining job: its tail was not seen
+            settled = distribute(job.id(), fetch.records()) && !fetch.truncated();
+            entries = fetch.entries();
+            truncation(job, fetch);
             recovered(job);
         } catch (JobNotFoundException e) {
             LOG.warnf("Job %s (%s) no longer exists at ByteNite; it is retired", job.name(), job.id());
@@ -61,14 +67,16 @@ final class JobPoller {
             }
         } catch (ByteNiteException e) {
             metrics.pollFailed(e);
-            failed(job, e.getMessage());
+            if (!Thread.currentThread().isInterrupted()) { // interrupted: nitelog is stopping, not news
+                failed(job, e.getMessage());
+            }
         } catch (RuntimeException | Error e) {
             metrics.pollFailed(null);
             failed(job, e.toString());
             LOG.debug("Unexpected poll failure", e);
         } finally {
             // always: a poll that ended in any way frees the job for its next poll
-            if (!gone && tracker.pollFinished(job.id(), settled, null, clock.instant())) {
+            if (!gone && tracker.pollFinished(job.id(), settled, entries, null, clock.instant())) {
                 cursors.retire(job.id(), clock.instant());
             }
         }
@@ -104,6 +112,23 @@ final class JobPoller {
         String previous = lastFailureByJob.put(job.id(), message);
         if (!message.equals(previous)) {
             LOG.warnf("Polling job %s (%s) failed, will retry: %s", job.name(), job.id(), message);
+        }
+    }
+
+    /** One warning when a job's responses start exceeding the limit, one line when they fit again. */
+    private void truncation(JobRef job, LogFetch fetch) {
+        if (fetch.truncated()) {
+            metrics.truncated();
+            if (truncatedJobs.add(job.id())) {
+                LOG.warnf("The /logs response of job %s (%s) is larger than nitelog.bytenite.max-response-bytes:"
+                        + " reading stopped after %d bytes, and only the lines before the cut are shipped; the rest"
+                        + " follows once a response fits. Raise nitelog.bytenite.max-response-bytes"
+                        + " (NITELOG_BYTENITE_MAX_RESPONSE_BYTES) above the job's log size to ship all of it",
+                        job.name(), job.id(), fetch.responseBytes());
+            }
+        } else if (truncatedJobs.remove(job.id())) {
+            LOG.infof("The /logs response of job %s (%s) fits within nitelog.bytenite.max-response-bytes again",
+                    job.name(), job.id());
         }
     }
 

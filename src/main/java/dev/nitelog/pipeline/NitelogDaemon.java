@@ -66,7 +66,8 @@ public final class NitelogDaemon implements DeliveryListener {
         this.store = FileCheckpointStore.open(Path.of(config.state().dir()));
         this.cursors = new Cursors(config.dedup().lateness());
         cursors.restore(loadCheckpoints(store));
-        this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().drainPolls(),
+        this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().effectivePollIntervalMax(),
+                config.jobs().drainPolls(),
                 cursors::isRetired, RandomGenerator.getDefault());
         DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock);
         for (Map.Entry<String, Sink> sink : registry.create(config.sinks()).entrySet()) {
@@ -186,7 +187,9 @@ public final class NitelogDaemon implements DeliveryListener {
     /** Stops polling, lets sinks finish within the shutdown timeout, saves cursors. */
     void stop() {
         stopping = true;
-        pollPool.shutdown();
+        // interrupts polls waiting for a request slot or a server-requested pause; the log is
+        // replayable, so an interrupted poll is simply repeated after a restart
+        pollPool.shutdownNow();
         discoveryThread.shutdownNow();
         long deadline = System.nanoTime() + config.shutdown().timeout().toNanos();
         awaitQuietly(pollPool, deadline);

@@ -90,6 +90,10 @@ final class PipelineMetrics {
         registry.counter(RECORDS_MALFORMED).increment(fetch.malformedEntries());
     }
 
+    void truncated() {
+        registry.counter(RESPONSES_TRUNCATED).increment();
+    }
+
     void pollFailed(ByteNiteException e) {
         registry.counter(POLLS, "outcome", outcome(e)).increment();
     }

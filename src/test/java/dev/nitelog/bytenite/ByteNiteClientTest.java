@@ -122,7 +122,8 @@ class ByteNiteClientTest {
                 "nitelog.bytenite.retry-max-backoff", "200ms",
                 "nitelog.bytenite.max-retries", "3",
                 "nitelog.bytenite.request-timeout", "2s",
-                "nitelog.bytenite.circuit-breaker-window", "1000"));
+                "nitelog.bytenite.circuit-breaker-window", "1000",
+                "nitelog.bytenite.max-requests-per-second", "1000")); // ByteNiteThrottleTest covers the limit
         for (int i = 0; i < overrides.length; i += 2) {
             props.put(overrides[i], overrides[i + 1]);
         }

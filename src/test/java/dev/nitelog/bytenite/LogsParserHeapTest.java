@@ -1,0 +1,175 @@
+package dev.nitelog.bytenite;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.nitelog.record.JobRef;
+import org.junit.jupiter.api.Test;
+
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import java.io.InputStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A 500 MB body, generated while it is read and never held anywhere, parsed the way a re-poll of a
+ * long job is: everything but the newest lines lies below the skip floor. The heap the parse keeps
+ * must not grow with the body: every garbage collection during the parse, and one after it while
+ * the result is still referenced, must find little more live data than before.
+ */
+class LogsParserHeapTest {
+    private static final long BODY_BYTES = 500L * 1024 * 1024;
+    private static final int NEW_LINES = 1000;
+    /** Generous for a parser whose state is a few buffers and 1000 records; a retained line per entry is gigabytes. */
+    private static final long MAX_RETAINED_BYTES = 64L * 1024 * 1024;
+
+    @Test
+    void parsesAHalfGigabyteBodyInBoundedHeap() throws Exception {
+        GeneratedBody body = new GeneratedBody(BODY_BYTES);
+        Instant floor = body.timestampOf(body.entries - NEW_LINES);
+        long baseline = usedAfterGc();
+        AtomicLong peakAfterGc = new AtomicLong();
+        List<Runnable> unregister = watchGcs(peakAfterGc);
+        LogFetch fetch;
+        long afterParse;
+        try {
+            fetch = new LogsParser(new JobRef("job-big", "big"), floor, 600L * 1024 * 1024).parse(body);
+            afterParse = usedAfterGc(); // fetch is still referenced here
+        } finally {
+            unregister.forEach(Runnable::run);
+        }
+        assertFalse(fetch.truncated());
+        assertEquals(body.size, fetch.responseBytes());
+        assertEquals(NEW_LINES, fetch.records().size());
+        assertEquals(body.entries - NEW_LINES, fetch.skipped());
+        long peak = Math.max(peakAfterGc.get(), afterParse);
+        System.out.printf("LogsParserHeapTest: %d MB body, %d entries; live heap before %d MB, peak after a GC %d MB%n",
+                body.size >> 20, body.entries, baseline >> 20, peak >> 20);
+        assertTrue(peak - baseline < MAX_RETAINED_BYTES, "the parse kept " + ((peak - baseline) >> 20)
+                + " MB live for a " + (body.size >> 20) + " MB body");
+    }
+
+    private static long usedAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** Records the heap in use after every collection (what survived it, i.e. what is live). */
+    private static List<Runnable> watchGcs(AtomicLong peak) throws Exception {
+        List<Runnable> unregister = new ArrayList<>();
+        NotificationListener listener = (Notification n, Object handback) -> {
+            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                return;
+            }
+            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+            long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed).sum();
+            peak.accumulateAndGet(used, Math::max);
+        };
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            NotificationEmitter emitter = (NotificationEmitter) gc;
+            emitter.addNotificationListener(listener, null, null);
+            unregister.add(() -> {
+                try {
+                    emitter.removeNotificationListener(listener);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                    // already gone
+                }
+            });
+        }
+        return unregister;
+    }
+
+    /**
+     * {@code {"taskrunner":{"task-1":{"logs":[entry,...]}}}} with fixed-size entries 100 ns
+     * apart, produced entry by entry as the parser reads.
+     */
+    static final class GeneratedBody extends InputStream {
+        private static final byte[] HEAD = "{\"taskrunner\":{\"task-1\":{\"logs\":[".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] TAIL = "]}}}".getBytes(StandardCharsets.US_ASCII);
+        private static final String MESSAGE = "epoch 3/10: loss=0.4182 acc=0.8731 lr=0.00025 step 18231/50000 "
+                + "samples/s=1234.5 gpu_mem=13.2GiB eta=00:41:17 (a typical training progress line)";
+        private static final Instant BASE = Instant.parse("2026-03-01T10:00:00Z");
+        /** The timestamp's nine fractional digits start here within an entry. */
+        private final int nanosAt;
+        private final byte[] template;
+        final long entries;
+        final long size;
+        private final byte[] current;
+        private long entry = -1; // -1: the head
+        private int pos;
+
+        GeneratedBody(long approximateBytes) {
+            String text = ",{\"log\":\"" + MESSAGE + "\",\"timestamp\":\"2026-03-01T10:00:00.000000000Z\","
+                    + "\"level\":\"INFO\",\"container\":\"\"}";
+            template = text.getBytes(StandardCharsets.US_ASCII);
+            nanosAt = text.indexOf("00.000000000Z") + 3;
+            entries = Math.min(9_999_999, (approximateBytes - HEAD.length - TAIL.length) / template.length);
+            size = HEAD.length + entries * template.length - 1 + TAIL.length; // the first entry has no comma
+            current = template.clone();
+            load(HEAD);
+        }
+
+        Instant timestampOf(long index) {
+            return BASE.plusNanos(index * 100);
+        }
+
+        private byte[] chunk;
+
+        private void load(byte[] bytes) {
+            chunk = bytes;
+            pos = 0;
+        }
+
+        /** Moves to the next piece: entries, then the tail; false at the end. */
+        private boolean advance() {
+            if (chunk == TAIL) {
+                return false;
+            }
+            entry++;
+            if (entry >= entries) {
+                load(TAIL);
+                return true;
+            }
+            long nanos = entry * 100;
+            for (int i = 8; i >= 0; i--) {
+                current[nanosAt + i] = (byte) ('0' + nanos % 10);
+                nanos /= 10;
+            }
+            chunk = current;
+            pos = entry == 0 ? 1 : 0; // no comma before the first entry
+            return true;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int off, int len) {
+            int written = 0;
+            while (written < len) {
+                if (pos >= chunk.length && !advance()) {
+                    break;
+                }
+                int n = Math.min(len - written, chunk.length - pos);
+                System.arraycopy(chunk, pos, into, off + written, n);
+                pos += n;
+                written += n;
+            }
+            return written == 0 && len > 0 ? -1 : written;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.nitelog.bytenite;
+
+import dev.nitelog.cursor.Cursors;
+import dev.nitelog.record.JobRef;
+import dev.nitelog.record.LogRecord;
+import dev.nitelog.record.RecordId;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A body longer than {@code max-response-bytes} is cut; what the parser keeps of it must never move
+ * a cursor past a line it did not see. Proven end to end with the real {@link Cursors}: a truncated
+ * poll then a complete one ship every line exactly once, wherever the cut falls, identical lines
+ * at the cut's timestamp included.
+ */
+class TruncatedResponseTest {
+    private static final JobRef JOB = new JobRef("job-1", "truncation");
+    private static final String SINK = "s";
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+    /** The identical lines sit here, between distinct ones of the same and of other timestamps. */
+    private static final Instant CUT_TIME = T0.plusMillis(5);
+
+    /** A body in time order: a partitioner line, then one task whose lines include a run of identical ones. */
+    static String body(int lines) {
+        StringBuilder task = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            Instant t = T0.plusMillis(1 + i / 3); // three lines per millisecond
+            boolean identical = t.equals(CUT_TIME) || (t.equals(CUT_TIME.plusMillis(1)) && i % 3 == 0);
+            String message = identical ? "progress 50%" : "line " + i;
+            task.append(task.isEmpty() ? "" : ",").append(entry(message, t));
+        }
+        return "{\"partitioner\":[" + entry("partitioned", T0) + "],\"assembler\":[],"
+                + "\"taskrunner\":{\"task-1\":{\"logs\":[" + task + "]}}}";
+    }
+
+    private static String entry(String message, Instant t) {
+        return "{\"log\":\"" + message + "\",\"timestamp\":\"" + t + "\",\"level\":\"INFO\",\"container\":\"main\"}";
+    }
+
+    private static LogFetch parse(String body, Instant floor, long limit) throws Exception {
+        return new LogsParser(JOB, floor, limit).parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** One poll as the pipeline makes it: skip floor from the cursors, unsent records shipped and committed. */
+    private static List<LogRecord> poll(Cursors cursors, String body, long limit) throws Exception {
+        LogFetch fetch = parse(body, cursors.skipFloor(JOB.id(), List.of(SINK)), limit);
+        List<LogRecord> fresh = cursors.takeUnsent(JOB.id(), SINK, fetch.records()).records();
+        cursors.commit(SINK, fresh);
+        return fresh;
+    }
+
+    private static void assertExactlyOnce(List<LogRecord> shipped, List<LogRecord> all, String context) {
+        Map<RecordId, Integer> counts = new HashMap<>();
+        shipped.forEach(r -> counts.merge(r.id(), 1, Integer::sum));
+        counts.forEach((id, n) -> assertEquals(1, n, context + ": shipped twice: " + id));
+        Set<RecordId> expected = new HashSet<>();
+        all.forEach(r -> expected.add(r.id()));
+        assertEquals(expected, counts.keySet(), context + ": lost or invented lines");
+    }
+
+    @Test
+    void aBodyOfExactlyTheLimitIsNotTruncated() throws Exception {
+        String body = body(12);
+        LogFetch fetch = parse(body, null, body.length());
+        assertFalse(fetch.truncated());
+        assertEquals(13, fetch.records().size());
+        assertTrue(parse(body, null, body.length() - 1).truncated());
+    }
+
+    @Test
+    void keepsOnlyLinesBeforeTheLastTimestampReadAndDropsTheIdenticalLinesAtTheCut() throws Exception {
+        String body = body(30);
+        // cut inside the second of the three identical "progress 50%" lines at CUT_TIME
+        int second = body.indexOf("progress 50%", body.indexOf("progress 50%") + 1);
+        LogFetch fetch = parse(body, null, second + 5);
+        assertTrue(fetch.truncated());
+        assertEquals(second + 5, fetch.responseBytes());
+        assertFalse(fetch.records().isEmpty());
+        assertTrue(fetch.records().stream().allMatch(r -> r.timestamp().isBefore(CUT_TIME)),
+                "a line at the cut's timestamp was kept: " + fetch.records());
+        assertEquals(1 + 3 * 4, fetch.records().size(), "the partitioner line and the 12 task lines before the cut");
+    }
+
+    @Test
+    void identicalLinesAtTheCutAreShippedOnceEachByTheNextCompletePoll() throws Exception {
+        String body = body(30);
+        List<LogRecord> all = parse(body, null, Long.MAX_VALUE).records();
+        int second = body.indexOf("progress 50%", body.indexOf("progress 50%") + 1);
+        Cursors cursors = new Cursors(Duration.ofMinutes(2));
+        List<LogRecord> shipped = new ArrayList<>(poll(cursors, body, second + 5));
+        assertTrue(shipped.stream().noneMatch(r -> r.message().equals("progress 50%")));
+        shipped.addAll(poll(cursors, body, Long.MAX_VALUE));
+        assertExactlyOnce(shipped, all, "cut between identical lines");
+        assertEquals(4, shipped.stream().filter(r -> r.message().equals("progress 50%")).count(),
+                "three identical lines at the cut's timestamp and one a millisecond later, each once");
+    }
+
+    @Test
+    void aTruncatedPollThenACompleteOneShipEveryLineOnceWhereverTheCutFalls() throws Exception {
+        String body = body(20);
+        List<LogRecord> all = parse(body, null, Long.MAX_VALUE).records();
+        int shippedEarly = 0;
+        for (int cut = 1; cut <= body.length(); cut++) {
+            Cursors cursors = new Cursors(Duration.ofMinutes(2));
+            List<LogRecord> shipped = new ArrayList<>(poll(cursors, body, cut));
+            shippedEarly += shipped.size();
+            shipped.addAll(poll(cursors, body, Long.MAX_VALUE));
+            assertExactlyOnce(shipped, all, "cut at byte " + cut);
+        }
+        assertTrue(shippedEarly > 0, "truncated polls shipped nothing at all: the test proves nothing");
+    }
+
+    @Test
+    void aGrowingLogCutAtRandomPointsOverSeveralPollsShipsEveryLineOnce() throws Exception {
+        long seed = Long.getLong("truncation.seed", System.nanoTime());
+        System.out.println("TruncatedResponseTest seed: " + seed + " (re-run with -Dtruncation.seed=" + seed + ")");
+        Random random = new Random(seed);
+        for (int round = 0; round < 200; round++) {
+            Cursors cursors = new Cursors(Duration.ofMinutes(2));
+            List<LogRecord> shipped = new ArrayList<>();
+            int lines = 5;
+            for (int poll = 0; poll < 4; poll++) { // the job writes more between polls; each poll may be cut
+                lines += random.nextInt(10);
+                String body = body(lines);
+                shipped.addAll(poll(cursors, body, 1 + random.nextInt(body.length() + 40)));
+            }
+            String last = body(lines);
+            List<LogRecord> all = parse(last, null, Long.MAX_VALUE).records();
+            shipped.addAll(poll(cursors, last, Long.MAX_VALUE));
+            assertExactlyOnce(shipped, all, "seed " + seed + ", round " + round);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.nitelog.pipeline;
+
+import dev.nitelog.bytenite.ByteNiteApi;
+import dev.nitelog.bytenite.JobPhase;
+import dev.nitelog.bytenite.JobStatus;
+import dev.nitelog.bytenite.LogFetch;
+import dev.nitelog.cursor.Cursors;
+import dev.nitelog.jobs.JobLifecycle;
+import dev.nitelog.jobs.JobTracker;
+import dev.nitelog.record.JobRef;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Random;
+
+import static dev.nitelog.metrics.MetricNames.RESPONSES_TRUNCATED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** What one poll tells the tracker and the metrics, with a scripted API and no sinks. */
+class JobPollerTest {
+    private static final JobRef JOB = new JobRef("j", "job j");
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final Deque<LogFetch> responses = new ArrayDeque<>();
+    private final ByteNiteApi api = new ByteNiteApi() {
+        @Override
+        public List<JobStatus> listJobs() {
+            return List.of();
+        }
+
+        @Override
+        public JobStatus getJob(String jobId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public LogFetch fetchLogs(JobRef job, Instant skipBefore) {
+            return responses.removeFirst();
+        }
+    };
+    private final JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), 1, id -> false,
+            new Random(3));
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final JobPoller poller = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), List.of(),
+            new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
+
+    private void poll(LogFetch response) {
+        responses.add(response);
+        assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(1)), 10));
+        poller.poll(JOB);
+    }
+
+    @Test
+    void aTruncatedPollNeverFinishesADrainingJobAndIsCounted() {
+        tracker.observe(new JobStatus(JOB, "JOB_STATE_COMPLETE", JobPhase.TERMINAL, T0), T0);
+        poll(new LogFetch(List.of(), 0, 0, 65536, true));
+        assertEquals(JobLifecycle.DRAINING, tracker.lifecycle(JOB.id()), "the tail of the log was not seen");
+        assertEquals(1.0, meters.counter(RESPONSES_TRUNCATED).count());
+        poll(new LogFetch(List.of(), 3, 0, 1000));
+        assertEquals(JobLifecycle.DONE, tracker.lifecycle(JOB.id()));
+    }
+
+    @Test
+    void pollsThatFindNothingNewStretchTheJobsInterval() {
+        tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
+        poll(new LogFetch(List.of(), 7, 0, 1000));
+        assertEquals(Duration.ofSeconds(5), tracker.interval(JOB.id()));
+        poll(new LogFetch(List.of(), 7, 0, 1000));
+        assertEquals(Duration.ofSeconds(10), tracker.interval(JOB.id()));
+        poll(new LogFetch(List.of(), 8, 0, 1100));
+        assertEquals(Duration.ofSeconds(5), tracker.interval(JOB.id()));
+    }
+}
