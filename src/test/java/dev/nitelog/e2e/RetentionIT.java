@@ -51,6 +51,7 @@ class RetentionIT {
                   bytenite:
                     api-url: %s
                     auth-url: %s
+                    max-requests-per-second: 1000 # this test is about retention, not politeness
                   jobs:
                     poll-interval: 300ms
                     discovery-interval: 1s
