@@ -58,11 +58,23 @@ final class ApiHandler implements HttpHandler {
         Match match = match(ex.getRequestMethod(), ex.getRequestURI().getPath());
         stats.request(match.route());
         FaultInjector.Decision decision = match.route() == Route.OTHER
-                ? new FaultInjector.Decision(FaultInjector.Fault.NONE, false, faults.rates())
+                ? FaultInjector.Decision.none(faults.rates())
                 : faults.draw(match.route());
+        // counted before the answer leaves, so a client never sees a fault not yet counted
+        if (decision.fault() != null) {
+            stats.fault(match.route(), decision.fault());
+        }
+        long delay = 0;
         if (decision.slow()) {
             stats.outcome(Outcome.SLOW);
-            long delay = decision.rates().slowDelay().toNanos();
+            stats.fault(match.route(), Fault.SLOW);
+            delay += decision.rates().slowDelay().toNanos();
+        }
+        if (decision.is(Fault.STALL)) {
+            delay += decision.rates().stallDelay().toNanos();
+        }
+        if (delay > 0) {
+            // no thread waits out the delay: the clock only hands the answer to a worker when it is due
             delays.schedule(() -> workers.execute(() -> respond(ex, match, decision)), delay, TimeUnit.NANOSECONDS);
         } else {
             respond(ex, match, decision);
@@ -86,23 +98,8 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void answer(HttpExchange ex, Match match, FaultInjector.Decision decision) throws IOException {
-        switch (decision.fault()) {
-            case RESET:
-                stats.outcome(Outcome.RESET); // the finally closes the exchange before any header: the client sees EOF
-                return;
-            case TOO_MANY_REQUESTS:
-                ex.getResponseHeaders().set("Retry-After", Integer.toString(decision.rates().retryAfterSeconds()));
-                http.sendError(ex, 429, 8, "rate limit exceeded, retry later");
-                return;
-            case UNAVAILABLE:
-                http.sendError(ex, 503, 14, "service temporarily unavailable");
-                return;
-            case MALFORMED:
-                Http.readBody(ex);
-                http.sendBytes(ex, Outcome.MALFORMED, 200, malformedBody(match.route()));
-                return;
-            default:
-                break;
+        if (decision.fault() != null && injectFault(ex, match, decision)) {
+            return;
         }
         if (match.route() == Route.OTHER) {
             http.sendError(ex, 404, 5, "Not Found");
@@ -131,6 +128,32 @@ final class ApiHandler implements HttpHandler {
             case GET_JOB -> jobsResource.get(ex, match.jobId());
             default -> logsResource.logs(ex);
         }
+    }
+
+    /** Answers with the injected fault; false when the fault only delays the normal answer. */
+    private boolean injectFault(HttpExchange ex, Match match, FaultInjector.Decision decision) throws IOException {
+        switch (decision.fault()) {
+            case RESET -> stats.outcome(Outcome.RESET); // the finally closes the exchange before any header: the client sees EOF
+            case TOO_MANY_REQUESTS -> {
+                ex.getResponseHeaders().set("Retry-After", Integer.toString(decision.rates().retryAfterSeconds()));
+                http.sendError(ex, 429, 8, "rate limit exceeded, retry later");
+            }
+            case UNAVAILABLE -> http.sendError(ex, 503, 14, "service temporarily unavailable");
+            case MALFORMED -> {
+                Http.readBody(ex);
+                http.sendBytes(ex, Outcome.MALFORMED, 200, malformedBody(match.route()));
+            }
+            case EXPIRED_TOKEN -> {
+                if (tokens.revoke(ex.getRequestHeaders().getFirst("Authorization"))) {
+                    stats.tokenRevoked();
+                }
+                http.sendError(ex, 401, 16, "access token expired");
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void accessToken(HttpExchange ex) throws IOException {

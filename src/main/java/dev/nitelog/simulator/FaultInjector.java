@@ -5,11 +5,20 @@ import java.util.Random;
 /** Decides, per request, which fault (if any) to inject, from the current {@link FaultRates}. */
 final class FaultInjector {
 
-    /** The exclusive fault of one request. */
-    enum Fault { NONE, RESET, TOO_MANY_REQUESTS, UNAVAILABLE, MALFORMED }
-
-    /** The decision for one request; {@code rates} are those in force when it was drawn. */
+    /**
+     * The decision for one request; {@code rates} are those in force when it was drawn.
+     *
+     * @param fault the exclusive fault (never {@link Fault#SLOW}), or null for a normal answer
+     * @param slow  whether the answer is delayed by {@code slowDelay} as well
+     */
     record Decision(Fault fault, boolean slow, FaultRates rates) {
+        static Decision none(FaultRates rates) {
+            return new Decision(null, false, rates);
+        }
+
+        boolean is(Fault f) {
+            return fault == f;
+        }
     }
 
     private final Random random;
@@ -31,22 +40,28 @@ final class FaultInjector {
     Decision draw(Route route) {
         FaultRates r = rates;
         if (!r.appliesTo(route)) {
-            return new Decision(Fault.NONE, false, r);
+            return Decision.none(r);
         }
         double x = random.nextDouble();
         boolean slow = r.slow() > 0 && random.nextDouble() < r.slow();
-        Fault fault;
-        if (x < r.reset()) {
-            fault = Fault.RESET;
-        } else if (x < r.reset() + r.tooManyRequests()) {
-            fault = Fault.TOO_MANY_REQUESTS;
-        } else if (x < r.reset() + r.tooManyRequests() + r.unavailable()) {
-            fault = Fault.UNAVAILABLE;
-        } else if (x < r.reset() + r.tooManyRequests() + r.unavailable() + r.malformed()) {
-            fault = Fault.MALFORMED;
-        } else {
-            fault = Fault.NONE;
+        Fault fault = exclusive(r, x);
+        if (fault == Fault.EXPIRED_TOKEN && route == Route.ACCESS_TOKEN) {
+            fault = null; // no token is presented there; its answer would read "invalid API key"
         }
         return new Decision(fault, slow, r);
+    }
+
+    private static Fault exclusive(FaultRates r, double x) {
+        double[] bounds = {r.reset(), r.tooManyRequests(), r.unavailable(), r.malformed(), r.expiredToken(), r.stall()};
+        Fault[] kinds = {Fault.RESET, Fault.TOO_MANY_REQUESTS, Fault.UNAVAILABLE, Fault.MALFORMED,
+            Fault.EXPIRED_TOKEN, Fault.STALL};
+        double upTo = 0;
+        for (int i = 0; i < kinds.length; i++) {
+            upTo += bounds[i];
+            if (x < upTo) {
+                return kinds[i];
+            }
+        }
+        return null;
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>Names: port, jobs, lines-per-second, tasks-per-job, lines-per-job, failed-fraction,
  * timestamps (0|3|6|9|mixed), int64 (string|number), unset (absent|null), token-ttl, seed,
  * max-page-size, new-job-every, cache (true|false), tick, threads, api-key, fault-reset,
- * fault-429, retry-after, fault-503, fault-malformed, fault-slow, slow-delay. Durations take
+ * fault-429, retry-after, fault-503, fault-malformed, fault-401 (token expiry), fault-stall,
+ * stall-delay, fault-slow, slow-delay. Durations take
  * {@code 500ms}, {@code 10s}, {@code 2m} or plain seconds.
  */
 public final class SimulatorMain {
@@ -98,6 +99,9 @@ public final class SimulatorMain {
         }
         if ((v = left.remove("fault-503")) != null) faults = faults.withUnavailable(Double.parseDouble(v));
         if ((v = left.remove("fault-malformed")) != null) faults = faults.withMalformed(Double.parseDouble(v));
+        if ((v = left.remove("fault-401")) != null) faults = faults.withExpiredToken(Double.parseDouble(v));
+        Duration stallDelay = (v = left.remove("stall-delay")) != null ? duration(v) : faults.stallDelay();
+        if ((v = left.remove("fault-stall")) != null) faults = faults.withStall(Double.parseDouble(v), stallDelay);
         Duration slowDelay = (v = left.remove("slow-delay")) != null ? duration(v) : faults.slowDelay();
         if ((v = left.remove("fault-slow")) != null) faults = faults.withSlow(Double.parseDouble(v), slowDelay);
         if (!left.isEmpty()) {

@@ -12,10 +12,17 @@ final class StatsRecorder {
     private final Map<Route, LongAdder> requests = new EnumMap<>(Route.class);
     private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
     private final Map<String, LongAdder> logsRequests = new ConcurrentHashMap<>();
+    private final Map<Route, Map<Fault, LongAdder>> faults = new EnumMap<>(Route.class);
+    private final LongAdder revokedTokens = new LongAdder();
 
     StatsRecorder() {
         for (Route r : Route.values()) {
             requests.put(r, new LongAdder());
+            Map<Fault, LongAdder> kinds = new EnumMap<>(Fault.class);
+            for (Fault f : Fault.values()) {
+                kinds.put(f, new LongAdder());
+            }
+            faults.put(r, kinds);
         }
         for (Outcome o : Outcome.values()) {
             outcomes.put(o, new LongAdder());
@@ -34,6 +41,14 @@ final class StatsRecorder {
         logsRequests.computeIfAbsent(jobId, id -> new LongAdder()).increment();
     }
 
+    void fault(Route route, Fault kind) {
+        faults.get(route).get(kind).increment();
+    }
+
+    void tokenRevoked() {
+        revokedTokens.increment();
+    }
+
     SimulatorStats snapshot() {
         Map<Route, Long> r = new EnumMap<>(Route.class);
         requests.forEach((k, v) -> r.put(k, v.sum()));
@@ -41,6 +56,13 @@ final class StatsRecorder {
         outcomes.forEach((k, v) -> o.put(k, v.sum()));
         Map<String, Long> l = new HashMap<>();
         logsRequests.forEach((k, v) -> l.put(k, v.sum()));
-        return new SimulatorStats(r, o, l);
+        Map<Route, Map<Fault, Long>> f = new EnumMap<>(Route.class);
+        faults.forEach((route, kinds) -> kinds.forEach((kind, n) -> {
+            long sum = n.sum();
+            if (sum > 0) {
+                f.computeIfAbsent(route, x -> new EnumMap<>(Fault.class)).put(kind, sum);
+            }
+        }));
+        return new SimulatorStats(r, o, l, f, revokedTokens.sum());
     }
 }

@@ -58,18 +58,34 @@ final class TokenStore {
 
     /** Accepts the raw token or {@code Bearer <token>}. */
     Check check(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
+        String token = raw(authorization);
+        if (token == null) {
             return Check.MISSING;
-        }
-        String token = authorization.trim();
-        if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            token = token.substring(7).trim();
         }
         Instant exp = expiry.get(token);
         if (exp == null) {
             return Check.UNKNOWN;
         }
         return clock.instant().isBefore(exp) ? Check.VALID : Check.EXPIRED;
+    }
+
+    /**
+     * Expires the presented token now, if it is valid: true when this call revoked it (of
+     * concurrent calls with one token, only one does).
+     */
+    boolean revoke(String authorization) {
+        String token = raw(authorization);
+        Instant exp = token == null ? null : expiry.get(token);
+        Instant now = clock.instant();
+        return exp != null && now.isBefore(exp) && expiry.replace(token, exp, now.minusNanos(1));
+    }
+
+    private static String raw(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return null;
+        }
+        String token = authorization.trim();
+        return token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).trim() : token;
     }
 
     /** Every token issued so far is expired from now on. */

@@ -3,6 +3,7 @@ package dev.nitelog.e2e;
 import dev.nitelog.simulator.ByteNiteSimulator;
 import dev.nitelog.simulator.SimulatorOptions;
 import dev.nitelog.testing.NitelogProcess;
+import dev.nitelog.testing.NitelogYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,26 +32,15 @@ class DurabilityIT {
     private static final Duration FLUSH = Duration.ofMillis(200);
 
     static String config(ByteNiteSimulator sim, Path dir, String extra) {
-        return """
-                nitelog:
-                  bytenite:
-                    api-url: %s
-                    auth-url: %s
-                  jobs:
-                    poll-interval: 300ms
-                    discovery-interval: 1s
-                    drain-polls: 2
-                  state:
-                    dir: %s
-                    flush-interval: %dms
-                  sinks:
-                    archive:
-                      type: file
-                      path: %s/out/all.log
-                      max-size: 1G
-                      batch-size: 200
-                      linger: 20ms
-                %s""".formatted(sim.apiUrl(), sim.authUrl(), dir.resolve("state"), FLUSH.toMillis(), dir, extra);
+        return NitelogYaml.against(sim, dir.resolve("state")).set("state", "flush-interval", FLUSH.toMillis() + "ms")
+                .sinks("""
+                            archive:
+                              type: file
+                              path: %s/out/all.log
+                              max-size: 1G
+                              batch-size: 200
+                              linger: 20ms
+                        """.formatted(dir) + extra).build();
     }
 
     static List<String> lines(Path dir) throws IOException {

@@ -6,6 +6,7 @@ import dev.nitelog.simulator.ByteNiteSimulator;
 import dev.nitelog.simulator.ServedLine;
 import dev.nitelog.simulator.SimulatorOptions;
 import dev.nitelog.testing.NitelogProcess;
+import dev.nitelog.testing.NitelogYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,21 +30,7 @@ class EndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static String config(ByteNiteSimulator sim, Path state, String sinks) {
-        return """
-                nitelog:
-                  bytenite:
-                    api-url: %s
-                    auth-url: %s
-                  jobs:
-                    poll-interval: 300ms
-                    discovery-interval: 1s
-                    drain-polls: 2
-                  state:
-                    dir: %s
-                    flush-interval: 200ms
-                  sinks:
-                %s
-                """.formatted(sim.apiUrl(), sim.authUrl(), state, sinks);
+        return NitelogYaml.against(sim, state).sinks(sinks).build();
     }
 
     /** The identity of a line as the simulator served it, comparable with an output record. */

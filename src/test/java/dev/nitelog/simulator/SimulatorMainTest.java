@@ -17,7 +17,7 @@ class SimulatorMainTest {
         SimulatorOptions o = SimulatorMain.parse(SimulatorMain.options(new String[] {"--jobs=7",
             "--lines-per-second=1000", "--timestamps=mixed", "--int64=number", "--unset=null", "--token-ttl=90s",
             "--seed=42", "--new-job-every=5", "--cache=true", "--fault-429=0.1", "--retry-after=3",
-            "--fault-slow=0.5", "--slow-delay=250ms"}));
+            "--fault-slow=0.5", "--slow-delay=250ms", "--fault-401=0.02", "--fault-stall=0.03", "--stall-delay=9s"}));
         assertEquals(7, o.jobs());
         assertEquals(1000, o.linesPerSecond());
         assertEquals(SimulatorOptions.TimestampPrecision.MIXED, o.timestamps());
@@ -30,6 +30,9 @@ class SimulatorMainTest {
         assertEquals(0.1, o.faults().tooManyRequests());
         assertEquals(3, o.faults().retryAfterSeconds());
         assertEquals(Duration.ofMillis(250), o.faults().slowDelay());
+        assertEquals(0.02, o.faults().expiredToken());
+        assertEquals(0.03, o.faults().stall());
+        assertEquals(Duration.ofSeconds(9), o.faults().stallDelay());
     }
 
     @Test

@@ -319,6 +319,106 @@ class SimulatorTest {
     }
 
     @Test
+    void injectedTokenExpiryRevokesThePresentedTokenUntilANewOneIsIssued() throws Exception {
+        startQuiet();
+        assertEquals(200, client.get("/jobs").statusCode());
+        sim.setFaults(FaultRates.none().withExpiredToken(1.0).onlyOn(Route.LIST_JOBS));
+        HttpResponse<String> r = client.get("/jobs");
+        assertEquals(401, r.statusCode());
+        assertRpcStatus(r, 16);
+        sim.setFaults(FaultRates.none());
+        assertEquals(401, client.get("/jobs").statusCode(), "the token stays revoked without any fault");
+        assertEquals(200, new SimClient(sim).get("/jobs").statusCode(), "a new token works");
+        SimulatorStats stats = sim.stats();
+        assertEquals(1, stats.faults(Route.LIST_JOBS, Fault.EXPIRED_TOKEN));
+        assertEquals(1, stats.revokedTokens());
+        assertEquals(2, stats.count(Outcome.UNAUTHENTICATED), "the injected 401 and the genuine one after it");
+    }
+
+    @Test
+    void injectedTokenExpiryOnARevokedTokenRevokesNothingMore() throws Exception {
+        startQuiet();
+        client.token();
+        sim.setFaults(FaultRates.none().withExpiredToken(1.0));
+        assertEquals(401, client.get("/jobs").statusCode());
+        assertEquals(401, client.get("/jobs").statusCode());
+        SimulatorStats stats = sim.stats();
+        assertEquals(2, stats.faults(Fault.EXPIRED_TOKEN));
+        assertEquals(1, stats.revokedTokens(), "only the first found the token valid");
+    }
+
+    @Test
+    void neverInjectsTokenExpiryOnTheTokenRoute() throws Exception {
+        startQuiet();
+        sim.setFaults(FaultRates.none().withExpiredToken(1.0));
+        assertEquals(200, client.requestToken(sim.apiKey()).statusCode());
+        assertEquals(0, sim.stats().faults(Fault.EXPIRED_TOKEN));
+    }
+
+    @Test
+    void stalledResponseOutlastsTheClientTimeoutWithoutHoldingUpOtherRequests() throws Exception {
+        start(SimulatorOptions.builder().jobs(0).seed(1).serverThreads(2));
+        client.token();
+        sim.setFaults(FaultRates.none().withStall(1.0, Duration.ofSeconds(3)).onlyOn(Route.LIST_JOBS));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        var stalled = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.apiUrl() + "/jobs"))
+                .header("Authorization", client.token()).timeout(Duration.ofMillis(300)).build();
+        // more stalled requests than server threads: none of them may occupy a thread while it waits
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pending.add(http.sendAsync(stalled, HttpResponse.BodyHandlers.ofString()));
+        }
+        for (var p : pending) {
+            var e = assertThrows(java.util.concurrent.ExecutionException.class, p::get);
+            assertTrue(e.getCause() instanceof java.net.http.HttpTimeoutException, e.getCause().toString());
+        }
+        long start = System.nanoTime();
+        assertEquals(404, client.get("/jobs/none").statusCode(), "other routes answer at once");
+        assertTrue(System.nanoTime() - start < 2_000_000_000L, "not held up behind the stalled requests");
+        assertEquals(4, sim.stats().faults(Route.LIST_JOBS, Fault.STALL));
+    }
+
+    @Test
+    void countsInjectedFaultsPerRouteAndKind() throws Exception {
+        startQuiet();
+        String id = scriptedJob();
+        client.token();
+        sim.setFaults(FaultRates.none().withUnavailable(1.0).onlyOn(Route.LOGS));
+        client.logs(id);
+        client.logs(id);
+        sim.setFaults(FaultRates.none().withTooManyRequests(1.0, 1).onlyOn(Route.GET_JOB));
+        client.get("/jobs/" + id);
+        sim.setFaults(FaultRates.none().withSlow(1.0, Duration.ofMillis(10)).onlyOn(Route.LIST_JOBS));
+        client.get("/jobs");
+        SimulatorStats stats = sim.stats();
+        assertEquals(2, stats.faults(Route.LOGS, Fault.UNAVAILABLE));
+        assertEquals(0, stats.faults(Route.LIST_JOBS, Fault.UNAVAILABLE));
+        assertEquals(1, stats.faults(Route.GET_JOB, Fault.TOO_MANY_REQUESTS));
+        assertEquals(1, stats.faults(Fault.SLOW));
+        assertEquals(3, stats.faults(Set.of(Route.LOGS, Route.GET_JOB, Route.LIST_JOBS), Fault.UNAVAILABLE)
+                + stats.faults(Route.GET_JOB, Fault.TOO_MANY_REQUESTS));
+    }
+
+    @Test
+    void mixedFaultRatesInjectEveryKindAtRoughlyItsRate() throws Exception {
+        long seed = seed();
+        start(SimulatorOptions.builder().jobs(0).seed(seed));
+        client.token();
+        double each = 0.1;
+        sim.setFaults(FaultRates.none().withUnavailable(each).withTooManyRequests(each, 0).withMalformed(each)
+                .withExpiredToken(each).onlyOn(Route.GET_JOB));
+        int n = 1000;
+        for (int i = 0; i < n; i++) {
+            client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(sim.apiUrl() + "/jobs/x")).GET());
+        }
+        SimulatorStats stats = sim.stats();
+        for (Fault kind : List.of(Fault.UNAVAILABLE, Fault.TOO_MANY_REQUESTS, Fault.MALFORMED, Fault.EXPIRED_TOKEN)) {
+            long got = stats.faults(Route.GET_JOB, kind);
+            assertTrue(Math.abs(got - n * each) < 5 * Math.sqrt(n * each * (1 - each)), kind + ": " + got);
+        }
+    }
+
+    @Test
     void generatedJobWalksItsLifecycleToComplete() throws Exception {
         start(SimulatorOptions.builder().jobs(1).seed(seed()).linesPerSecond(2_000).linesPerJob(150).tick(Duration.ofMillis(20)));
         String id = sim.jobIds().get(0);

@@ -96,6 +96,11 @@ public final class NitelogProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** The operating system's id of the current (last started) process. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process != null && process.isAlive();
     }
