@@ -29,6 +29,60 @@ class RecordIdTest {
         }
     }
 
+    /** Ids are persisted (Elasticsearch _id, Kafka header, checkpoints): the hash must never change. */
+    @Test
+    void idsOfKnownLinesNeverChange() {
+        assertEquals("52fe437c7b09cb838aee19aa0147e01d", RecordId.of("3f1c6a2e-8b0d-4e57-9c1a-7d2e5b6f8a90",
+                Service.TASKRUNNER, "task-1", "main", Instant.parse("2025-07-11T16:29:20.125431870Z"),
+                "epoch 3 step 1200/5000 loss=0.4821 \u2014 \u00fcn\u00efc\u00f8d\u00e9 \u2713", 2).hex());
+        assertEquals("14a998133f60c8fa41c25d6e2699d6d9", RecordId.of("j", Service.PARTITIONER, null, "",
+                Instant.parse("2025-07-11T16:29:20Z"), "", 0).hex());
+    }
+
+    @Test
+    void idIsMurmur3OfTheDocumentedByteSequenceForFieldsOfEveryLength() {
+        long seed = Long.getLong("recordid.seed", System.nanoTime());
+        System.out.println("RecordIdTest seed " + seed + " (-Drecordid.seed to re-run)");
+        Random random = new Random(seed);
+        for (int round = 0; round < 2000; round++) {
+            String job = text(random, random.nextInt(40));
+            String task = random.nextBoolean() ? null : text(random, random.nextInt(40));
+            String container = text(random, random.nextInt(20));
+            String message = text(random, random.nextInt(300));
+            Instant ts = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(1_000_000), random.nextInt(1_000_000_000));
+            Service service = Service.values()[random.nextInt(Service.values().length)];
+            int occurrence = random.nextInt(5);
+            ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+            for (String s : new String[] {job, service.wireName(), task == null ? "" : task, container}) {
+                putString(b, s);
+            }
+            b.putLong(ts.getEpochSecond()).putInt(ts.getNano());
+            putString(b, message);
+            b.putInt(occurrence);
+            byte[] bytes = java.util.Arrays.copyOf(b.array(), b.position());
+            ByteBuffer le = ByteBuffer.wrap(Hashing.murmur3_128().hashBytes(bytes).asBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            RecordId expected = new RecordId(le.getLong(), le.getLong());
+            assertEquals(expected, RecordId.of(job, service, task, container, ts, message, occurrence), "seed " + seed);
+            assertEquals(expected, RecordId.of(job, service, task, container, ts, new StringBuilder(message), occurrence),
+                    "seed " + seed);
+        }
+    }
+
+    private static void putString(ByteBuffer b, String s) {
+        b.putInt(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            b.putChar(s.charAt(i));
+        }
+    }
+
+    private static String text(Random random, int length) {
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            s.append(random.nextInt(4) == 0 ? (char) (0x80 + random.nextInt(0x3000)) : (char) (' ' + random.nextInt(95)));
+        }
+        return s.toString();
+    }
+
     @Test
     void idIsStableForTheSameLine() {
         Instant ts = Instant.parse("2025-07-11T16:29:20.125431870Z");

@@ -1,0 +1,156 @@
+package dev.nitelog.bench;
+
+import dev.nitelog.simulator.ByteNiteSimulator;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * nitelog as a process (the packaged {@code quarkus-run.jar}, {@code -Dnitelog.jar}) following a
+ * simulator into a file sink, with readings of its CPU time, RSS and heap after a full GC.
+ *
+ * <p>The JVM runs as in the container image with a memory limit of {@code -Dnitelog.maxram}
+ * (default 256m): {@code -XX:MaxRAM=<limit> -XX:MaxRAMPercentage=75}; override all options with
+ * {@code -Dnitelog.jvm}.
+ */
+final class NitelogRun implements AutoCloseable {
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+    final Path dir;
+    final Path sinkDir;
+    private final Process process;
+
+    private NitelogRun(Path dir, Process process) {
+        this.dir = dir;
+        this.sinkDir = dir.resolve("sink");
+        this.process = process;
+    }
+
+    static String jvmOptions() {
+        return System.getProperty("nitelog.jvm", "-XX:MaxRAM=" + System.getProperty("nitelog.maxram", "256m")
+                + " -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+    }
+
+    /** Starts nitelog following {@code sim} with a file sink under {@code dir}; waits until it has started. */
+    static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval) throws IOException,
+            InterruptedException {
+        Files.createDirectories(dir.resolve("sink"));
+        String yaml = """
+                nitelog:
+                  bytenite:
+                    api-url: %s
+                    auth-url: %s
+                  jobs:
+                    poll-interval: %dms
+                    discovery-interval: 1s
+                    drain-polls: 1
+                  state:
+                    dir: %s
+                  sinks:
+                    file:
+                      type: file
+                      path: %s/{job}.log
+                      max-size: 100G
+                """.formatted(sim.apiUrl(), sim.authUrl(), pollInterval.toMillis(), dir.resolve("state"),
+                dir.resolve("sink"));
+        Path config = dir.resolve("nitelog.yaml");
+        Files.writeString(config, yaml);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaTool("java"));
+        cmd.addAll(List.of(jvmOptions().trim().split("\\s+")));
+        cmd.addAll(List.of("-jar", Path.of(System.getProperty("nitelog.jar", "target/quarkus-app/quarkus-run.jar"))
+                .toAbsolutePath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve("stdout.log").toFile()).redirectError(dir.resolve("stderr.log").toFile());
+        pb.environment().put("NITELOG_CONFIG", config.toString());
+        pb.environment().put("NITELOG_HTTP_PORT", String.valueOf(freePort()));
+        pb.environment().put("NITELOG_BYTENITE_API_KEY", sim.apiKey());
+        NitelogRun run = new NitelogRun(dir, pb.start());
+        run.awaitStarted(Duration.ofSeconds(60));
+        return run;
+    }
+
+    private void awaitStarted(Duration timeout) throws IOException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        Path err = dir.resolve("stderr.log");
+        while (!Files.readString(err).contains(" started in ")) {
+            if (!process.isAlive() || System.nanoTime() > end) {
+                throw new IllegalStateException("nitelog did not start: " + Files.readString(err));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** User plus system CPU time of the process so far, in seconds. */
+    double cpuSeconds() throws IOException {
+        return cpuSecondsOf(pid());
+    }
+
+    static double cpuSecondsOf(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_SECOND; // fields 14, 15
+    }
+
+    /** Resident set size in MB (VmRSS). */
+    double rssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        throw new IOException("no VmRSS for " + pid());
+    }
+
+    /** Heap in use right after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in MB. */
+    double heapAfterGcMb() throws IOException, InterruptedException {
+        jcmd("GC.run");
+        String info = jcmd("GC.heap_info");
+        Matcher m = HEAP_USED.matcher(info);
+        if (!m.find()) {
+            throw new IOException("cannot read the heap from: " + info);
+        }
+        return Long.parseLong(m.group(1)) / 1024.0;
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(javaTool("jcmd"), String.valueOf(pid()), command).redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("jcmd " + command + " failed: " + out);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    private static String javaTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
