@@ -10,6 +10,7 @@ import dev.nitelog.record.Level;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.Service;
 
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -104,6 +105,10 @@ final class LogsParser {
                     e.getLocation() == null ? -1 : e.getLocation().getColumnNr(), "invalid or truncated JSON");
         } catch (CountingInputStream.LimitExceeded cut) {
             return new LogFetch(beforeLastTimestamp(assembler.records()), skipped, malformed, counted.count(), true);
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16/32 from leading zero bytes and reads on; a code unit that is no character
+            // is a bad body, not a broken connection (an IOException here would be retried as one)
+            throw malformed(-1, -1, "bytes that are not text in the encoding the body starts in");
         }
         return new LogFetch(assembler.records(), skipped, malformed, counted.count());
     }
@@ -256,7 +261,8 @@ final class LogsParser {
         switch (value) {
             case VALUE_STRING -> level = matchLevel(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             case VALUE_NUMBER_INT -> {
-                int n = p.getIntValue();
+                // a number past int range is an unknown level, not a reason to drop the response
+                int n = p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : -1;
                 level = n >= 0 && n < LEVELS.length ? LEVELS[n] : Level.UNKNOWN;
             }
             case VALUE_NULL -> level = Level.UNKNOWN;

@@ -1,5 +1,6 @@
 package dev.nitelog.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
@@ -30,16 +31,16 @@ public final class ConfigValidator {
     /** @throws InvalidConfigException describing the first problem found */
     public void validate(NitelogConfig config, Config raw) {
         unknownKeys(raw);
-        bytenite(config.bytenite());
-        jobs(config.jobs());
-        atLeast("nitelog.dedup.lateness", config.dedup().lateness(), Duration.ZERO);
-        atMost("nitelog.dedup.lateness", config.dedup().lateness(), Duration.ofDays(1));
-        atLeast("nitelog.state.flush-interval", config.state().flushInterval(), Duration.ofMillis(10));
-        atLeast("nitelog.shutdown.timeout", config.shutdown().timeout(), Duration.ZERO);
+        Values values = new Values(raw);
+        bytenite(config.bytenite(), values);
+        jobs(config.jobs(), values);
+        values.between("nitelog.dedup.lateness", config.dedup().lateness(), Duration.ZERO, Duration.ofDays(1));
+        values.between("nitelog.state.flush-interval", config.state().flushInterval(), Duration.ofMillis(10), Duration.ofHours(1));
+        values.between("nitelog.shutdown.timeout", config.shutdown().timeout(), Duration.ZERO, Duration.ofHours(1));
         if (config.sinks().isEmpty()) {
             throw new InvalidConfigException("no sink is configured: add one, e.g. nitelog.sinks.console.type=stdout");
         }
-        config.sinks().forEach(this::sink);
+        config.sinks().forEach((name, sink) -> sink(name, sink, values));
     }
 
     /**
@@ -71,20 +72,20 @@ public final class ConfigValidator {
         return inner.replaceFirst("^source=", "").replaceFirst("^file:", "");
     }
 
-    private static void bytenite(ByteniteConfig bytenite) {
+    private static void bytenite(ByteniteConfig bytenite, Values values) {
         url("nitelog.bytenite.api-url", bytenite.apiUrl());
         url("nitelog.bytenite.auth-url", bytenite.authUrl());
-        atLeast("nitelog.bytenite.request-timeout", bytenite.requestTimeout(), Duration.ofMillis(100));
-        range("nitelog.bytenite.max-retries", bytenite.maxRetries(), 0, 100);
-        atLeast("nitelog.bytenite.retry-backoff", bytenite.retryBackoff(), Duration.ofMillis(1));
-        atLeast("nitelog.bytenite.retry-max-backoff", bytenite.retryMaxBackoff(), bytenite.retryBackoff());
-        atLeast("nitelog.bytenite.token-renew-before", bytenite.tokenRenewBefore(), Duration.ZERO);
-        range("nitelog.bytenite.max-requests-per-second", bytenite.maxRequestsPerSecond(), 1, 10_000);
-        long maxBody = bytenite.maxResponseBytes().asLongValue();
-        if (maxBody < MIN_RESPONSE_BYTES || maxBody > MAX_RESPONSE_BYTES) {
-            throw new InvalidConfigException("nitelog.bytenite.max-response-bytes=" + maxBody
-                    + " is out of range: use a size from 64K to 16G, e.g. 256M");
-        }
+        values.between("nitelog.bytenite.request-timeout", bytenite.requestTimeout(), Duration.ofMillis(100), Duration.ofHours(1));
+        values.range("nitelog.bytenite.max-retries", bytenite.maxRetries(), 0, 100);
+        values.between("nitelog.bytenite.retry-backoff", bytenite.retryBackoff(), Duration.ofMillis(1), Duration.ofHours(1));
+        values.between("nitelog.bytenite.retry-max-backoff", bytenite.retryMaxBackoff(), bytenite.retryBackoff(), Duration.ofHours(1));
+        // an access token lives an hour: renewing it that long before expiry would renew on every call
+        values.between("nitelog.bytenite.token-renew-before", bytenite.tokenRenewBefore(), Duration.ZERO, Duration.ofMinutes(30));
+        values.range("nitelog.bytenite.circuit-breaker-window", bytenite.circuitBreakerWindow(), 1, 10_000);
+        values.between("nitelog.bytenite.circuit-breaker-delay", bytenite.circuitBreakerDelay(), Duration.ofMillis(100), Duration.ofHours(1));
+        values.range("nitelog.bytenite.max-requests-per-second", bytenite.maxRequestsPerSecond(), 1, 10_000);
+        values.size("nitelog.bytenite.max-response-bytes", bytenite.maxResponseBytes(), "64K", MIN_RESPONSE_BYTES,
+                "16G", MAX_RESPONSE_BYTES);
         if (bytenite.apiKey().isPresent() && bytenite.apiKeyFile().isPresent()) {
             throw new InvalidConfigException("nitelog.bytenite.api-key and nitelog.bytenite.api-key-file are both set:"
                     + " keep only one");
@@ -97,19 +98,21 @@ public final class ConfigValidator {
         }
     }
 
-    private static void jobs(JobsConfig jobs) {
-        atLeast("nitelog.jobs.poll-interval", jobs.pollInterval(), Duration.ofMillis(100));
+    private static void jobs(JobsConfig jobs, Values values) {
+        values.between("nitelog.jobs.poll-interval", jobs.pollInterval(), Duration.ofMillis(100), Duration.ofHours(1));
         if (jobs.effectivePollIntervalMax().compareTo(jobs.pollInterval()) < 0) {
             throw new InvalidConfigException("nitelog.jobs.poll-interval-max=" + human(jobs.effectivePollIntervalMax())
                     + " is shorter than nitelog.jobs.poll-interval=" + human(jobs.pollInterval())
                     + ": use a poll-interval-max of at least " + human(jobs.pollInterval()));
         }
-        atLeast("nitelog.jobs.discovery-interval", jobs.discoveryInterval(), Duration.ofSeconds(1));
-        range("nitelog.jobs.discovery-page-size", jobs.discoveryPageSize(), 1, 1000);
-        range("nitelog.jobs.drain-polls", jobs.drainPolls(), 0, 100);
-        range("nitelog.jobs.max-concurrent-polls", jobs.maxConcurrentPolls(), 1, 1024);
-        atLeast("nitelog.jobs.retention", jobs.retention(), Duration.ZERO);
-        atLeast("nitelog.jobs.backfill", jobs.backfill(), Duration.ZERO);
+        values.between("nitelog.jobs.poll-interval-max", jobs.effectivePollIntervalMax(), jobs.pollInterval(),
+                Duration.ofDays(1));
+        values.between("nitelog.jobs.discovery-interval", jobs.discoveryInterval(), Duration.ofSeconds(1), Duration.ofDays(1));
+        values.range("nitelog.jobs.discovery-page-size", jobs.discoveryPageSize(), 1, 1000);
+        values.range("nitelog.jobs.drain-polls", jobs.drainPolls(), 0, 100);
+        values.range("nitelog.jobs.max-concurrent-polls", jobs.maxConcurrentPolls(), 1, 1024);
+        values.between("nitelog.jobs.retention", jobs.retention(), Duration.ZERO, Duration.ofDays(3650));
+        values.between("nitelog.jobs.backfill", jobs.backfill(), Duration.ZERO, Duration.ofDays(3650));
         if (jobs.retention().compareTo(jobs.backfill()) < 0) {
             // a purged tombstone of a job that still ended within the backfill window would be drained again
             throw new InvalidConfigException("nitelog.jobs.retention=" + jobs.retention() + " is shorter than"
@@ -122,21 +125,28 @@ public final class ConfigValidator {
         }
     }
 
-    private void sink(String name, SinkConfig sink) {
+    private void sink(String name, SinkConfig sink, Values values) {
         String key = "nitelog.sinks." + name;
         if (!sinkTypes.contains(sink.type())) {
             throw new InvalidConfigException(key + ".type=" + sink.type() + " is not a sink type: use one of "
                     + String.join(", ", sinkTypes));
         }
-        range(key + ".batch-size", sink.batchSize(), 1, 1_000_000);
-        range(key + ".queue-records", sink.queueRecords(), sink.batchSize(), 100_000_000);
-        if (sink.queueBytes().asLongValue() < 1024 * 1024) {
-            throw new InvalidConfigException(key + ".queue-bytes=" + sink.queueBytes().asLongValue()
-                    + " is too small: use at least 1M");
-        }
-        atLeast(key + ".linger", sink.linger(), Duration.ZERO);
-        atLeast(key + ".retry-backoff", sink.retryBackoff(), Duration.ofMillis(1));
-        atLeast(key + ".retry-max-backoff", sink.retryMaxBackoff(), sink.retryBackoff());
+        values.range(key + ".batch-size", sink.batchSize(), 1, 1_000_000);
+        values.range(key + ".queue-records", sink.queueRecords(), sink.batchSize(), 100_000_000);
+        values.size(key + ".queue-bytes", sink.queueBytes(), "1M", 1L << 20, "64G", 64L << 30);
+        values.between(key + ".linger", sink.linger(), Duration.ZERO, Duration.ofHours(1));
+        values.between(key + ".retry-backoff", sink.retryBackoff(), Duration.ofMillis(1), Duration.ofHours(1));
+        values.between(key + ".retry-max-backoff", sink.retryMaxBackoff(), sink.retryBackoff(), Duration.ofDays(1));
+        // the options of every type resolve on every sink; a bad value is rejected whatever the type
+        FileSinkOptions file = sink.file();
+        values.size(key + ".max-size", file.maxSize(), "1K", 1L << 10, "1T", 1L << 40);
+        values.range(key + ".max-files", file.maxFiles(), 0, 100_000);
+        values.range(key + ".max-open-files", file.maxOpenFiles(), 1, 65_536);
+        ElasticsearchSinkOptions es = sink.elasticsearch();
+        values.size(key + ".max-bulk-bytes", es.maxBulkBytes(), "1K", 1L << 10, "1G", 1L << 30);
+        values.between(key + ".request-timeout", es.requestTimeout(), Duration.ofMillis(100), Duration.ofHours(1));
+        values.range(key + ".max-item-retries", es.maxItemRetries(), 0, 100);
+        values.between(key + ".item-retry-backoff", es.itemRetryBackoff(), Duration.ofMillis(1), Duration.ofHours(1));
     }
 
     private static void url(String key, String value) {
@@ -151,26 +161,49 @@ public final class ConfigValidator {
         }
     }
 
-    static void range(String key, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new InvalidConfigException(key + "=" + value + " is out of range: use a value from " + min + " to " + max);
+    /**
+     * Range checks whose messages show a value as the user wrote it ({@code 10ms}, not
+     * {@code PT0.01S}); the mapped value when the key was not written (a default or a map entry).
+     */
+    private record Values(Config raw) {
+        private String written(String key, Object mapped) {
+            return raw.getConfigValue(key).getRawValue() != null ? raw.getConfigValue(key).getRawValue().strip()
+                    : mapped instanceof Duration d ? human(d) : String.valueOf(mapped);
         }
-    }
 
-    static void atLeast(String key, Duration value, Duration min) {
-        if (value.compareTo(min) < 0) {
-            throw new InvalidConfigException(key + "=" + value + " is too short: use at least " + human(min));
+        void range(String key, long value, long min, long max) {
+            if (value < min || value > max) {
+                throw new InvalidConfigException(key + "=" + written(key, value) + " is out of range: use a value from "
+                        + min + " to " + max);
+            }
         }
-    }
 
-    static void atMost(String key, Duration value, Duration max) {
-        if (value.compareTo(max) > 0) {
-            throw new InvalidConfigException(key + "=" + value + " is too long: use at most " + human(max));
+        void between(String key, Duration value, Duration min, Duration max) {
+            if (value.compareTo(min) < 0) {
+                throw new InvalidConfigException(key + "=" + written(key, value) + " is too short: use at least " + human(min));
+            }
+            if (value.compareTo(max) > 0) {
+                throw new InvalidConfigException(key + "=" + written(key, value) + " is too long: use at most " + human(max));
+            }
+        }
+
+        /** Sizes as BigInteger: a huge one would wrap around in a long. */
+        void size(String key, MemorySize value, String minText, long min, String maxText, long max) {
+            java.math.BigInteger bytes = value.asBigInteger();
+            if (bytes.compareTo(java.math.BigInteger.valueOf(min)) < 0) {
+                throw new InvalidConfigException(key + "=" + written(key, bytes) + " is too small: use at least " + minText);
+            }
+            if (bytes.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+                throw new InvalidConfigException(key + "=" + written(key, bytes) + " is too large: use at most " + maxText);
+            }
         }
     }
 
     /** A duration as a user writes it in config: {@code 5s} or {@code 300ms}. */
     public static String human(Duration d) {
+        if (d.getSeconds() > Long.MAX_VALUE / 1000) {
+            return d.toSeconds() + "s"; // toMillis would overflow
+        }
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

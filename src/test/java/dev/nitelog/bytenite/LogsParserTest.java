@@ -148,6 +148,17 @@ class LogsParserTest {
     }
 
     @Test
+    void keepsLinesWhoseNumericLevelIsPastIntRangeAsUnknown() throws Exception { // found by LogsParserFuzzTest
+        LogFetch fetch = parse(partitioner(
+                "{\"log\":\"a\",\"timestamp\":\"2025-01-01T00:00:01Z\",\"level\":10000000000000000}",
+                "{\"log\":\"b\",\"timestamp\":\"2025-01-01T00:00:02Z\",\"level\":-2147483649}",
+                "{\"log\":\"c\",\"timestamp\":\"2025-01-01T00:00:03Z\",\"level\":1" + "0".repeat(500) + "}"));
+        assertEquals(List.of(Level.UNKNOWN, Level.UNKNOWN, Level.UNKNOWN),
+                fetch.records().stream().map(LogRecord::level).toList());
+        assertEquals(0, fetch.malformedEntries());
+    }
+
+    @Test
     void keepsEveryFractionalDigitExactly() throws Exception {
         List<String> stamps = List.of("2025-07-11T16:29:35Z", "2025-07-11T16:29:35.1Z", "2025-07-11T16:29:35.12Z",
                 "2025-07-11T16:29:35.123Z", "2025-07-11T16:29:35.1234Z", "2025-07-11T16:29:35.12345Z",
@@ -319,6 +330,15 @@ class LogsParserTest {
         assertTrue(e.getMessage().contains(JOB.id()), e.getMessage());
         assertFalse(e.getMessage().contains("SECRET-IN-BODY"), e.getMessage());
         assertEquals(200, e.httpStatus());
+    }
+
+    @Test
+    void rejectsAsMalformedABodyThatLooksLikeUtf32ButHoldsNoCharacter() { // found by LogsParserFuzzTest
+        byte[] body = partitioner(entry("a", "2025-01-01T00:00:01Z")).getBytes(java.nio.charset.Charset.forName("UTF-32BE"));
+        body[8] = 0x73; // the third code unit becomes 0x73000070, past U+10FFFF
+        MalformedResponseException e = assertThrows(MalformedResponseException.class,
+                () -> new LogsParser(JOB, null).parse(new ByteArrayInputStream(body)));
+        assertTrue(e.getMessage().contains(JOB.id()), e.getMessage());
     }
 
     @Test

@@ -81,6 +81,10 @@ class CliIT {
             "negative number       | drain-polls: -1      | console:\\n      type: stdout              | nitelog.jobs.drain-polls=-1",
             "file sink without path| poll-interval: 2s    | files:\\n      type: file                  | nitelog.sinks.files.path",
             "state dir is a file   | poll-interval: 2s    | console:\\n      type: stdout              | nitelog.state.dir=",
+            "wrong unit            | poll-interval: 5 parsecs | console:\\n      type: stdout          | nitelog.jobs.poll-interval=5 parsecs",
+            "huge duration         | poll-interval: 9999999999d | console:\\n      type: stdout        | nitelog.jobs.poll-interval=9999999999d",
+            "huge size             | poll-interval: 2s    | console:\\n      type: stdout\\n      queue-bytes: 99999999999999999999 | nitelog.sinks.console.queue-bytes=99999999999999999999",
+            "path leaves its dir   | poll-interval: 2s    | files:\\n      type: file\\n      path: /tmp/nitelog-out/{job}/../../../etc/x.log | nitelog.sinks.files.path=/tmp/nitelog-out/{job}/../../../etc/x.log",
     })
     void validateRejectsABrokenConfigWithOneLineNamingTheKey(String name, String jobs, String sinks, String key,
                                                              @TempDir Path dir) throws Exception {

@@ -52,12 +52,22 @@ class ConfigValidatorTest {
 
     @Test
     void rejectsOutOfRangeValuesWithTheFix() {
-        assertEquals("nitelog.jobs.poll-interval=PT0.01S is too short: use at least 100ms",
+        assertEquals("nitelog.jobs.poll-interval=10ms is too short: use at least 100ms",
                 problem(Map.of("nitelog.jobs.poll-interval", "10ms")));
         assertEquals("nitelog.jobs.max-concurrent-polls=0 is out of range: use a value from 1 to 1024",
                 problem(Map.of("nitelog.jobs.max-concurrent-polls", "0")));
         assertEquals("nitelog.jobs.drain-polls=-1 is out of range: use a value from 0 to 100",
                 problem(Map.of("nitelog.jobs.drain-polls", "-1")));
+    }
+
+    @Test
+    void rejectsDurationsAndSizesTooLargeToUseNamingTheValueAsWritten() {
+        assertEquals("nitelog.jobs.poll-interval=9999999999d is too long: use at most 3600s",
+                problem(Map.of("nitelog.jobs.poll-interval", "9999999999d")));
+        assertEquals("nitelog.sinks.console.queue-bytes=99999999999999999999 is too large: use at most 64G",
+                problem(Map.of("nitelog.sinks.console.queue-bytes", "99999999999999999999")));
+        assertEquals("nitelog.bytenite.circuit-breaker-window=0 is out of range: use a value from 1 to 10000",
+                problem(Map.of("nitelog.bytenite.circuit-breaker-window", "0")));
     }
 
     @Test
