@@ -97,7 +97,7 @@ public final class Cursors {
                     late++;
                     continue;
                 }
-                sent.add(id.high(), id.low(), time);
+                add(sent, job.holdingHighWater, id, time);
                 if (fresh == null) {
                     fresh = new ArrayList<>();
                 }
@@ -106,6 +106,28 @@ public final class Cursors {
             pruneSent(cursors);
             return fresh == null && late == 0 ? Unsent.NOTHING
                     : new Unsent(fresh == null ? List.of() : fresh, late);
+        }
+    }
+
+    private static void add(IdWindow window, boolean holdingHighWater, RecordId id, long time) {
+        if (holdingHighWater) {
+            window.addHoldingHighWater(id.high(), id.low(), time);
+        } else {
+            window.add(id.high(), id.low(), time);
+        }
+    }
+
+    /**
+     * Whether the job's last response was cut short ({@code nitelog.bytenite.max-response-bytes}).
+     * While it was, records still ship and their ids are held, but no cursor's high water rises:
+     * the API does not order a response, so the part not read may hold lines older than any read,
+     * and a risen high water would take them for lines already shipped. The first complete
+     * response lets the high water rise again.
+     */
+    public void holdHighWater(String jobId, boolean hold) {
+        JobCursors job = job(jobId);
+        synchronized (job) {
+            job.holdingHighWater = hold;
         }
     }
 
@@ -144,7 +166,7 @@ public final class Cursors {
                 long time = IdWindow.nanos(record.timestamp());
                 if (!committed.contains(id.high(), id.low()) && time >= committed.prunedBelow()
                         && time >= IdWindow.minus(committed.highWater(), lateness)) {
-                    committed.add(id.high(), id.low(), time);
+                    add(committed, job.holdingHighWater, id, time);
                     changed = true;
                 }
             }
@@ -392,6 +414,7 @@ public final class Cursors {
         final Map<String, SinkCursors> sinks = new HashMap<>(4);
         Instant retiredAt;
         long version;
+        boolean holdingHighWater;
 
         JobCursors(String jobId) {
             this.jobId = jobId;

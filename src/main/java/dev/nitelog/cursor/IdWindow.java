@@ -83,6 +83,15 @@ final class IdWindow {
         }
     }
 
+    /**
+     * Adds an id that {@link #contains} reported absent, leaving the high water where it is: for
+     * records from a response that was cut short, whose unseen part may hold older lines.
+     */
+    void addHoldingHighWater(long high, long low, long time) {
+        insertKey(high, low);
+        insertOrdered(time, high, low);
+    }
+
     /** Raises the high water without adding an id (restoring a tombstone's cursor). */
     void raiseHighWater(long time) {
         if (time > highWater) {

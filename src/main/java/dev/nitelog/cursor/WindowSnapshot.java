@@ -90,7 +90,7 @@ public final class WindowSnapshot {
         IdWindow window = new IdWindow();
         for (int i = 0; i < times.length; i++) {
             if (!window.contains(highs[i], lows[i])) {
-                window.add(highs[i], lows[i], times[i]);
+                window.addHoldingHighWater(highs[i], lows[i], times[i]); // ids above a held high water stay above it
             }
         }
         window.raiseHighWater(highWater);

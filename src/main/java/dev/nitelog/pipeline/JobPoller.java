@@ -54,6 +54,7 @@ final class JobPoller {
         try {
             LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinkNamesFor(job.id())));
             metrics.fetched(fetch, System.nanoTime() - started);
+            cursors.holdHighWater(job.id(), fetch.truncated());
             // a cut response never settles a draining job: its tail was not seen
             settled = distribute(job.id(), fetch.records()) && !fetch.truncated();
             entries = fetch.entries();

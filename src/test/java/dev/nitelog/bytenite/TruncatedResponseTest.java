@@ -59,6 +59,7 @@ class TruncatedResponseTest {
     /** One poll as the pipeline makes it: skip floor from the cursors, unsent records shipped and committed. */
     private static List<LogRecord> poll(Cursors cursors, String body, long limit) throws Exception {
         LogFetch fetch = parse(body, cursors.skipFloor(JOB.id(), List.of(SINK)), limit);
+        cursors.holdHighWater(JOB.id(), fetch.truncated());
         List<LogRecord> fresh = cursors.takeUnsent(JOB.id(), SINK, fetch.records()).records();
         cursors.commit(SINK, fresh);
         return fresh;
@@ -123,6 +124,36 @@ class TruncatedResponseTest {
             assertExactlyOnce(shipped, all, "cut at byte " + cut);
         }
         assertTrue(shippedEarly > 0, "truncated polls shipped nothing at all: the test proves nothing");
+    }
+
+    /**
+     * The API does not order a response: here task-1's newer lines come before task-2's older ones.
+     * A cut inside task-1 must not let the cursor rise to task-1's times, or task-2's lines, more
+     * than the lateness below them, would later pass for lines already shipped.
+     */
+    @Test
+    void aCutBeforeAnOlderTaskArrayLosesNoneOfItsLines() throws Exception {
+        StringBuilder newer = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            newer.append(i == 0 ? "" : ",").append(entry("newer " + i, T0.plus(Duration.ofMinutes(10)).plusMillis(i)));
+        }
+        StringBuilder older = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            older.append(i == 0 ? "" : ",").append(entry("older " + i, T0.plus(Duration.ofMinutes(1)).plusMillis(i)));
+        }
+        String first = "{\"partitioner\":[" + entry("partitioned", T0) + "]}";
+        String body = "{\"partitioner\":[" + entry("partitioned", T0) + "],\"taskrunner\":{"
+                + "\"task-1\":{\"logs\":[" + newer + "]},\"task-2\":{\"logs\":[" + older + "]}}}";
+        List<LogRecord> all = parse(body, null, Long.MAX_VALUE).records();
+        Cursors cursors = new Cursors(Duration.ofMinutes(2));
+
+        List<LogRecord> shipped = new ArrayList<>(poll(cursors, first, Long.MAX_VALUE));
+        List<LogRecord> fromCut = poll(cursors, body, body.indexOf("newer 10"));
+        assertTrue(fromCut.size() >= 5, "the cut poll shipped what it read: " + fromCut);
+        shipped.addAll(fromCut);
+        shipped.addAll(poll(cursors, body, Long.MAX_VALUE));
+
+        assertExactlyOnce(shipped, all, "cut inside the newer task, before the older one");
     }
 
     @Test
