@@ -129,6 +129,11 @@ public final class KafkaSink implements Sink {
                     }
                 }));
             }
+            if (batchFailure.get() == null) {
+                // this write waits for every acknowledgement anyway: send the last, partly filled
+                // producer batches now instead of after linger.ms, which stalled every write by it
+                p.flush();
+            }
         } catch (KafkaException | IllegalStateException e) { // closed, fatal state or interrupted: not per record
             batchFailure.compareAndSet(null, e);
         } finally {
