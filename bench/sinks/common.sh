@@ -9,7 +9,7 @@ BUILD=true
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=true ;;
-    --no-build) BUILD=false ;; # reuse the installed root artifact and the compiled bench
+    --no-build) BUILD=false ;; # reuse the compiled classes of the root and the bench
     *) echo "usage: $0 [--quick] [--no-build]" >&2; exit 2 ;;
   esac
 done
@@ -40,16 +40,23 @@ stop_pid() {
   kill -9 "$pid" 2>/dev/null || true
 }
 
-# build_bench: the root artifact (so the bench measures this worktree's sinks) and the bench classes
+# build_bench: this worktree's classes and the bench. The worktree's target/classes go first on the
+# class path, so the bench measures the sinks of this checkout even when ~/.m2 holds another build
+# of the root artifact (which the bench pom only needs for its dependency list).
 build_bench() {
-  if $BUILD; then
-    log "building nitelog (./mvnw install -DskipTests) and the bench"
+  local installed="$HOME/.m2/repository/dev/nitelog/nitelog/0.1.0-SNAPSHOT/nitelog-0.1.0-SNAPSHOT.pom"
+  if [[ ! -f "$installed" ]]; then
+    log "installing nitelog into ~/.m2 (./mvnw install -DskipTests), once"
     (cd "$ROOT" && "$MVNW" -B -q install -DskipTests)
+  elif $BUILD; then
+    log "compiling nitelog"
+    (cd "$ROOT" && "$MVNW" -B -q compile)
   fi
   if $BUILD || [[ ! -s "$WORK/bench.classpath" ]]; then
+    log "compiling the bench"
     "$MVNW" -B -q -f "$ROOT/bench/pom.xml" compile dependency:build-classpath -Dmdep.outputFile="$WORK/bench.classpath"
   fi
-  BENCH_CP="$ROOT/bench/target/classes:$(cat "$WORK/bench.classpath")"
+  BENCH_CP="$ROOT/target/classes:$ROOT/bench/target/classes:$(cat "$WORK/bench.classpath")"
 }
 
 # copy_libs POM DIR: the jars of a dependency-list pom, once

@@ -5,7 +5,8 @@
 # Usage: bench/sinks/run-elasticsearch.sh [--quick] [--no-build]
 source "$(dirname "$0")/common.sh"
 
-if $QUICK; then RECORDS=30000; WARMUPS=1; RUNS=5; else RECORDS=200000; WARMUPS=1; RUNS=7; fi
+# an even number of runs: each side goes first equally often
+if $QUICK; then RECORDS=30000; WARMUPS=1; RUNS=6; else RECORDS=200000; WARMUPS=1; RUNS=8; fi
 
 command -v curl >/dev/null || { log "installing curl"; apt-get install -y curl >/dev/null; }
 build_bench
@@ -23,7 +24,7 @@ trap 'stop_pid $ENGINE_PID; rm -rf "$HOME_DIR"' EXIT
 wait_for_port "$PORT" 180 "$ENGINE_PID"
 
 log "running the bench ($RECORDS records, $WARMUPS warm-up + $RUNS runs); $(curl --version | head -1 | cut -d' ' -f1-2)"
-java -Xms2g -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$BENCH_CP" \
+java -Xms2g -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${BENCH_JVM_OPTS:-} -cp "$BENCH_CP" \
   dev.nitelog.bench.sinks.ElasticsearchSinkBench \
   --url "http://127.0.0.1:$PORT" --records "$RECORDS" --warmups "$WARMUPS" --runs "$RUNS" \
   --work "$WORK" --commit "$(commit)" --out "$ROOT/bench/results/elasticsearch.json"

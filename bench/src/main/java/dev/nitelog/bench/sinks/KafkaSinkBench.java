@@ -58,6 +58,7 @@ public final class KafkaSinkBench {
     private final Path kcatInput;
     private final List<String> kcatSettings;
     private final List<String> kcatHeaders;
+    private final List<String> invalid = new ArrayList<>();
     private int topicSeq;
 
     private KafkaSinkBench(Args args) throws IOException {
@@ -91,7 +92,18 @@ public final class KafkaSinkBench {
         List<Double> ratioBare = new ArrayList<>();
         for (int i = 0; i < warmups + runs; i++) {
             boolean warmup = i < warmups;
-            Timed[] t = bench.iteration(i, warmup && i == 0);
+            Timed[] t;
+            try {
+                t = bench.iteration(i, warmup && i == 0);
+            } catch (Exception e) {
+                bench.invalid.add(e.toString());
+                System.out.printf("invalid run, repeating it: %s%n", e);
+                if (bench.invalid.size() > runs) {
+                    throw new IllegalStateException("more invalid runs than runs: giving up", e);
+                }
+                i--;
+                continue;
+            }
             System.out.printf("%s %d: nitelog %.0f rec/s, kcat %.0f rec/s, kcat without headers %.0f rec/s, ratio %.3f%n",
                     warmup ? "warm-up" : "run", warmup ? i + 1 : i - warmups + 1, t[0].perSecond(), t[1].perSecond(),
                     t[2].perSecond(), t[0].perSecond() / t[1].perSecond());
@@ -117,17 +129,20 @@ public final class KafkaSinkBench {
     /** nitelog, kcat and kcat without headers, in an order that rotates with {@code i}. */
     private Timed[] iteration(int i, boolean compare) throws Exception {
         Timed[] out = new Timed[3];
-        String[] topics = new String[3];
-        for (int k = 0; k < 3; k++) {
-            int side = (i + k) % 3;
-            topics[side] = createTopic(side == 0 ? "nitelog" : side == 1 ? "kcat" : "kcat-bare");
-            out[side] = side == 0 ? runNitelog(topics[side]) : runKcat(topics[side], side == 1);
-            verifyCount(topics[side]);
+        List<String> topics = new ArrayList<>(List.of("", "", ""));
+        try {
+            for (int k = 0; k < 3; k++) {
+                int side = (i + k) % 3;
+                topics.set(side, createTopic(side == 0 ? "nitelog" : side == 1 ? "kcat" : "kcat-bare"));
+                out[side] = side == 0 ? runNitelog(topics.get(side)) : runKcat(topics.get(side), side == 1);
+                verifyCount(topics.get(side));
+            }
+            if (compare) {
+                compareMessages(topics.get(0), topics.get(1));
+            }
+        } finally {
+            deleteTopics(topics.stream().filter(t -> !t.isEmpty()).toList());
         }
-        if (compare) {
-            compareMessages(topics[0], topics[1]);
-        }
-        deleteTopics(topics);
         return out;
     }
 
@@ -251,9 +266,9 @@ public final class KafkaSinkBench {
         }
     }
 
-    private void deleteTopics(String[] topics) throws Exception {
+    private void deleteTopics(List<String> topics) throws Exception {
         try (Admin admin = admin()) {
-            admin.deleteTopics(Arrays.asList(topics)).all().get(60, TimeUnit.SECONDS);
+            admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
         }
     }
 
@@ -314,6 +329,10 @@ public final class KafkaSinkBench {
     }
 
     private void notes(BenchResult result) {
+        if (!invalid.isEmpty()) {
+            result.note(invalid.size() + " invalid run(s) were repeated (a side failed or a topic missed records): "
+                    + String.join("; ", invalid));
+        }
         result.note("Same records both sides: " + records.size() + " generated LogRecords over " + 40
                 + " jobs; kcat reads a file holding exactly KafkaSink's key (job id) and value (canonical JSON via"
                 + " RecordJson) bytes; the first messages of each partition are checked byte-identical once.");
