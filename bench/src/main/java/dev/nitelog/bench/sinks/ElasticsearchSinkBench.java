@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -65,6 +64,7 @@ public final class ElasticsearchSinkBench {
     }
 
     public static void main(String[] argv) throws Exception {
+        BenchLogging.likeProduction();
         Args args = new Args(argv);
         int warmups = args.getInt("warmups", 1);
         int runs = args.getInt("runs", 5);
@@ -76,6 +76,8 @@ public final class ElasticsearchSinkBench {
         List<Double> nitelog = new ArrayList<>();
         List<Double> curl = new ArrayList<>();
         List<Double> ratio = new ArrayList<>();
+        List<Double> nitelogCpu = new ArrayList<>();
+        List<Double> curlCpu = new ArrayList<>();
         for (int i = 0; i < warmups + runs; i++) {
             boolean warmup = i < warmups;
             Timed sink = null;
@@ -89,20 +91,25 @@ public final class ElasticsearchSinkBench {
                 }
                 bench.verifyCount();
             }
-            System.out.printf("%s %d: nitelog %.0f docs/s, curl %.0f docs/s, ratio %.3f%n", warmup ? "warm-up" : "run",
-                    warmup ? i + 1 : i - warmups + 1, sink.perSecond(), baseline.perSecond(),
-                    sink.perSecond() / baseline.perSecond());
+            System.out.printf("%s %d: nitelog %.0f docs/s, curl %.0f docs/s, ratio %.3f; CPU ms per 1000: nitelog %.1f,"
+                    + " curl %.1f%n", warmup ? "warm-up" : "run", warmup ? i + 1 : i - warmups + 1, sink.perSecond(),
+                    baseline.perSecond(), sink.perSecond() / baseline.perSecond(), sink.cpuMillisPerThousand(),
+                    baseline.cpuMillisPerThousand());
             if (!warmup) {
                 nitelog.add(sink.perSecond());
                 curl.add(baseline.perSecond());
                 ratio.add(sink.perSecond() / baseline.perSecond());
+                nitelogCpu.add(sink.cpuMillisPerThousand());
+                curlCpu.add(baseline.cpuMillisPerThousand());
             }
         }
         BenchResult result = new BenchResult("elasticsearch",
                 "Elasticsearch sink vs curl bulk loader: documents/s into the same local engine", warmups, runs)
                 .figure("nitelog ElasticsearchSink", "docs/s", nitelog, null, null)
                 .figure("curl _bulk (same NDJSON, same batches)", "docs/s", curl, null, null)
-                .figure("nitelog / curl", "ratio", ratio, ">=", 0.8);
+                .figure("nitelog / curl", "ratio", ratio, ">=", 0.8)
+                .figure("nitelog CPU per 1000 docs (bench JVM)", "ms", nitelogCpu, null, null)
+                .figure("curl CPU per 1000 docs", "ms", curlCpu, null, null);
         bench.notes(result, bench.engineVersion());
         System.out.print(result.table());
         result.write(Path.of(args.get("out", "bench/results/elasticsearch.json")), args.get("commit", "unknown"));
@@ -197,24 +204,14 @@ public final class ElasticsearchSinkBench {
 
     private Timed runNitelog() throws SinkException {
         try (Sink sink = new ElasticsearchSinkFactory().create(SINK, sinkConfig(engine))) {
-            return new Timed(records.size(), writeAll(sink));
+            long cpu = Client.jvmCpuNanos();
+            long nanos = writeAll(sink);
+            return new Timed(records.size(), nanos, Client.jvmCpuNanos() - cpu);
         }
     }
 
     private Timed runCurl() throws IOException, InterruptedException {
-        Path log = work.resolve("curl.log");
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder("curl", "-K", curlConfig.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!p.waitFor(30, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("curl did not finish in 30 minutes");
-        }
-        long nanos = System.nanoTime() - start;
-        if (p.exitValue() != 0) {
-            throw new IllegalStateException("curl exited with " + p.exitValue() + ": " + Files.readString(log));
-        }
-        return new Timed(records.size(), nanos);
+        return Client.run(List.of("curl", "-K", curlConfig.toString()), records.size(), work.resolve("curl.log"));
     }
 
     /** Deletes and re-creates the index, one shard and no replica, so each side starts empty. */
