@@ -43,11 +43,9 @@ public final class RecordJson {
     public static void appendString(CharSequence s, Utf8Buffer out) {
         out.appendByte('"');
         int n = s.length();
-        for (int i = 0; i < n; i++) {
+        for (int i = out.appendUnescapedAscii(s, 0); i < n; i = out.appendUnescapedAscii(s, i + 1)) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-                out.appendByte(c);
-            } else if (c >= 0x80) {
+            if (c >= 0x80) {
                 i = out.appendNonAscii(s, i, c);
             } else {
                 appendEscape(c, out);

@@ -1,7 +1,9 @@
 package dev.nitelog.sink.kafka;
 
 import dev.nitelog.config.KafkaSinkOptions;
+import dev.nitelog.record.Level;
 import dev.nitelog.record.LogRecord;
+import dev.nitelog.record.Service;
 import dev.nitelog.sink.RecordJson;
 import dev.nitelog.sink.RetriableSinkException;
 import dev.nitelog.sink.Sink;
@@ -32,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -56,6 +59,8 @@ public final class KafkaSink implements Sink {
     private static final Duration ACK_WAIT_MARGIN = Duration.ofSeconds(5);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration PROBE_CACHE = Duration.ofSeconds(5);
+    private static final byte[][] SERVICE_VALUES = values(Service.values(), Service::jsonName);
+    private static final byte[][] LEVEL_VALUES = values(Level.values(), Level::name);
 
     private final String name;
     private final TopicTemplate topic;
@@ -128,6 +133,11 @@ public final class KafkaSink implements Sink {
                         batchFailure.compareAndSet(null, e);
                     }
                 }));
+            }
+            if (batchFailure.get() == null) {
+                // this write waits for every acknowledgement anyway: send the last, partly filled
+                // producer batches now instead of after linger.ms, which stalled every write by it
+                p.flush();
             }
         } catch (KafkaException | IllegalStateException e) { // closed, fatal state or interrupted: not per record
             batchFailure.compareAndSet(null, e);
@@ -218,27 +228,34 @@ public final class KafkaSink implements Sink {
     private ProducerRecord<byte[], byte[]> message(LogRecord record) {
         buffer.reset();
         RecordJson.append(record, buffer);
-        String id = record.id().hex();
+        byte[] id = record.id().hex().getBytes(StandardCharsets.US_ASCII);
+        byte[] jobId = record.jobId().getBytes(StandardCharsets.UTF_8);
+        // header values are only read once sent, so the job id's bytes serve as key too and the
+        // service and level values are shared by every record
         List<Header> headers = List.of(
-                header(HEADER_RECORD_ID, id),
-                header(HEADER_JOB_ID, record.jobId()),
-                header(HEADER_SERVICE, record.service().jsonName()),
-                header(HEADER_LEVEL, record.level().name()));
-        return new ProducerRecord<>(topic.resolve(record), null, null, key(record, id), buffer.toByteArray(), headers);
+                new RecordHeader(HEADER_RECORD_ID, id),
+                new RecordHeader(HEADER_JOB_ID, jobId),
+                new RecordHeader(HEADER_SERVICE, SERVICE_VALUES[record.service().ordinal()]),
+                new RecordHeader(HEADER_LEVEL, LEVEL_VALUES[record.level().ordinal()]));
+        return new ProducerRecord<>(topic.resolve(record), null, null, key(record, id, jobId), buffer.toByteArray(), headers);
     }
 
-    private byte[] key(LogRecord record, String id) {
-        String value = switch (key) {
-            case JOB -> record.jobId();
-            case TASK -> record.taskId() == null ? record.jobId() : record.taskId();
+    private byte[] key(LogRecord record, byte[] id, byte[] jobId) {
+        return switch (key) {
+            case JOB -> jobId;
+            case TASK -> record.taskId() == null ? jobId : record.taskId().getBytes(StandardCharsets.UTF_8);
             case RECORD -> id;
             case NONE -> null;
         };
-        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Header header(String key, String value) {
-        return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+    /** Each constant's header value, indexed by ordinal. */
+    private static <E extends Enum<E>> byte[][] values(E[] constants, Function<E, String> name) {
+        byte[][] values = new byte[constants.length][];
+        for (E constant : constants) {
+            values[constant.ordinal()] = name.apply(constant).getBytes(StandardCharsets.UTF_8);
+        }
+        return values;
     }
 
     @Override
