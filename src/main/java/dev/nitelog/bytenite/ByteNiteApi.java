@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import dev.nitelog.record.JobRef;
+import dev.nitelog.record.KnownIds;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,4 +32,14 @@ public interface ByteNiteApi {
      * @throws MalformedResponseException the body is not a logs response at all
      */
     LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException;
+
+    /**
+     * As {@link #fetchLogs(JobRef, Instant)}, and also drops, without building a record, every line
+     * at or after the floor whose id {@code known} reports held by every sink (counted as skipped).
+     * Implementations that cannot consult it while parsing may ignore it: the cursors filter
+     * those records later anyway.
+     */
+    default LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known) throws ByteNiteException {
+        return fetchLogs(job, skipBefore);
+    }
 }

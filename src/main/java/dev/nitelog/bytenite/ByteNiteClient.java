@@ -5,6 +5,7 @@ import dev.nitelog.config.ByteniteConfig;
 import dev.nitelog.config.JobsConfig;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.record.JobRef;
+import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.Level;
 import dev.nitelog.record.Service;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
@@ -160,11 +161,16 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
 
     @Override
     public LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException {
+        return fetchLogs(job, skipBefore, KnownIds.NONE);
+    }
+
+    @Override
+    public LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known) throws ByteNiteException {
         String what = "POST /logs for job " + job.id();
         Wire.LogsRequest request = new Wire.LogsRequest(job.id(), taskIds, levels, services);
         return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, job.id(),
                 header -> customer.logs(header, request),
-                in -> new LogsParser(job, skipBefore, maxResponseBytes).parse(in)));
+                in -> new LogsParser(job, skipBefore, maxResponseBytes, known).parse(in)));
     }
 
     /** True while any endpoint's circuit is open: ByteNite is failing and calls fail fast. */

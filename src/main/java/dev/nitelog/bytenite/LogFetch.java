@@ -8,7 +8,8 @@ import java.util.List;
  * The outcome of one {@code POST /logs}.
  *
  * @param records          the lines at or after the skip floor, sorted by timestamp, ids assigned
- * @param skipped          lines before the skip floor, counted and dropped while parsing
+ * @param skipped          lines dropped while parsing without becoming records: before the skip
+ *                         floor, or already held by every sink ({@code KnownIds})
  * @param malformedEntries entries that could not be read (bad timestamp, wrong type) and were skipped
  * @param responseBytes    size of the response body (bytes read, when it was truncated)
  * @param truncated        the body exceeded {@code nitelog.bytenite.max-response-bytes} and was cut:

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.nitelog.record.JobRef;
+import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.Level;
 import dev.nitelog.record.LogRecord;
+import dev.nitelog.record.RecordId;
 import dev.nitelog.record.Service;
 
 import java.io.CharConversionException;
@@ -21,7 +23,10 @@ import java.util.List;
  * Reads a {@code POST /logs} body ({@code logsGetLogsResponse}) with Jackson's streaming API,
  * straight into records: never a tree of the body, never a String of it. Lines older than the
  * skip floor are counted and dropped without making a String or an object, which is what makes a
- * re-poll of a long job cheap. One instance per response; not thread-safe.
+ * re-poll of a long job cheap. Lines at or above it get their id computed from the parser's char
+ * buffers (identical lines numbered as they are read); a line whose id {@link KnownIds} reports
+ * held by every sink is dropped the same way, so only lines some sink lacks become records. One
+ * instance per response; not thread-safe.
  *
  * <p>Tolerance: missing or null top-level keys are empty; unknown fields at any level are skipped;
  * an entry that cannot be read (bad timestamp, a field of the wrong type) is skipped and counted.
@@ -53,6 +58,9 @@ final class LogsParser {
     private final CharSink container = new CharSink();
     private final List<String> containerCache = new ArrayList<>();
     private final RecordAssembler assembler;
+    private final KnownIds known;
+    private final RecordId.Hasher ids = new RecordId.Hasher();
+    private OccurrenceCounter occurrences;
 
     private final long maxBytes;
 
@@ -75,7 +83,13 @@ final class LogsParser {
 
     /** @param maxBytes the most bytes of the body read; a longer body is truncated there */
     LogsParser(JobRef job, Instant skipBefore, long maxBytes) {
+        this(job, skipBefore, maxBytes, KnownIds.NONE);
+    }
+
+    /** @param known the ids every interested sink already holds: such lines are dropped unmaterialised */
+    LogsParser(JobRef job, Instant skipBefore, long maxBytes, KnownIds known) {
         this.job = job;
+        this.known = known;
         this.maxBytes = maxBytes;
         this.hasFloor = skipBefore != null;
         this.floorSeconds = hasFloor ? skipBefore.getEpochSecond() : 0;
@@ -90,6 +104,7 @@ final class LogsParser {
      * @throws IOException                reading the body failed (connection lost, read timeout)
      */
     LogFetch parse(InputStream body) throws MalformedResponseException, IOException {
+        occurrences = OccurrenceCounter.forResponse(); // the thread's, reused: parses never nest
         CountingInputStream counted = new CountingInputStream(body, maxBytes);
         try (JsonParser p = JSON.createParser(counted)) { // closing the parser closes the body
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -184,6 +199,7 @@ final class LogsParser {
         if (value != JsonToken.START_ARRAY) {
             throw malformed(p, "\"" + where + "\" is not an array of log entries");
         }
+        ids.prefix(job.id(), service, taskId);
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
             if (t == JsonToken.START_OBJECT) {
@@ -224,9 +240,23 @@ final class LogsParser {
         } else if (old) {
             skipped++;
         } else {
-            assembler.add(Instant.ofEpochSecond(timestamps.seconds(), timestamps.nanos()), service, taskId,
-                    containerString(), level, log.toString());
+            keep(service, taskId);
         }
+    }
+
+    /** Numbers and hashes the line, then drops it if every sink has it, else makes its record. */
+    private void keep(Service service, String taskId) {
+        ids.line(container.chars(), container.length(), timestamps.seconds(), timestamps.nanos(),
+                log.chars(), log.length());
+        // identical lines share a timestamp, so counting in response order is counting in the
+        // stable-sorted order the records are shipped in
+        ids.occurrence(occurrences.next(ids.baseHigh(), ids.baseLow()));
+        if (known.known(ids.high(), ids.low())) {
+            skipped++;
+            return;
+        }
+        assembler.add(new RecordId(ids.high(), ids.low()), Instant.ofEpochSecond(timestamps.seconds(),
+                timestamps.nanos()), service, taskId, containerString(), level, log.toString());
     }
 
     private void readString(JsonParser p, JsonToken value, CharSink into) throws IOException {

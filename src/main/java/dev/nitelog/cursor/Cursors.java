@@ -1,6 +1,7 @@
 package dev.nitelog.cursor;
 
 import dev.nitelog.config.NitelogConfig;
+import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.RecordId;
 
@@ -214,6 +215,47 @@ public final class Cursors {
             }
         }
         return IdWindow.instant(floor);
+    }
+
+    /**
+     * A live view answering whether every one of {@code sinks} holds an id both sent and
+     * committed for the job: such a line would be neither offered by {@link #takeUnsent} nor
+     * change {@link #allCommitted}, so a poll may drop it unparsed. Knows nothing when the job is
+     * unknown or any of the sinks has no cursor for it yet. Each answer takes the job's lock
+     * briefly (never across a whole parse), so sink workers keep committing meanwhile.
+     */
+    public KnownIds knownIds(String jobId, Collection<String> sinks) {
+        JobCursors job = jobs.get(jobId);
+        if (job == null || sinks.isEmpty()) {
+            return KnownIds.NONE;
+        }
+        SinkCursors[] held = new SinkCursors[sinks.size()];
+        synchronized (job) {
+            if (job.retiredAt != null) {
+                return KnownIds.NONE;
+            }
+            int i = 0;
+            for (String sink : sinks) {
+                SinkCursors cursors = job.sinks.get(sink);
+                if (cursors == null) {
+                    return KnownIds.NONE;
+                }
+                held[i++] = cursors;
+            }
+        }
+        return (high, low) -> {
+            synchronized (job) {
+                if (job.retiredAt != null) {
+                    return false;
+                }
+                for (SinkCursors cursors : held) {
+                    if (!cursors.sent.contains(high, low) || !cursors.committed.contains(high, low)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        };
     }
 
     /**

@@ -52,7 +52,8 @@ final class JobPoller {
         boolean gone = false;
         long entries = -1;
         try {
-            LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinkNamesFor(job.id())));
+            List<String> sinks = sinkNamesFor(job.id());
+            LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinks), cursors.knownIds(job.id(), sinks));
             metrics.fetched(fetch, System.nanoTime() - started);
             cursors.holdHighWater(job.id(), fetch.truncated());
             // a cut response never settles a draining job: its tail was not seen

@@ -68,6 +68,37 @@ class RecordIdTest {
         }
     }
 
+    @Test
+    void hasherOverCharBuffersGivesTheSameIdsAsOfWithoutAllocating() {
+        long seed = Long.getLong("recordid.seed", System.nanoTime());
+        System.out.println("RecordIdTest hasher seed " + seed + " (-Drecordid.seed to re-run)");
+        Random random = new Random(seed);
+        RecordId.Hasher hasher = new RecordId.Hasher();
+        char[] container = new char[64];
+        char[] message = new char[512];
+        for (int round = 0; round < 3000; round++) {
+            String job = text(random, random.nextInt(40));
+            String task = random.nextBoolean() ? null : text(random, random.nextInt(40));
+            String c = text(random, random.nextInt(20));
+            String m = text(random, random.nextInt(300));
+            Instant ts = Instant.ofEpochSecond(1_700_000_000L + random.nextInt(1_000_000), random.nextInt(1_000_000_000));
+            Service service = Service.values()[random.nextInt(Service.values().length)];
+            int occurrence = random.nextInt(5);
+            c.getChars(0, c.length(), container, 0);
+            m.getChars(0, m.length(), message, 0);
+            hasher.prefix(job, service, task);
+            hasher.line(container, c.length(), ts.getEpochSecond(), ts.getNano(), message, m.length());
+            long baseHigh = hasher.baseHigh();
+            long baseLow = hasher.baseLow();
+            hasher.occurrence(occurrence);
+            assertEquals(RecordId.of(job, service, task, c, ts, m, occurrence),
+                    new RecordId(hasher.high(), hasher.low()), "seed " + seed);
+            hasher.line(container, c.length(), ts.getEpochSecond(), ts.getNano(), message, m.length());
+            assertEquals(baseHigh, hasher.baseHigh(), "the base hash does not depend on the occurrence");
+            assertEquals(baseLow, hasher.baseLow());
+        }
+    }
+
     private static void putString(ByteBuffer b, String s) {
         b.putInt(s.length());
         for (int i = 0; i < s.length(); i++) {

@@ -2,6 +2,7 @@ package dev.nitelog.bytenite;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.nitelog.record.JobRef;
+import dev.nitelog.record.KnownIds;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,16 @@ public final class ParserAccess {
     public static LogFetch parse(JobRef job, Instant skipBefore, InputStream body) throws IOException {
         try {
             return new LogsParser(job, skipBefore).parse(body);
+        } catch (MalformedResponseException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #parse(JobRef, Instant, InputStream)}, also dropping lines {@code known} reports held. */
+    public static LogFetch parse(JobRef job, Instant skipBefore, KnownIds known, InputStream body)
+            throws IOException {
+        try {
+            return new LogsParser(job, skipBefore, Long.MAX_VALUE, known).parse(body);
         } catch (MalformedResponseException e) {
             throw new IOException(e.getMessage(), e);
         }
