@@ -7,11 +7,13 @@ package dev.nitelog.bytenite;
  *
  * <p>Flat open addressing over one long array (high, low, generation|count per slot). Slots of an
  * older generation count as free, so {@link #reset} is O(1) and one counter serves every response
- * a poll thread parses; the table only grows with the largest response and shrinks back when a
- * much smaller one follows. Not thread-safe.
+ * a poll thread parses; the table grows with the response (about 48 bytes per kept line at
+ * worst) and is only kept between responses up to a modest size. Not thread-safe.
  */
 final class OccurrenceCounter {
     private static final int MIN_SLOTS = 64;
+    /** The largest table a thread keeps between responses: 32k slots, 768 KB, a 2m window at 100 lines/s. */
+    private static final int RETAINED_SLOTS = 32 * 1024;
     private static final ThreadLocal<OccurrenceCounter> PER_THREAD = ThreadLocal.withInitial(OccurrenceCounter::new);
 
     private long[] table = new long[3 * MIN_SLOTS];
@@ -30,8 +32,10 @@ final class OccurrenceCounter {
     /** Forgets every key. */
     void reset() {
         int slots = mask + 1;
-        if (slots > MIN_SLOTS && Math.max(peak, size) < slots / 16) { // a large response passed
-            table = new long[3 * Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, size)) * 4)];
+        // a table sized for a large response is not kept: a poll thread would hold it for good,
+        // one per thread, beside the next responses' records (it made a 64 MB heap run out)
+        if (slots > RETAINED_SLOTS || (slots > MIN_SLOTS && Math.max(peak, size) < slots / 16)) {
+            table = new long[3 * Math.min(RETAINED_SLOTS, Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, size)) * 4))];
             mask = table.length / 3 - 1;
             generation = 0;
         }
