@@ -2,6 +2,7 @@ package dev.nitelog.bytenite;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.nitelog.record.JobRef;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import javax.management.Notification;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * must not grow with the body: every garbage collection during the parse, and one after it while
  * the result is still referenced, must find little more live data than before.
  */
+@Tag("own-jvm") // the heap it measures must be its own: see the surefire executions in pom.xml
 class LogsParserHeapTest {
     private static final long BODY_BYTES = 500L * 1024 * 1024;
     private static final int NEW_LINES = 1000;
