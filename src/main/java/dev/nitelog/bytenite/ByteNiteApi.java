@@ -42,4 +42,13 @@ public interface ByteNiteApi {
     default LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known) throws ByteNiteException {
         return fetchLogs(job, skipBefore);
     }
+
+    /**
+     * As {@link #fetchLogs(JobRef, Instant, KnownIds)}, making at most {@code maxRecords} records;
+     * further new lines are counted in {@link LogFetch#deferred()} for a later poll.
+     */
+    default LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known, int maxRecords)
+            throws ByteNiteException {
+        return fetchLogs(job, skipBefore, known);
+    }
 }

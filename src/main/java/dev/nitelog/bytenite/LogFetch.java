@@ -15,17 +15,31 @@ import java.util.List;
  * @param truncated        the body exceeded {@code nitelog.bytenite.max-response-bytes} and was cut:
  *                         {@code records} hold only lines stamped before the last timestamp read,
  *                         and later lines (maybe more lines of that timestamp) were not seen
+ * @param deferred         lines no sink holds yet that were left unmade because {@code records}
+ *                         reached the most the sinks could take ({@code maxRecords}); a later poll
+ *                         makes them. Like a cut, this response then covers only part of the lines.
  */
 public record LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
-                       boolean truncated) {
+                       boolean truncated, int deferred) {
 
     /** A complete response. */
     public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes) {
-        this(records, skipped, malformedEntries, responseBytes, false);
+        this(records, skipped, malformedEntries, responseBytes, false, 0);
+    }
+
+    /** A response read whole into records, or cut. */
+    public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
+                    boolean truncated) {
+        this(records, skipped, malformedEntries, responseBytes, truncated, 0);
+    }
+
+    /** True when {@code records} are not every unshipped line of the log: it was cut, or lines were deferred. */
+    public boolean partial() {
+        return truncated || deferred > 0;
     }
 
     /** Entries the response held as read: records, skipped and malformed ones. */
     public long entries() {
-        return (long) records.size() + skipped + malformedEntries;
+        return (long) records.size() + skipped + malformedEntries + deferred;
     }
 }

@@ -63,6 +63,9 @@ final class LogsParser {
     private OccurrenceCounter occurrences;
 
     private final long maxBytes;
+    private final int maxRecords;
+    private int made;
+    private int deferred;
 
     private int skipped;
     private int malformed;
@@ -88,6 +91,16 @@ final class LogsParser {
 
     /** @param known the ids every interested sink already holds: such lines are dropped unmaterialised */
     LogsParser(JobRef job, Instant skipBefore, long maxBytes, KnownIds known) {
+        this(job, skipBefore, maxBytes, known, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxRecords the most records made; further lines no sink holds are only counted as
+     *                   deferred, so a poll of a job with a large backlog holds no more records
+     *                   than its sinks' queues can take
+     */
+    LogsParser(JobRef job, Instant skipBefore, long maxBytes, KnownIds known, int maxRecords) {
+        this.maxRecords = maxRecords;
         this.job = job;
         this.known = known;
         this.maxBytes = maxBytes;
@@ -119,13 +132,14 @@ final class LogsParser {
             throw malformed(e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
                     e.getLocation() == null ? -1 : e.getLocation().getColumnNr(), "invalid or truncated JSON");
         } catch (CountingInputStream.LimitExceeded cut) {
-            return new LogFetch(beforeLastTimestamp(assembler.records()), skipped, malformed, counted.count(), true);
+            return new LogFetch(beforeLastTimestamp(assembler.records()), skipped, malformed, counted.count(), true,
+                    deferred);
         } catch (CharConversionException e) {
             // Jackson guesses UTF-16/32 from leading zero bytes and reads on; a code unit that is no character
             // is a bad body, not a broken connection (an IOException here would be retried as one)
             throw malformed(-1, -1, "bytes that are not text in the encoding the body starts in");
         }
-        return new LogFetch(assembler.records(), skipped, malformed, counted.count());
+        return new LogFetch(assembler.records(), skipped, malformed, counted.count(), false, deferred);
     }
 
     /** The sorted records stamped strictly before the last complete entry's timestamp. */
@@ -255,6 +269,11 @@ final class LogsParser {
             skipped++;
             return;
         }
+        if (made == maxRecords) {
+            deferred++;
+            return;
+        }
+        made++;
         assembler.add(new RecordId(ids.high(), ids.low()), Instant.ofEpochSecond(timestamps.seconds(),
                 timestamps.nanos()), service, taskId, containerString(), level, log.toString());
     }

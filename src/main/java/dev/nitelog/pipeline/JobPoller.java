@@ -25,6 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * once every sink that wants it has confirmed everything of it.
  */
 final class JobPoller {
+    /** Records made even when every queue is full: enough to keep a poll useful, few enough to stay small. */
+    static final int MIN_RECORDS_PER_POLL = 1000;
+
     private static final Logger LOG = Logger.getLogger(JobPoller.class);
 
     private final ByteNiteApi api;
@@ -53,12 +56,13 @@ final class JobPoller {
         long entries = -1;
         try {
             List<String> sinks = sinkNamesFor(job.id());
-            LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinks), cursors.knownIds(job.id(), sinks));
+            LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinks), cursors.knownIds(job.id(), sinks),
+                    recordsWanted(job.id()));
             metrics.fetched(fetch, System.nanoTime() - started);
-            cursors.holdHighWater(job.id(), fetch.truncated());
-            // a cut response never settles a draining job: its tail was not seen
-            settled = distribute(job.id(), fetch.records()) && !fetch.truncated();
-            entries = fetch.entries();
+            cursors.holdHighWater(job.id(), fetch.partial());
+            // a cut response, or one with lines deferred, never settles a draining job: not all was offered
+            settled = distribute(job.id(), fetch.records()) && !fetch.partial();
+            entries = fetch.partial() ? -1 : fetch.entries(); // a backlog keeps the interval: more is waiting
             truncation(job, fetch);
             recovered(job);
         } catch (JobNotFoundException e) {
@@ -104,6 +108,21 @@ final class JobPoller {
             settled &= queued == 0 && cursors.allCommitted(jobId, worker.name(), records);
         }
         return settled;
+    }
+
+    /**
+     * The most records worth making in one poll: what the roomiest interested sink can queue now
+     * (at least {@link #MIN_RECORDS_PER_POLL}). A backlog beyond it stays unmade until a later
+     * poll, so a burst of lines never sits in the heap more than once.
+     */
+    private int recordsWanted(String jobId) {
+        int room = 0;
+        for (SinkWorker worker : workers) {
+            if (worker.acceptsJob(jobId)) {
+                room = Math.max(room, worker.room());
+            }
+        }
+        return Math.max(MIN_RECORDS_PER_POLL, room);
     }
 
     private List<String> sinkNamesFor(String jobId) {

@@ -109,6 +109,16 @@ public final class SinkWorker implements AutoCloseable {
         }
     }
 
+    /** Records the queue can take now (0 when full by records or by bytes). */
+    public int room() {
+        lock.lock();
+        try {
+            return Math.max(0, roomLeft());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private int roomLeft() {
         if (queuedBytes >= config.queueBytes().asLongValue()) {
             return 0;

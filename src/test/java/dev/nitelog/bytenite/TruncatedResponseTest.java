@@ -156,6 +156,42 @@ class TruncatedResponseTest {
         assertExactlyOnce(shipped, all, "cut inside the newer task, before the older one");
     }
 
+    /**
+     * A backlog larger than the sinks can queue is made into records a slice per poll (the rest
+     * deferred): in whatever order the API returns it, every line ships exactly once.
+     */
+    @Test
+    void aBacklogLargerThanTheQueuesShipsInSlicesEveryLineOnce() throws Exception {
+        StringBuilder newer = new StringBuilder();
+        StringBuilder older = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            newer.append(i == 0 ? "" : ",").append(entry("newer " + i, T0.plus(Duration.ofMinutes(10)).plusMillis(i)));
+            older.append(i == 0 ? "" : ",").append(entry(i % 3 == 0 ? "same" : "older " + i,
+                    T0.plus(Duration.ofMinutes(1)).plusMillis(i / 3)));
+        }
+        String body = "{\"partitioner\":[" + entry("partitioned", T0) + "],\"taskrunner\":{"
+                + "\"task-1\":{\"logs\":[" + newer + "]},\"task-2\":{\"logs\":[" + older + "]}}}";
+        List<LogRecord> all = parse(body, null, Long.MAX_VALUE).records();
+        Cursors cursors = new Cursors(Duration.ofMinutes(2));
+        List<LogRecord> shipped = new ArrayList<>();
+        int polls = 0;
+        LogFetch fetch;
+        do {
+            fetch = new LogsParser(JOB, cursors.skipFloor(JOB.id(), List.of(SINK)), Long.MAX_VALUE,
+                    cursors.knownIds(JOB.id(), List.of(SINK)), 7).parse(
+                    new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+            assertTrue(fetch.records().size() <= 7, "more records made than asked for");
+            cursors.holdHighWater(JOB.id(), fetch.partial());
+            List<LogRecord> fresh = cursors.takeUnsent(JOB.id(), SINK, fetch.records()).records();
+            cursors.commit(SINK, fresh);
+            shipped.addAll(fresh);
+        } while (fetch.partial() && ++polls < 50);
+
+        assertFalse(fetch.partial(), "the backlog never cleared");
+        assertTrue(polls >= 8, "61 lines at 7 a poll take at least 9 polls, took " + (polls + 1));
+        assertExactlyOnce(shipped, all, "a backlog shipped 7 lines a poll");
+    }
+
     @Test
     void aGrowingLogCutAtRandomPointsOverSeveralPollsShipsEveryLineOnce() throws Exception {
         long seed = Long.getLong("truncation.seed", System.nanoTime());

@@ -49,6 +49,7 @@ final class NitelogRun implements AutoCloseable {
                   bytenite:
                     api-url: %s
                     auth-url: %s
+                    max-requests-per-second: 1000 # a local simulator; the default 20 is for the real API
                   jobs:
                     poll-interval: %dms
                     discovery-interval: 1s
