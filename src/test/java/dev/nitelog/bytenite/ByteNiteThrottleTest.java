@@ -150,23 +150,12 @@ class ByteNiteThrottleTest {
         // a bucket of one second's worth: 10 at once, then 10 a second; 1 of slack for timestamps in ms
         for (long window : new long[]{1000, 2000}) {
             int allowed = rate + (int) (rate * window / 1000) + 1;
-            int busiest = busiest(at, window);
+            int busiest = RequestThrottleTest.busiest(at, window);
             assertTrue(busiest <= allowed, busiest + " requests within " + window + " ms, at most " + allowed + " allowed");
         }
         long span = at[at.length - 1] - at[0];
         assertTrue(span >= (at.length - rate) * 1000L / rate - 50, "41 requests took only " + span + " ms");
         assertTrue(throttled.stream().allMatch(t -> t.endsWith("rate_limit")) && !throttled.isEmpty(), throttled.toString());
-    }
-
-    private static int busiest(long[] at, long window) {
-        int most = 0;
-        for (int i = 0, j = 0; i < at.length; i++) {
-            while (j < at.length && at[j] - at[i] < window) {
-                j++;
-            }
-            most = Math.max(most, j - i);
-        }
-        return most;
     }
 
     @ParameterizedTest

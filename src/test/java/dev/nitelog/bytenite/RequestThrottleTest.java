@@ -52,7 +52,7 @@ class RequestThrottleTest {
     }
 
     /** Most grants within any window [t, t + window) that starts at a grant. */
-    private static int busiest(long[] at, long window) {
+    static int busiest(long[] at, long window) {
         int most = 0;
         for (int i = 0, j = 0; i < at.length; i++) {
             while (j < at.length && at[j] - at[i] < window) {
