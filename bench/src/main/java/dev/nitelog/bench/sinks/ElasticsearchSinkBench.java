@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.nitelog.config.SinkConfig;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.Sink;
-import dev.nitelog.sink.SinkBatch;
 import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.elasticsearch.ElasticsearchSinkFactory;
 
@@ -145,7 +144,7 @@ public final class ElasticsearchSinkBench {
         try {
             URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
             try (Sink sink = new ElasticsearchSinkFactory().create(SINK, sinkConfig(url))) {
-                writeAll(sink);
+                SinkDriver.writeAll(sink, records, batchSize, flushInterval);
             }
         } finally {
             server.stop(0);
@@ -183,29 +182,10 @@ public final class ElasticsearchSinkBench {
         }
     }
 
-    /** Batches as SinkWorker hands them over, with its periodic flush; returns the elapsed time. */
-    private long writeAll(Sink sink) throws SinkException {
-        long flushNanos = flushInterval.toNanos();
-        long start = System.nanoTime();
-        long lastFlush = start;
-        for (int from = 0; from < records.size(); from += batchSize) {
-            List<LogRecord> batch = records.subList(from, Math.min(records.size(), from + batchSize));
-            sink.write(new SinkBatch(batch, (r, reason) -> {
-                throw new SinkException("bench record dead-lettered: " + reason);
-            }));
-            if (System.nanoTime() - lastFlush >= flushNanos) {
-                sink.flush();
-                lastFlush = System.nanoTime();
-            }
-        }
-        sink.flush();
-        return System.nanoTime() - start;
-    }
-
     private Timed runNitelog() throws SinkException {
         try (Sink sink = new ElasticsearchSinkFactory().create(SINK, sinkConfig(engine))) {
             long cpu = Client.jvmCpuNanos();
-            long nanos = writeAll(sink);
+            long nanos = SinkDriver.writeAll(sink, records, batchSize, flushInterval);
             return new Timed(records.size(), nanos, Client.jvmCpuNanos() - cpu);
         }
     }

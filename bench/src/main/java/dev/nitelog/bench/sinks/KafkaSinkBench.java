@@ -4,7 +4,6 @@ import dev.nitelog.config.SinkConfig;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.RecordJson;
 import dev.nitelog.sink.Sink;
-import dev.nitelog.sink.SinkBatch;
 import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.Utf8Buffer;
 import dev.nitelog.sink.kafka.KafkaSinkFactory;
@@ -160,23 +159,9 @@ public final class KafkaSinkBench {
                 "producer.bootstrap.servers", bootstrap));
         Sink sink = new KafkaSinkFactory().create(SINK, sinkConfig);
         try {
-            int batchSize = sinkConfig.batchSize();
-            long flushNanos = flushInterval.toNanos();
             long cpu = Client.jvmCpuNanos();
-            long start = System.nanoTime();
-            long lastFlush = start;
-            for (int from = 0; from < records.size(); from += batchSize) {
-                List<LogRecord> batch = records.subList(from, Math.min(records.size(), from + batchSize));
-                sink.write(new SinkBatch(batch, (r, reason) -> {
-                    throw new SinkException("bench record dead-lettered: " + reason);
-                }));
-                if (System.nanoTime() - lastFlush >= flushNanos) {
-                    sink.flush();
-                    lastFlush = System.nanoTime();
-                }
-            }
-            sink.flush();
-            return new Timed(records.size(), System.nanoTime() - start, Client.jvmCpuNanos() - cpu);
+            long nanos = SinkDriver.writeAll(sink, records, sinkConfig.batchSize(), flushInterval);
+            return new Timed(records.size(), nanos, Client.jvmCpuNanos() - cpu);
         } finally {
             sink.close();
         }
