@@ -8,9 +8,11 @@ import java.util.Arrays;
  *
  * <p>Two flat structures, no object per id: an open-addressing hash set of (high, low) pairs
  * (linear probing, load at most 1/2, backward-shift deletion so no tombstones pile up), and a
- * deque of (timestamp, high, low) triples kept sorted by timestamp so pruning pops from the front.
- * Records arrive mostly in timestamp order, so an insert is almost always an append; a late one is
- * shifted into place. Both shrink again after a burst. Memory is therefore about
+ * deque of (timestamp, high, low) triples sorted by timestamp so pruning pops from the front.
+ * An insert is always an append; ids that arrive out of timestamp order (a response lists a job's
+ * tasks one after another, so its slices interleave in time) leave an unsorted tail that is sorted
+ * and merged in one pass before the order is next needed, never shifted into place one by one
+ * (that cost a shift of the whole window per id). Both shrink again after a burst. Memory is therefore about
  * 24 bytes x deque capacity + 16 bytes x table capacity, proportional to the ids held.
  *
  * <p>Timestamps are epoch nanoseconds ({@link #nanos}); the high water is {@link #EMPTY} until the
@@ -33,12 +35,14 @@ final class IdWindow {
     private int mask = MIN_TABLE - 1;
     private boolean zeroPresent;
 
-    // deque sorted by timestamp, live between head (inclusive) and tail (exclusive)
+    // deque live between head (inclusive) and tail (exclusive), sorted by timestamp between head
+    // and sortedTail; ids appended out of order after sortedTail wait for ensureSorted()
     private long[] times = new long[MIN_DEQUE];
     private long[] highs = new long[MIN_DEQUE];
     private long[] lows = new long[MIN_DEQUE];
     private int head;
     private int tail;
+    private int sortedTail;
 
     long highWater() {
         return highWater;
@@ -104,11 +108,13 @@ final class IdWindow {
         if (floor > prunedBelow) {
             prunedBelow = floor;
         }
+        ensureSorted();
         int before = head;
         while (head < tail && times[head] < floor) {
             removeKey(highs[head], lows[head]);
             head++;
         }
+        sortedTail = Math.max(sortedTail, head);
         if (head != before) {
             shrinkIfSparse();
         }
@@ -116,6 +122,7 @@ final class IdWindow {
 
     /** Makes this window an exact copy of {@code other}, reusing its arrays when they fit. */
     void copyFrom(IdWindow other) {
+        other.ensureSorted();
         highWater = other.highWater;
         prunedBelow = other.prunedBelow;
         zeroPresent = other.zeroPresent;
@@ -133,6 +140,7 @@ final class IdWindow {
         System.arraycopy(other.lows, other.head, lows, 0, n);
         head = 0;
         tail = n;
+        sortedTail = n;
     }
 
     /** Forgets every id and the high water. */
@@ -142,6 +150,7 @@ final class IdWindow {
 
     /** Copies the held entries out, oldest first, for a snapshot. */
     WindowSnapshot snapshot() {
+        ensureSorted();
         return new WindowSnapshot(highWater, prunedBelow,
                 Arrays.copyOfRange(times, head, tail),
                 Arrays.copyOfRange(highs, head, tail),
@@ -243,32 +252,74 @@ final class IdWindow {
         if (tail == times.length) {
             resizeDeque(size() + 1 > times.length / 2 ? 2 * times.length : times.length);
         }
-        int at = tail;
-        if (head < tail && times[tail - 1] > time) {
-            at = firstAfter(time);
-            System.arraycopy(times, at, times, at + 1, tail - at);
-            System.arraycopy(highs, at, highs, at + 1, tail - at);
-            System.arraycopy(lows, at, lows, at + 1, tail - at);
-        }
-        times[at] = time;
-        highs[at] = high;
-        lows[at] = low;
+        boolean inOrder = sortedTail == tail && (head == tail || times[tail - 1] <= time);
+        times[tail] = time;
+        highs[tail] = high;
+        lows[tail] = low;
         tail++;
+        if (inOrder) {
+            sortedTail = tail;
+        }
     }
 
-    /** The first deque index whose time is greater than {@code time} (keeps equal times in arrival order). */
-    private int firstAfter(long time) {
-        int lo = head;
-        int hi = tail;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (times[mid] <= time) {
-                lo = mid + 1;
+    /**
+     * Sorts the ids appended out of order (stable: equal times keep arrival order) and merges them
+     * into the sorted part, in O(n + m log m) with scratch arrays of the appended part's size.
+     */
+    private void ensureSorted() {
+        int m = tail - sortedTail;
+        if (m == 0) {
+            return;
+        }
+        int[] order = new int[m];
+        for (int i = 0; i < m; i++) {
+            order[i] = sortedTail + i;
+        }
+        mergeSortByTime(order, new int[m], 0, m);
+        long[] t = new long[m];
+        long[] h = new long[m];
+        long[] l = new long[m];
+        for (int i = 0; i < m; i++) {
+            t[i] = times[order[i]];
+            h[i] = highs[order[i]];
+            l[i] = lows[order[i]];
+        }
+        // merge from the back: the sorted part [head, sortedTail) and the run (t, h, l) into [head, tail)
+        int a = sortedTail - 1;
+        int b = m - 1;
+        for (int out = tail - 1; b >= 0; out--) {
+            if (a >= head && times[a] > t[b]) { // strictly greater: an older entry stays before a newer equal one
+                times[out] = times[a];
+                highs[out] = highs[a];
+                lows[out] = lows[a];
+                a--;
             } else {
-                hi = mid;
+                times[out] = t[b];
+                highs[out] = h[b];
+                lows[out] = l[b];
+                b--;
             }
         }
-        return lo;
+        sortedTail = tail;
+    }
+
+    /** Stable merge sort of {@code a[from, to)} (deque indices) by their time. */
+    private void mergeSortByTime(int[] a, int[] scratch, int from, int to) {
+        if (to - from < 2) {
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSortByTime(a, scratch, from, mid);
+        mergeSortByTime(a, scratch, mid, to);
+        if (times[a[mid - 1]] <= times[a[mid]]) {
+            return; // already in order: the common case of a sorted run
+        }
+        int i = from;
+        int j = mid;
+        for (int out = from; out < to; out++) {
+            scratch[out] = j >= to || (i < mid && times[a[i]] <= times[a[j]]) ? a[i++] : a[j++];
+        }
+        System.arraycopy(scratch, from, a, from, to - from);
     }
 
     /** Moves the live entries to the start of arrays of {@code capacity} (possibly the same size). */
@@ -283,6 +334,7 @@ final class IdWindow {
         times = t;
         highs = h;
         lows = l;
+        sortedTail -= head;
         head = 0;
         tail = n;
     }

@@ -2,7 +2,10 @@ package dev.nitelog.cursor;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -62,6 +65,47 @@ class IdWindowTest {
         assertTrue(b.contains(1, -1));
         assertEquals(a.highWater(), b.highWater());
         assertEquals(a.snapshot(), snapshotRoundTrip(a));
+    }
+
+    @Test
+    void slicesThatInterleaveInTimeEndUpSortedWithEqualTimesInArrivalOrder() {
+        // as a response lists task after task: each slice is sorted, slices overlap in time
+        IdWindow window = new IdWindow();
+        Random random = new Random(11);
+        List<long[]> added = new ArrayList<>(); // (time, high, low) in arrival order
+        long id = 1;
+        for (int slice = 0; slice < 40; slice++) {
+            long time = random.nextInt(1000);
+            for (int i = 0; i < 500; i++) {
+                time += random.nextInt(3); // repeats: equal times within and across slices
+                window.add(id, -id, time);
+                added.add(new long[] {time, id, -id});
+                id++;
+            }
+            if (slice % 7 == 6) {
+                assertSnapshotIs(added, window); // sorted between slices, too
+            }
+        }
+        assertSnapshotIs(added, window);
+        window.pruneBelow(500);
+        added.removeIf(entry -> entry[0] < 500);
+        assertSnapshotIs(added, window);
+        assertEquals(added.size(), window.size());
+        for (long[] entry : added) {
+            assertTrue(window.contains(entry[1], entry[2]));
+        }
+    }
+
+    /** The snapshot equals the entries stably sorted by time. */
+    private static void assertSnapshotIs(List<long[]> arrival, IdWindow window) {
+        List<long[]> expected = new ArrayList<>(arrival);
+        expected.sort(Comparator.comparingLong(entry -> entry[0])); // List.sort is stable
+        WindowSnapshot snapshot = window.snapshot();
+        assertEquals(expected.size(), snapshot.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i)[0], snapshot.timeNanos(i), "time at " + i);
+            assertEquals(expected.get(i)[1], snapshot.idHigh(i), "id at " + i);
+        }
     }
 
     private static WindowSnapshot snapshotRoundTrip(IdWindow window) {
