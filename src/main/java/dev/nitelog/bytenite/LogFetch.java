@@ -18,19 +18,21 @@ import java.util.List;
  * @param deferred         lines no sink holds yet that were left unmade because {@code records}
  *                         reached the most the sinks could take ({@code maxRecords}); a later poll
  *                         makes them. Like a cut, this response then covers only part of the lines.
+ * @param unconfirmed      of the skipped lines, those every sink was handed but not every sink
+ *                         confirmed yet ({@code KnownIds.SENT}): while any remain, the job is not settled
  */
 public record LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
-                       boolean truncated, int deferred) {
+                       boolean truncated, int deferred, int unconfirmed) {
 
     /** A complete response. */
     public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes) {
-        this(records, skipped, malformedEntries, responseBytes, false, 0);
+        this(records, skipped, malformedEntries, responseBytes, false, 0, 0);
     }
 
     /** A response read whole into records, or cut. */
     public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
                     boolean truncated) {
-        this(records, skipped, malformedEntries, responseBytes, truncated, 0);
+        this(records, skipped, malformedEntries, responseBytes, truncated, 0, 0);
     }
 
     /** True when {@code records} are not every unshipped line of the log: it was cut, or lines were deferred. */

@@ -25,7 +25,7 @@ import java.util.List;
  * skip floor are counted and dropped without making a String or an object, which is what makes a
  * re-poll of a long job cheap. Lines at or above it get their id computed from the parser's char
  * buffers (identical lines numbered as they are read); a line whose id {@link KnownIds} reports
- * held by every sink is dropped the same way, so only lines some sink lacks become records. One
+ * handed to every sink is dropped the same way, so only lines some sink lacks become records. One
  * instance per response; not thread-safe.
  *
  * <p>Tolerance: missing or null top-level keys are empty; unknown fields at any level are skipped;
@@ -66,6 +66,7 @@ final class LogsParser {
     private final int maxRecords;
     private int made;
     private int deferred;
+    private int unconfirmed;
 
     private int skipped;
     private int malformed;
@@ -133,13 +134,14 @@ final class LogsParser {
                     e.getLocation() == null ? -1 : e.getLocation().getColumnNr(), "invalid or truncated JSON");
         } catch (CountingInputStream.LimitExceeded cut) {
             return new LogFetch(beforeLastTimestamp(assembler.records()), skipped, malformed, counted.count(), true,
-                    deferred);
+                    deferred, unconfirmed);
         } catch (CharConversionException e) {
             // Jackson guesses UTF-16/32 from leading zero bytes and reads on; a code unit that is no character
             // is a bad body, not a broken connection (an IOException here would be retried as one)
             throw malformed(-1, -1, "bytes that are not text in the encoding the body starts in");
         }
-        return new LogFetch(assembler.records(), skipped, malformed, counted.count(), false, deferred);
+        return new LogFetch(assembler.records(), skipped, malformed, counted.count(), false, deferred,
+                unconfirmed);
     }
 
     /** The sorted records stamped strictly before the last complete entry's timestamp. */
@@ -258,15 +260,19 @@ final class LogsParser {
         }
     }
 
-    /** Numbers and hashes the line, then drops it if every sink has it, else makes its record. */
+    /** Numbers and hashes the line, then drops it if every sink was handed it, else makes its record. */
     private void keep(Service service, String taskId) {
         ids.line(container.chars(), container.length(), timestamps.seconds(), timestamps.nanos(),
                 log.chars(), log.length());
         // identical lines share a timestamp, so counting in response order is counting in the
         // stable-sorted order the records are shipped in
         ids.occurrence(occurrences.next(ids.baseHigh(), ids.baseLow()));
-        if (known.known(ids.high(), ids.low())) {
+        int state = known.state(ids.high(), ids.low());
+        if (state != KnownIds.UNKNOWN) { // handed to every sink already: a record would be dropped unsent
             skipped++;
+            if (state == KnownIds.SENT) {
+                unconfirmed++;
+            }
             return;
         }
         if (made == maxRecords) {

@@ -220,7 +220,9 @@ public final class Cursors {
     /**
      * A live view answering whether every one of {@code sinks} holds an id both sent and
      * committed for the job: such a line would be neither offered by {@link #takeUnsent} nor
-     * change {@link #allCommitted}, so a poll may drop it unparsed. Knows nothing when the job is
+     * change {@link #allCommitted}, so a poll may drop it unparsed. A line sent to every sink but
+     * not committed by all ({@link KnownIds#SENT}) would not be offered either; a poll may drop
+     * it too, as long as it does not then take the job for settled. Knows nothing when the job is
      * unknown or any of the sinks has no cursor for it yet. Each answer takes the job's lock
      * briefly (never across a whole parse), so sink workers keep committing meanwhile.
      */
@@ -243,17 +245,29 @@ public final class Cursors {
                 held[i++] = cursors;
             }
         }
-        return (high, low) -> {
-            synchronized (job) {
-                if (job.retiredAt != null) {
-                    return false;
-                }
-                for (SinkCursors cursors : held) {
-                    if (!cursors.sent.contains(high, low) || !cursors.committed.contains(high, low)) {
-                        return false;
+        return new KnownIds() {
+            @Override
+            public boolean known(long high, long low) {
+                return state(high, low) == DELIVERED;
+            }
+
+            @Override
+            public int state(long high, long low) {
+                synchronized (job) {
+                    if (job.retiredAt != null) {
+                        return UNKNOWN;
                     }
+                    int state = DELIVERED;
+                    for (SinkCursors cursors : held) {
+                        if (!cursors.sent.contains(high, low)) {
+                            return UNKNOWN;
+                        }
+                        if (!cursors.committed.contains(high, low)) {
+                            state = SENT;
+                        }
+                    }
+                    return state;
                 }
-                return true;
             }
         };
     }

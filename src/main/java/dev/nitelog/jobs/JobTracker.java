@@ -23,7 +23,9 @@ import java.util.random.RandomGenerator;
  * <p>The interval adapts per job: each poll whose response holds no line more than the previous
  * one doubles it, up to {@code maxPollInterval}, and a poll that finds new lines returns it to the
  * base {@code pollInterval}. An idle job thus costs few requests, and a job that wakes up is
- * polled at the base interval again after at most one long wait. A failed poll keeps the interval.
+ * polled at the base interval again after at most one long wait. A failed poll keeps the interval;
+ * a poll that left a backlog for later ({@link #BACKLOG}) returns it to the base, since more lines
+ * are known to be waiting.
  *
  * <p>A job that turns terminal is polled {@code drainPolls} more times, then reported done. Thread
  * safe: every method synchronises on the tracker, and none does I/O.
@@ -31,6 +33,12 @@ import java.util.random.RandomGenerator;
 public final class JobTracker {
     private static final Logger LOG = Logger.getLogger(JobTracker.class);
     private static final double JITTER = 0.2;
+
+    /**
+     * The entry count of a poll that left lines for a later poll (its sinks' queues were full):
+     * the job is polled at the base interval until the backlog is taken.
+     */
+    public static final long BACKLOG = -2;
 
     private final Duration pollInterval;
     private final Duration maxPollInterval;
@@ -133,8 +141,9 @@ public final class JobTracker {
     /**
      * As {@link #pollFinished(String, boolean, Instant, Instant)}, adapting the job's interval.
      *
-     * @param entries the entries the response held (kept, skipped and malformed ones), or -1 when
-     *                the poll failed: the same count as last time means the job wrote nothing new
+     * @param entries the entries the response held (kept, skipped and malformed ones), -1 when
+     *                the poll failed or was cut short, {@link #BACKLOG} when it left lines for a
+     *                later poll: the same count as last time means the job wrote nothing new
      */
     public synchronized boolean pollFinished(String jobId, boolean delivered, long entries, Instant notBefore,
                                              Instant now) {
@@ -155,6 +164,11 @@ public final class JobTracker {
     }
 
     private void adapt(TrackedJob job, long entries) {
+        if (entries == BACKLOG) {
+            job.interval = pollInterval; // a job that was idle before its burst must not wait its long interval
+            job.lastEntries = -1;
+            return;
+        }
         if (entries < 0) {
             return;
         }

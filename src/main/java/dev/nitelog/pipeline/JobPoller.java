@@ -38,6 +38,7 @@ final class JobPoller {
     private final Clock clock;
     private final Map<String, String> lastFailureByJob = new ConcurrentHashMap<>();
     private final Set<String> truncatedJobs = ConcurrentHashMap.newKeySet();
+    private final Set<String> backloggedJobs = ConcurrentHashMap.newKeySet();
 
     JobPoller(ByteNiteApi api, JobTracker tracker, Cursors cursors, List<SinkWorker> workers,
               PipelineMetrics metrics, Clock clock) {
@@ -54,20 +55,34 @@ final class JobPoller {
         boolean settled = false;
         boolean gone = false;
         long entries = -1;
+        int[] reserved = null;
         try {
+            if (waitsForRoom(job.id())) {
+                entries = JobTracker.BACKLOG; // no request: the lines would find no room; look again next interval
+                return;
+            }
             List<String> sinks = sinkNamesFor(job.id());
+            reserved = reserveRoom(job.id());
             LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinks), cursors.knownIds(job.id(), sinks),
-                    recordsWanted(job.id()));
+                    Math.max(MIN_RECORDS_PER_POLL, max(reserved)));
             metrics.fetched(fetch, System.nanoTime() - started);
             cursors.holdHighWater(job.id(), fetch.partial());
-            // a cut response, or one with lines deferred, never settles a draining job: not all was offered
-            settled = distribute(job.id(), fetch.records()) && !fetch.partial();
-            entries = fetch.partial() ? -1 : fetch.entries(); // a backlog keeps the interval: more is waiting
+            // a cut response, one with lines deferred, or one with lines still unconfirmed never settles a
+            // draining job: not all was offered, or not all offered was confirmed
+            Distribution distribution = distribute(job.id(), fetch.records(), reserved);
+            settled = distribution.settled() && !fetch.partial() && fetch.unconfirmed() == 0;
+            entries = entriesForInterval(fetch, distribution.queueFull());
+            if (entries == JobTracker.BACKLOG) {
+                backloggedJobs.add(job.id());
+            } else {
+                backloggedJobs.remove(job.id());
+            }
             truncation(job, fetch);
             recovered(job);
         } catch (JobNotFoundException e) {
             LOG.warnf("Job %s (%s) no longer exists at ByteNite; it is retired", job.name(), job.id());
             gone = true;
+            backloggedJobs.remove(job.id());
             if (tracker.jobGone(job.id())) {
                 cursors.retire(job.id(), clock.instant());
             }
@@ -81,48 +96,113 @@ final class JobPoller {
             failed(job, e.toString());
             LOG.debug("Unexpected poll failure", e);
         } finally {
+            releaseRoom(reserved);
             // always: a poll that ended in any way frees the job for its next poll
             if (!gone && tracker.pollFinished(job.id(), settled, entries, null, clock.instant())) {
                 cursors.retire(job.id(), clock.instant());
+                backloggedJobs.remove(job.id());
             }
         }
     }
 
     /**
+     * True when the job's last poll left a backlog and no interested sink has half its queue free
+     * yet: polling now would re-read the whole log to make a few records. Re-reading costs about
+     * as much as the job's log is long, so a backlog is taken in slices of at least half a queue.
+     */
+    private boolean waitsForRoom(String jobId) {
+        if (!backloggedJobs.contains(jobId)) {
+            return false;
+        }
+        for (SinkWorker worker : workers) {
+            if (worker.acceptsJob(jobId) && (worker.failing() || worker.unreservedRoom() >= worker.capacity() / 2)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * What the tracker adapts the job's interval by: a backlog left for later polls (lines deferred,
+     * or made but left unsent by a full queue) brings the job back to the base interval, as more is
+     * waiting now; a cut response says nothing about growth, and polling it sooner would not make
+     * it fit.
+     */
+    private static long entriesForInterval(LogFetch fetch, boolean queueFull) {
+        if (fetch.truncated()) {
+            return -1;
+        }
+        return fetch.deferred() > 0 || queueFull ? JobTracker.BACKLOG : fetch.entries();
+    }
+
+    /**
+     * @param settled   every interested sink has confirmed every record of the poll
+     * @param queueFull some interested sink's queue was full after this poll's records were
+     *                  offered (so some may have been left unsent)
+     */
+    private record Distribution(boolean settled, boolean queueFull) {
+    }
+
+    /**
      * Offers every interested sink its unsent records.
      *
-     * @return true if every such sink has confirmed every one of these records
+     * @return whether every such sink has confirmed every one of these records, and whether any
+     *         queue was full
      */
-    private boolean distribute(String jobId, List<LogRecord> records) {
+    private Distribution distribute(String jobId, List<LogRecord> records, int[] reserved) {
         boolean settled = true;
-        for (SinkWorker worker : workers) {
+        boolean queueFull = false;
+        for (int i = 0; i < workers.size(); i++) {
+            SinkWorker worker = workers.get(i);
             if (!worker.acceptsJob(jobId)) {
                 continue;
             }
-            int queued = worker.offer(room -> {
+            int queued = worker.offer(reserved[i], room -> {
                 Unsent unsent = cursors.takeUnsent(jobId, worker.name(), records, room);
                 metrics.late(unsent.lateBeyondWindow());
                 return unsent.records();
             });
             metrics.offered(worker.name(), queued);
             settled &= queued == 0 && cursors.allCommitted(jobId, worker.name(), records);
+            queueFull |= !records.isEmpty() && !worker.failing() && worker.room() == 0;
         }
-        return settled;
+        return new Distribution(settled, queueFull);
     }
 
     /**
-     * The most records worth making in one poll: what the roomiest interested sink can queue now
-     * (at least {@link #MIN_RECORDS_PER_POLL}). A backlog beyond it stays unmade until a later
-     * poll, so a burst of lines never sits in the heap more than once.
+     * Reserves, in each interested sink's queue, the room no concurrent poll holds; the most
+     * records worth making in this poll is the largest of these (at least
+     * {@link #MIN_RECORDS_PER_POLL}). A backlog beyond it stays unmade until a later poll, so a
+     * burst of lines never sits in the heap more than once, and polls of several jobs do not each
+     * make records for the same free room only to throw most away.
+     *
+     * @return the records reserved per worker, index-aligned with {@code workers} (0 for others)
      */
-    private int recordsWanted(String jobId) {
-        int room = 0;
-        for (SinkWorker worker : workers) {
+    private int[] reserveRoom(String jobId) {
+        int[] reserved = new int[workers.size()];
+        for (int i = 0; i < reserved.length; i++) {
+            SinkWorker worker = workers.get(i);
             if (worker.acceptsJob(jobId)) {
-                room = Math.max(room, worker.room());
+                reserved[i] = worker.reserve(Integer.MAX_VALUE);
             }
         }
-        return Math.max(MIN_RECORDS_PER_POLL, room);
+        return reserved;
+    }
+
+    private void releaseRoom(int[] reserved) {
+        if (reserved != null) {
+            for (int i = 0; i < reserved.length; i++) {
+                workers.get(i).release(reserved[i]);
+            }
+        }
+    }
+
+    private static int max(int[] values) {
+        int max = 0;
+        for (int value : values) {
+            max = Math.max(max, value);
+        }
+        return max;
     }
 
     private List<String> sinkNamesFor(String jobId) {

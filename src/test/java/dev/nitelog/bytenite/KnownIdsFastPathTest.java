@@ -6,7 +6,6 @@ import dev.nitelog.record.JobRef;
 import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.RecordId;
-import dev.nitelog.record.Service;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -119,15 +118,37 @@ class KnownIdsFastPathTest {
     }
 
     @Test
-    void materialisesLinesSentButNotYetConfirmed() throws Exception {
+    void dropsLinesSentToEverySinkButCountsThemUnconfirmedUntilConfirmed() throws Exception {
         byte[] body = body();
         List<LogRecord> all = parse(body, KnownIds.NONE).records();
         Cursors cursors = new Cursors(Duration.ofDays(1));
-        cursors.takeUnsent(JOB.id(), "file", all); // in the sink's queue, not confirmed
+        List<LogRecord> queued = cursors.takeUnsent(JOB.id(), "file", all).records(); // in the queue, not confirmed
 
-        LogFetch fetch = parse(body, cursors.knownIds(JOB.id(), List.of("file")));
+        LogFetch inFlight = parse(body, cursors.knownIds(JOB.id(), List.of("file")));
+        assertEquals(List.of(), inFlight.records(), "a line already handed to the sink is not made again");
+        assertEquals(LINES, inFlight.skipped());
+        assertEquals(LINES, inFlight.unconfirmed(), "a draining job is settled only once these are confirmed");
 
-        assertEquals(all, fetch.records(), "a draining job is settled only once these are confirmed");
-        assertTrue(fetch.records().stream().allMatch(r -> r.service() != null && r.service() != Service.ASSEMBLER));
+        cursors.commit("file", queued.subList(0, 100));
+        assertEquals(LINES - 100, parse(body, cursors.knownIds(JOB.id(), List.of("file"))).unconfirmed());
+        cursors.commit("file", queued.subList(100, queued.size()));
+        LogFetch confirmed = parse(body, cursors.knownIds(JOB.id(), List.of("file")));
+        assertEquals(0, confirmed.unconfirmed());
+        assertEquals(LINES, confirmed.skipped());
+    }
+
+    @Test
+    void makesALineHandedToOneSinkButNotTheOther() throws Exception {
+        byte[] body = body();
+        List<LogRecord> all = parse(body, KnownIds.NONE).records();
+        Cursors cursors = new Cursors(Duration.ofDays(1));
+        cursors.takeUnsent(JOB.id(), "file", all);
+        cursors.takeUnsent(JOB.id(), "kafka", all.subList(0, LINES - 1));
+
+        LogFetch fetch = parse(body, cursors.knownIds(JOB.id(), List.of("file", "kafka")));
+
+        assertEquals(List.of(all.get(LINES - 1)), fetch.records());
+        assertEquals(LINES - 1, fetch.unconfirmed());
+        assertEquals(List.of(all.get(LINES - 1)), cursors.takeUnsent(JOB.id(), "kafka", fetch.records()).records());
     }
 }

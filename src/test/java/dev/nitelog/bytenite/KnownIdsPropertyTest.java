@@ -38,13 +38,18 @@ class KnownIdsPropertyTest {
             List<LogRecord> all = parse(body, KnownIds.NONE).records();
             Cursors slow = state(all, new Random(stateSeed));
             Cursors fast = state(all, new Random(stateSeed));
-            List<LogRecord> kept = parse(body, fast.knownIds(JOB.id(), SINKS)).records();
+            LogFetch fetch = parse(body, fast.knownIds(JOB.id(), SINKS));
+            List<LogRecord> kept = fetch.records();
+            boolean slowSettled = true;
+            boolean fastSettled = fetch.unconfirmed() == 0; // as JobPoller decides it
             for (String sink : SINKS) {
                 String where = "seed " + seed + ", round " + round + ", sink " + sink;
                 assertEquals(slow.takeUnsent(JOB.id(), sink, all).records(),
                         fast.takeUnsent(JOB.id(), sink, kept).records(), where);
-                assertEquals(slow.allCommitted(JOB.id(), sink, all), fast.allCommitted(JOB.id(), sink, kept), where);
+                slowSettled &= slow.allCommitted(JOB.id(), sink, all);
+                fastSettled &= fast.allCommitted(JOB.id(), sink, kept);
             }
+            assertEquals(slowSettled, fastSettled, "settled, seed " + seed + ", round " + round);
         }
     }
 
@@ -52,7 +57,10 @@ class KnownIdsPropertyTest {
         return new LogsParser(JOB, null, Long.MAX_VALUE, known).parse(new ByteArrayInputStream(body));
     }
 
-    /** Each sink confirmed a random part of the lines; b also has some only sent. */
+    /**
+     * Each sink confirmed a random part of the lines; b also has some only sent, and in some
+     * rounds every line not confirmed by a is sent to both (so the parser drops it as unconfirmed).
+     */
     private static Cursors state(List<LogRecord> all, Random random) {
         Cursors cursors = new Cursors(Duration.ofDays(1));
         for (String sink : SINKS) {
@@ -69,6 +77,11 @@ class KnownIdsPropertyTest {
             }
             cursors.commit(sink, cursors.takeUnsent(JOB.id(), sink, confirmed).records());
             cursors.takeUnsent(JOB.id(), sink, pending);
+        }
+        if (random.nextInt(3) == 0) { // everything handed to both sinks, not all of it confirmed
+            for (String sink : SINKS) {
+                cursors.takeUnsent(JOB.id(), sink, all);
+            }
         }
         return cursors;
     }

@@ -114,6 +114,22 @@ class JobTrackerTest {
     }
 
     @Test
+    void aBacklogBringsAStretchedJobBackToTheBaseInterval() {
+        JobTracker adaptive = new JobTracker(INTERVAL, Duration.ofSeconds(40), 2, id -> false, new Random(7));
+        adaptive.observe(status("a", JobPhase.ACTIVE), T0);
+        Instant[] now = {T0.plus(INTERVAL)};
+        long[] entries = {10, 10, 10, 10, JobTracker.BACKLOG, JobTracker.BACKLOG, 20, 20};
+        long[] expectedSeconds = {5, 10, 20, 40, 5, 5, 5, 10};
+        for (int i = 0; i < entries.length; i++) {
+            assertEquals(1, adaptive.takeDue(now[0], 10).size(), "poll " + i + " is due");
+            adaptive.pollFinished("a", true, entries[i], null, now[0]);
+            Duration interval = Duration.ofSeconds(expectedSeconds[i]);
+            assertEquals(interval, adaptive.interval("a"), "after poll " + i + " with " + entries[i] + " entries");
+            now[0] = now[0].plus(interval.multipliedBy(12).dividedBy(10));
+        }
+    }
+
+    @Test
     void theMaximumCannotBeBelowTheBase() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new JobTracker(INTERVAL, Duration.ofSeconds(1), 2, id -> false, new Random(1)));

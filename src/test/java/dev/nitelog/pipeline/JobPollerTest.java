@@ -8,6 +8,10 @@ import dev.nitelog.cursor.Cursors;
 import dev.nitelog.jobs.JobLifecycle;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.JobRef;
+import dev.nitelog.record.Level;
+import dev.nitelog.record.LogRecord;
+import dev.nitelog.sink.SinkWorker;
+import dev.nitelog.sink.SinkWorkerTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +23,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.nitelog.metrics.MetricNames.RESPONSES_TRUNCATED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What one poll tells the tracker and the metrics, with a scripted API and no sinks. */
 class JobPollerTest {
@@ -29,6 +35,7 @@ class JobPollerTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private final Deque<LogFetch> responses = new ArrayDeque<>();
+    private final AtomicInteger fetches = new AtomicInteger();
     private final ByteNiteApi api = new ByteNiteApi() {
         @Override
         public List<JobStatus> listJobs() {
@@ -42,6 +49,7 @@ class JobPollerTest {
 
         @Override
         public LogFetch fetchLogs(JobRef job, Instant skipBefore) {
+            fetches.incrementAndGet();
             return responses.removeFirst();
         }
     };
@@ -76,5 +84,57 @@ class JobPollerTest {
         assertEquals(Duration.ofSeconds(10), tracker.interval(JOB.id()));
         poll(new LogFetch(List.of(), 8, 0, 1100));
         assertEquals(Duration.ofSeconds(5), tracker.interval(JOB.id()));
+    }
+
+    @Test
+    void linesHandedToEverySinkButNotConfirmedKeepADrainingJobOpen() {
+        tracker.observe(new JobStatus(JOB, "JOB_STATE_COMPLETE", JobPhase.TERMINAL, T0), T0);
+        poll(new LogFetch(List.of(), 5, 0, 1000, false, 0, 2));
+        assertEquals(JobLifecycle.DRAINING, tracker.lifecycle(JOB.id()), "two lines are not confirmed yet");
+        poll(new LogFetch(List.of(), 5, 0, 1000));
+        assertEquals(JobLifecycle.DONE, tracker.lifecycle(JOB.id()));
+    }
+
+    @Test
+    void aBacklogBringsAStretchedJobBackToTheBaseInterval() {
+        tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
+        poll(new LogFetch(List.of(), 7, 0, 1000));
+        poll(new LogFetch(List.of(), 7, 0, 1000));
+        assertEquals(Duration.ofSeconds(10), tracker.interval(JOB.id()));
+        poll(new LogFetch(List.of(), 7, 0, 1000, false, 500, 0));
+        assertEquals(Duration.ofSeconds(5), tracker.interval(JOB.id()), "500 lines wait for the next poll");
+    }
+
+    @Test
+    void aBackloggedJobIsNotFetchedAgainUntilHalfAQueueIsFree() throws Exception {
+        SinkWorkerTest.RecordingSink sink = new SinkWorkerTest.RecordingSink();
+        SinkWorker worker = new SinkWorker(sink, SinkWorkerTest.config(10, 10, List.of()), (r, why) -> { },
+                new SinkWorkerTest.Listener(), Clock.systemUTC(), Duration.ofMillis(10)); // started later
+        JobPoller withSink = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), List.of(worker),
+                new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
+        tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
+        List<LogRecord> lines = SinkWorkerTest.records(0, 15, Level.INFO).stream()
+                .map(r -> new LogRecord(r.id(), r.timestamp(), JOB.id(), JOB.name(), r.service(), r.taskId(),
+                        r.container(), r.level(), r.message())).toList();
+        responses.add(new LogFetch(lines.subList(0, 10), 0, 0, 1000, false, 5, 0));
+        responses.add(new LogFetch(lines.subList(10, 15), 10, 0, 1000));
+        try (worker) {
+            assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(1)), 10));
+            withSink.poll(JOB);
+            assertEquals(0, worker.room(), "the first slice filled the queue");
+
+            assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(2)), 10));
+            withSink.poll(JOB);
+            assertEquals(1, fetches.get(), "no request while the slice would find no room");
+            assertEquals(Duration.ofSeconds(5), tracker.interval(JOB.id()), "the backlog keeps the base interval");
+
+            worker.start();
+            assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
+            assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(3)), 10));
+            withSink.poll(JOB);
+            assertEquals(2, fetches.get());
+            assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
+            assertEquals(lines, sink.written);
+        }
     }
 }

@@ -26,9 +26,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SinkWorkerTest {
+public class SinkWorkerTest {
 
-    static SinkConfig config(int queueRecords, int batchSize, List<Level> levels) {
+    public static SinkConfig config(int queueRecords, int batchSize, List<Level> levels) {
         return new SinkConfig() {
             public String type() { return "test"; }
             public OutputFormat format() { return OutputFormat.JSON; }
@@ -47,15 +47,15 @@ class SinkWorkerTest {
         };
     }
 
-    static List<LogRecord> records(int from, int to, Level level) {
+    public static List<LogRecord> records(int from, int to, Level level) {
         return IntStream.range(from, to).mapToObj(i -> RecordEncodingTest.record(Service.TASKRUNNER, "t", "main",
                 "line " + i, Instant.ofEpochSecond(1_700_000_000L + i))).map(r -> new LogRecord(r.id(), r.timestamp(),
                 r.jobId(), r.jobName(), r.service(), r.taskId(), r.container(), level, r.message())).toList();
     }
 
     /** A sink that records what it wrote and fails while told to. */
-    static final class RecordingSink implements Sink {
-        final List<LogRecord> written = new CopyOnWriteArrayList<>();
+    public static final class RecordingSink implements Sink {
+        public final List<LogRecord> written = new CopyOnWriteArrayList<>();
         final AtomicBoolean failing = new AtomicBoolean();
         final AtomicInteger flushes = new AtomicInteger();
 
@@ -71,7 +71,7 @@ class SinkWorkerTest {
         public void close() { }
     }
 
-    static final class Listener implements DeliveryListener {
+    public static final class Listener implements DeliveryListener {
         final List<LogRecord> delivered = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger retrying = new AtomicInteger();
@@ -106,6 +106,28 @@ class SinkWorkerTest {
         assertEquals(50, worker.offer(room -> { roomSeen.set(room); return records(0, room, Level.INFO); }));
         assertEquals(50, roomSeen.get());
         assertEquals(0, worker.offer(room -> { throw new AssertionError("offered with a full queue"); }));
+        worker.close(Duration.ofMillis(10));
+    }
+
+    @Test
+    void roomReservedForOnePollIsNotOfferedToAnother() {
+        SinkWorker worker = new SinkWorker(new RecordingSink(), config(50, 10, List.of()), (r, why) -> { },
+                new Listener(), Clock.systemUTC(), Duration.ofMillis(30)); // not started: nothing drains
+        int first = worker.reserve(30);
+        int second = worker.reserve(Integer.MAX_VALUE);
+        assertEquals(30, first);
+        assertEquals(20, second);
+        assertEquals(0, worker.reserve(1));
+        assertEquals(0, worker.unreservedRoom());
+        assertEquals(0, worker.offer(room -> { throw new AssertionError("no room is free of reservations"); }));
+        AtomicInteger roomSeen = new AtomicInteger();
+        assertEquals(20, worker.offer(second, room -> { roomSeen.set(room); return records(0, room, Level.INFO); }));
+        assertEquals(20, roomSeen.get(), "its own reservation only");
+        worker.release(second);
+        assertEquals(30, worker.offer(first, room -> records(20, 20 + room, Level.INFO)));
+        worker.release(first);
+        assertEquals(0, worker.room());
+        assertEquals(0, worker.unreservedRoom());
         worker.close(Duration.ofMillis(10));
     }
 
