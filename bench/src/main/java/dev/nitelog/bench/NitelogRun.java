@@ -36,13 +36,24 @@ final class NitelogRun implements AutoCloseable {
     }
 
     static String jvmOptions() {
-        return System.getProperty("nitelog.jvm", "-XX:MaxRAM=" + System.getProperty("nitelog.maxram", "256m")
+        return jvmOptions(System.getProperty("nitelog.maxram", "256m"));
+    }
+
+    /** The JVM options under a memory limit of {@code maxRam} (unless {@code -Dnitelog.jvm} overrides all). */
+    static String jvmOptions(String maxRam) {
+        return System.getProperty("nitelog.jvm", "-XX:MaxRAM=" + maxRam
                 + " -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
     }
 
     /** Starts nitelog following {@code sim} with a file sink under {@code dir}; waits until it has started. */
     static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval) throws IOException,
             InterruptedException {
+        return start(sim, dir, pollInterval, jvmOptions());
+    }
+
+    /** As {@link #start(ByteNiteSimulator, Path, Duration)}, with these JVM options. */
+    static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval, String jvmOptions)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("sink"));
         String yaml = """
                 nitelog:
@@ -67,7 +78,7 @@ final class NitelogRun implements AutoCloseable {
         Files.writeString(config, yaml);
         List<String> cmd = new ArrayList<>();
         cmd.add(javaTool("java"));
-        cmd.addAll(List.of(jvmOptions().trim().split("\\s+")));
+        cmd.addAll(List.of(jvmOptions.trim().split("\\s+")));
         cmd.addAll(List.of("-jar", Path.of(System.getProperty("nitelog.jar", "target/quarkus-app/quarkus-run.jar"))
                 .toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
