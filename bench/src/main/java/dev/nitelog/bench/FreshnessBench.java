@@ -76,7 +76,8 @@ final class FreshnessBench implements Scenario {
                     Map<Long, Long> seen = new HashMap<>();
                     long first = seq;
                     seq = produce(sim, ids, tail, seen, seq, runLength, linesPerSecond);
-                    long deadline = System.nanoTime() + INTERVAL.multipliedBy(3).plusSeconds(10).toNanos();
+                    // a job idle before the run has stretched to poll-interval-max (6 x interval by default)
+                    long deadline = System.nanoTime() + INTERVAL.multipliedBy(7).plusSeconds(10).toNanos();
                     while (seen.size() < seq - first && System.nanoTime() < deadline) {
                         tailInto(tail, seen);
                         Thread.sleep(10);
