@@ -64,7 +64,7 @@ final class JobPoller {
             List<String> sinks = sinkNamesFor(job.id());
             reserved = reserveRoom(job.id());
             LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinks), cursors.knownIds(job.id(), sinks),
-                    Math.max(MIN_RECORDS_PER_POLL, max(reserved)));
+                    recordsWanted(job.id(), reserved));
             metrics.fetched(fetch, System.nanoTime() - started);
             cursors.holdHighWater(job.id(), fetch.partial());
             // a cut response, one with lines deferred, or one with lines still unconfirmed never settles a
@@ -137,8 +137,8 @@ final class JobPoller {
 
     /**
      * @param settled   every interested sink has confirmed every record of the poll
-     * @param queueFull some interested sink's queue was full after this poll's records were
-     *                  offered (so some may have been left unsent)
+     * @param queueFull some interested sink's queue was full (or all reserved by another poll)
+     *                  after this poll's records were offered, so some may have been left unsent
      */
     private record Distribution(boolean settled, boolean queueFull) {
     }
@@ -164,22 +164,25 @@ final class JobPoller {
             });
             metrics.offered(worker.name(), queued);
             settled &= queued == 0 && cursors.allCommitted(jobId, worker.name(), records);
-            queueFull |= !records.isEmpty() && !worker.failing() && worker.room() == 0;
+            queueFull |= !records.isEmpty() && !worker.failing() && worker.unreservedRoom() == 0;
         }
         return new Distribution(settled, queueFull);
     }
 
     /**
-     * Reserves, in each interested sink's queue, the room no concurrent poll holds; the most
-     * records worth making in this poll is the largest of these (at least
-     * {@link #MIN_RECORDS_PER_POLL}). A backlog beyond it stays unmade until a later poll, so a
-     * burst of lines never sits in the heap more than once, and polls of several jobs do not each
-     * make records for the same free room only to throw most away.
+     * For a job whose last poll left a backlog, reserves in each interested sink's queue the room
+     * no concurrent poll holds, so the next slice is made for room that is still there when it is
+     * offered (not made by several polls for the same room, and all but one thrown away). Other
+     * polls reserve nothing: they make a few records each, and a reservation must not leave them
+     * no room at all.
      *
      * @return the records reserved per worker, index-aligned with {@code workers} (0 for others)
      */
     private int[] reserveRoom(String jobId) {
         int[] reserved = new int[workers.size()];
+        if (!backloggedJobs.contains(jobId)) {
+            return reserved;
+        }
         for (int i = 0; i < reserved.length; i++) {
             SinkWorker worker = workers.get(i);
             if (worker.acceptsJob(jobId)) {
@@ -197,12 +200,21 @@ final class JobPoller {
         }
     }
 
-    private static int max(int[] values) {
-        int max = 0;
-        for (int value : values) {
-            max = Math.max(max, value);
+    /**
+     * The most records worth making in one poll: what the roomiest interested sink can queue for
+     * it (its reservation, or the room nobody reserved), at least {@link #MIN_RECORDS_PER_POLL}. A
+     * backlog beyond it stays unmade until a later poll, so a burst of lines never sits in the
+     * heap more than once.
+     */
+    private int recordsWanted(String jobId, int[] reserved) {
+        int room = 0;
+        for (int i = 0; i < reserved.length; i++) {
+            SinkWorker worker = workers.get(i);
+            if (worker.acceptsJob(jobId)) {
+                room = Math.max(room, reserved[i] > 0 ? reserved[i] : worker.unreservedRoom());
+            }
         }
-        return max;
+        return Math.max(MIN_RECORDS_PER_POLL, room);
     }
 
     private List<String> sinkNamesFor(String jobId) {

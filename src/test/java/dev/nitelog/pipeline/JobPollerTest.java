@@ -36,6 +36,7 @@ class JobPollerTest {
 
     private final Deque<LogFetch> responses = new ArrayDeque<>();
     private final AtomicInteger fetches = new AtomicInteger();
+    private Runnable duringFetch = () -> { };
     private final ByteNiteApi api = new ByteNiteApi() {
         @Override
         public List<JobStatus> listJobs() {
@@ -50,6 +51,7 @@ class JobPollerTest {
         @Override
         public LogFetch fetchLogs(JobRef job, Instant skipBefore) {
             fetches.incrementAndGet();
+            duringFetch.run();
             return responses.removeFirst();
         }
     };
@@ -118,6 +120,8 @@ class JobPollerTest {
                         r.container(), r.level(), r.message())).toList();
         responses.add(new LogFetch(lines.subList(0, 10), 0, 0, 1000, false, 5, 0));
         responses.add(new LogFetch(lines.subList(10, 15), 10, 0, 1000));
+        List<Integer> unreservedDuringFetch = new java.util.ArrayList<>();
+        duringFetch = () -> unreservedDuringFetch.add(worker.unreservedRoom());
         try (worker) {
             assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(1)), 10));
             withSink.poll(JOB);
@@ -133,6 +137,8 @@ class JobPollerTest {
             assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(3)), 10));
             withSink.poll(JOB);
             assertEquals(2, fetches.get());
+            // a poll with no backlog known reserves nothing (others keep their room); the slice does
+            assertEquals(List.of(10, 0), unreservedDuringFetch);
             assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(lines, sink.written);
         }
