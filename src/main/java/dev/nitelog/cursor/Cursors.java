@@ -133,6 +133,47 @@ public final class Cursors {
     }
 
     /**
+     * After a poll that read the job's whole response and found every line of it confirmed by every
+     * sink: each window's high water rises to its newest id, as if no add had been held. Ids added
+     * while a cut or deferred response held the high water would otherwise keep it where it was
+     * until a newer line arrives, and with it the whole backlog's ids (no pruning) and the skip
+     * floor (every poll re-reads the backlog). Nothing of the log is unseen or unconfirmed at this
+     * point, so no line can be taken for late that was not. A no-op when nothing was held.
+     */
+    public void settled(String jobId) {
+        JobCursors job = jobs.get(jobId);
+        if (job == null) {
+            return;
+        }
+        synchronized (job) {
+            if (job.retiredAt != null || job.holdingHighWater) {
+                return;
+            }
+            boolean changed = false;
+            for (SinkCursors cursors : job.sinks.values()) {
+                boolean raised = raiseToNewest(cursors.committed) | raiseToNewest(cursors.sent);
+                if (raised) {
+                    cursors.committed.pruneBelow(IdWindow.minus(cursors.committed.highWater(), lateness));
+                    pruneSent(cursors);
+                    changed = true;
+                }
+            }
+            if (changed) {
+                job.version = version.incrementAndGet();
+            }
+        }
+    }
+
+    private static boolean raiseToNewest(IdWindow window) {
+        long newest = window.newestTime();
+        if (newest == IdWindow.EMPTY || newest <= window.highWater()) {
+            return false;
+        }
+        window.raiseHighWater(newest);
+        return true;
+    }
+
+    /**
      * Records that a sink confirmed {@code delivered} (durable in the sink, or dead-lettered). The
      * batch may mix jobs. Commits for a retired or purged job are ignored.
      */

@@ -96,6 +96,12 @@ final class IdWindow {
         insertOrdered(time, high, low);
     }
 
+    /** The newest timestamp among the ids held, or {@link #EMPTY} when none is held. */
+    long newestTime() {
+        ensureSorted();
+        return head < tail ? times[tail - 1] : EMPTY;
+    }
+
     /** Raises the high water without adding an id (restoring a tombstone's cursor). */
     void raiseHighWater(long time) {
         if (time > highWater) {

@@ -71,6 +71,9 @@ final class JobPoller {
             // draining job: not all was offered, or not all offered was confirmed
             Distribution distribution = distribute(job.id(), fetch.records(), reserved);
             settled = distribution.settled() && !fetch.partial() && fetch.unconfirmed() == 0;
+            if (settled) {
+                cursors.settled(job.id()); // a backlog taken while the high water was held lets it rise now
+            }
             entries = entriesForInterval(fetch, distribution.queueFull());
             if (entries == JobTracker.BACKLOG) {
                 backloggedJobs.add(job.id());

@@ -190,6 +190,18 @@ class TruncatedResponseTest {
         assertFalse(fetch.partial(), "the backlog never cleared");
         assertTrue(polls >= 8, "61 lines at 7 a poll take at least 9 polls, took " + (polls + 1));
         assertExactlyOnce(shipped, all, "a backlog shipped 7 lines a poll");
+
+        // taken with the high water held, the backlog leaves it below the newest line until the first
+        // settled poll lets it rise (JobPoller calls settled): then the skip floor and pruning work again
+        Instant newest = all.stream().map(LogRecord::timestamp).max(Instant::compareTo).orElseThrow();
+        cursors.settled(JOB.id());
+        assertEquals(newest, cursors.committedHighWater(JOB.id(), SINK));
+        assertEquals(newest.minus(Duration.ofMinutes(2)), cursors.skipFloor(JOB.id(), List.of(SINK)));
+        LogFetch again = new LogsParser(JOB, cursors.skipFloor(JOB.id(), List.of(SINK)), Long.MAX_VALUE,
+                cursors.knownIds(JOB.id(), List.of(SINK)), 7).parse(
+                new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        assertFalse(again.partial());
+        assertTrue(cursors.takeUnsent(JOB.id(), SINK, again.records()).records().isEmpty(), "nothing ships twice");
     }
 
     @Test
