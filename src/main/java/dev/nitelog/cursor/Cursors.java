@@ -286,29 +286,21 @@ public final class Cursors {
                 held[i++] = cursors;
             }
         }
-        return new KnownIds() {
-            @Override
-            public boolean known(long high, long low) {
-                return state(high, low) == DELIVERED;
-            }
-
-            @Override
-            public int state(long high, long low) {
-                synchronized (job) {
-                    if (job.retiredAt != null) {
-                        return UNKNOWN;
-                    }
-                    int state = DELIVERED;
-                    for (SinkCursors cursors : held) {
-                        if (!cursors.sent.contains(high, low)) {
-                            return UNKNOWN;
-                        }
-                        if (!cursors.committed.contains(high, low)) {
-                            state = SENT;
-                        }
-                    }
-                    return state;
+        return (high, low) -> {
+            synchronized (job) {
+                if (job.retiredAt != null) {
+                    return KnownIds.UNKNOWN;
                 }
+                int state = KnownIds.DELIVERED;
+                for (SinkCursors cursors : held) {
+                    if (!cursors.sent.contains(high, low)) {
+                        return KnownIds.UNKNOWN;
+                    }
+                    if (!cursors.committed.contains(high, low)) {
+                        state = KnownIds.SENT;
+                    }
+                }
+                return state;
             }
         };
     }
