@@ -139,6 +139,8 @@ final class LogsParser {
             // Jackson guesses UTF-16/32 from leading zero bytes and reads on; a code unit that is no character
             // is a bad body, not a broken connection (an IOException here would be retried as one)
             throw malformed(-1, -1, "bytes that are not text in the encoding the body starts in");
+        } finally {
+            occurrences.release();
         }
         return new LogFetch(assembler.records(), skipped, malformed, counted.count(), false, deferred,
                 unconfirmed);

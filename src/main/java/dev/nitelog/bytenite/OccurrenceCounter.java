@@ -8,7 +8,8 @@ package dev.nitelog.bytenite;
  * <p>Flat open addressing over one long array (high, low, generation|count per slot). Slots of an
  * older generation count as free, so {@link #reset} is O(1) and one counter serves every response
  * a poll thread parses; the table grows with the response (about 48 bytes per kept line at
- * worst) and is only kept between responses up to a modest size. Not thread-safe.
+ * worst) and {@link #release} lets a table beyond a modest size go as soon as the response is
+ * parsed. Not thread-safe.
  */
 final class OccurrenceCounter {
     private static final int MIN_SLOTS = 64;
@@ -32,12 +33,8 @@ final class OccurrenceCounter {
     /** Forgets every key. */
     void reset() {
         int slots = mask + 1;
-        // a table sized for a large response is not kept: a poll thread would hold it for good,
-        // one per thread, beside the next responses' records (it made a 64 MB heap run out)
         if (slots > RETAINED_SLOTS || (slots > MIN_SLOTS && Math.max(peak, size) < slots / 16)) {
-            table = new long[3 * Math.min(RETAINED_SLOTS, Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, size)) * 4))];
-            mask = table.length / 3 - 1;
-            generation = 0;
+            replaceTable(size);
         }
         peak = size;
         size = 0;
@@ -45,6 +42,32 @@ final class OccurrenceCounter {
             java.util.Arrays.fill(table, 0);
             generation = 1;
         }
+    }
+
+    /**
+     * Ends a response. A table grown beyond what a thread keeps between responses is let go now,
+     * not at the thread's next response: every poll thread that took a 1M-line backlog held its
+     * 50 MB table while idle (seven of eight held 305 MB after one job's backlog was shipped), and
+     * earlier, one beside the next responses' records made a 64 MB heap run out. Keys counted
+     * since the last {@link #reset} are gone when the table is.
+     */
+    void release() {
+        if (mask + 1 > RETAINED_SLOTS) {
+            replaceTable(size);
+            peak = Math.max(peak, size);
+            size = 0;
+            generation = 1; // the new table's zeroed slots belong to generation 0: free
+        }
+    }
+
+    /** The slots of the table held now, for tests. */
+    int slots() {
+        return mask + 1;
+    }
+
+    /** This thread's counter as it is, for tests. */
+    static OccurrenceCounter ofThisThread() {
+        return PER_THREAD.get();
     }
 
     /** The number of earlier calls with this key since the last reset; counts this one. */
@@ -69,6 +92,13 @@ final class OccurrenceCounter {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /** A fresh table for about {@code keys} keys, at most the retained size; the caller sets the generation. */
+    private void replaceTable(int keys) {
+        table = new long[3 * Math.min(RETAINED_SLOTS, Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, keys)) * 4))];
+        mask = table.length / 3 - 1;
+        generation = 0;
     }
 
     private int home(long high, long low) {

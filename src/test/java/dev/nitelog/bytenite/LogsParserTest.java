@@ -251,6 +251,27 @@ class LogsParserTest {
     }
 
     @Test
+    void letsALargeResponsesOccurrenceTableGoOnceParsedAndNumbersTheNextAlike() throws Exception {
+        // 100k lines without a floor grow this thread's table past what a thread keeps; an idle poll
+        // thread holding it (50 MB at 1M lines, one per thread) was the one-job memory bench's miss
+        List<String> entries = new ArrayList<>();
+        Instant t = Instant.parse("2025-01-01T00:00:00Z");
+        for (int i = 0; i < 100_000; i++) {
+            String at = t.plusMillis(i / 2).toString();
+            entries.add(entry(i % 2 == 0 ? "step " + i / 2 : "step " + (i - 1) / 2, at)); // each line twice
+        }
+        String body = partitioner(entries.toArray(String[]::new));
+        List<LogRecord> first = parse(body).records();
+        assertTrue(OccurrenceCounter.ofThisThread().slots() <= 32 * 1024,
+                "slots kept after the parse: " + OccurrenceCounter.ofThisThread().slots());
+        List<LogRecord> second = parse(body).records();
+        assertEquals(first.stream().map(LogRecord::id).toList(), second.stream().map(LogRecord::id).toList());
+        assertEquals(100_000, new HashSet<>(second.stream().map(LogRecord::id).toList()).size());
+        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "step 0", 1), second.get(1).id());
+        assertTrue(OccurrenceCounter.ofThisThread().slots() <= 32 * 1024);
+    }
+
+    @Test
     void sortsByTimePlacingLateLinesInOrderAndKeepingResponseOrderOnTies() throws Exception {
         String body = "{\"taskrunner\":{\"t1\":{\"logs\":["
                 + entry("t1 second", "2025-01-01T00:00:02Z") + "," + entry("t1 fourth", "2025-01-01T00:00:04Z")
