@@ -85,7 +85,7 @@ final class JobPoller {
         } catch (JobNotFoundException e) {
             LOG.warnf("Job %s (%s) no longer exists at ByteNite; it is retired", job.name(), job.id());
             gone = true;
-            backloggedJobs.remove(job.id());
+            forget(job.id());
             if (tracker.jobGone(job.id())) {
                 cursors.retire(job.id(), clock.instant());
             }
@@ -103,9 +103,24 @@ final class JobPoller {
             // always: a poll that ended in any way frees the job for its next poll
             if (!gone && tracker.pollFinished(job.id(), settled, entries, null, clock.instant())) {
                 cursors.retire(job.id(), clock.instant());
-                backloggedJobs.remove(job.id());
+                forget(job.id());
             }
         }
+    }
+
+    /** Drops what this poller remembers of a retired job: over months, retired jobs would pile up here. */
+    private void forget(String jobId) {
+        backloggedJobs.remove(jobId);
+        truncatedJobs.remove(jobId);
+        lastFailureByJob.remove(jobId);
+    }
+
+    /** The jobs this poller remembers something of (a backlog, a cut response, a failure), for tests. */
+    int jobsRemembered() {
+        Set<String> all = new java.util.HashSet<>(backloggedJobs);
+        all.addAll(truncatedJobs);
+        all.addAll(lastFailureByJob.keySet());
+        return all.size();
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.nitelog.pipeline;
 
 import dev.nitelog.bytenite.ByteNiteApi;
+import dev.nitelog.bytenite.ByteNiteException;
+import dev.nitelog.bytenite.JobNotFoundException;
 import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
 import dev.nitelog.bytenite.LogFetch;
@@ -36,7 +38,13 @@ class JobPollerTest {
 
     private final Deque<LogFetch> responses = new ArrayDeque<>();
     private final AtomicInteger fetches = new AtomicInteger();
-    private Runnable duringFetch = () -> { };
+    private DuringFetch duringFetch = () -> { };
+
+    /** What the scripted API does before it answers; may fail the fetch as the client would. */
+    private interface DuringFetch {
+        void run() throws ByteNiteException;
+    }
+
     private final ByteNiteApi api = new ByteNiteApi() {
         @Override
         public List<JobStatus> listJobs() {
@@ -49,7 +57,7 @@ class JobPollerTest {
         }
 
         @Override
-        public LogFetch fetchLogs(JobRef job, Instant skipBefore) {
+        public LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException {
             fetches.incrementAndGet();
             duringFetch.run();
             return responses.removeFirst();
@@ -75,6 +83,23 @@ class JobPollerTest {
         assertEquals(1.0, meters.counter(RESPONSES_TRUNCATED).count());
         poll(new LogFetch(List.of(), 3, 0, 1000));
         assertEquals(JobLifecycle.DONE, tracker.lifecycle(JOB.id()));
+    }
+
+    @Test
+    void aJobThatIsGoneLeavesNothingBehindEvenWhenItsLastResponseWasCutAndItsLastPollFailed() {
+        tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
+        poll(new LogFetch(List.of(), 0, 0, 65536, true));
+        duringFetch = () -> {
+            throw new IllegalStateException("a broken poll");
+        };
+        poll(new LogFetch(List.of(), 0, 0, 0));
+        assertEquals(1, poller.jobsRemembered(), "a cut response and a failure are remembered for their log lines");
+        duringFetch = () -> {
+            throw new JobNotFoundException(JOB.id(), 5, "not found");
+        };
+        poll(new LogFetch(List.of(), 0, 0, 0));
+        assertEquals(JobLifecycle.DONE, tracker.lifecycle(JOB.id()));
+        assertEquals(0, poller.jobsRemembered());
     }
 
     @Test
