@@ -118,7 +118,7 @@ final class LogsParser {
      * @throws IOException                reading the body failed (connection lost, read timeout)
      */
     LogFetch parse(InputStream body) throws MalformedResponseException, IOException {
-        occurrences = OccurrenceCounter.forResponse(); // the thread's, reused: parses never nest
+        occurrences = OccurrenceCounter.borrow();
         CountingInputStream counted = new CountingInputStream(body, maxBytes);
         try (JsonParser p = JSON.createParser(counted)) { // closing the parser closes the body
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -140,7 +140,7 @@ final class LogsParser {
             // is a bad body, not a broken connection (an IOException here would be retried as one)
             throw malformed(-1, -1, "bytes that are not text in the encoding the body starts in");
         } finally {
-            occurrences.release();
+            occurrences.giveBack();
         }
         return new LogFetch(assembler.records(), skipped, malformed, counted.count(), false, deferred,
                 unconfirmed);

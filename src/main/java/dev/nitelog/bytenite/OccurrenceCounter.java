@@ -1,21 +1,33 @@
 package dev.nitelog.bytenite;
 
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+
 /**
  * Numbers identical lines within one response without an object per line: a multiset of the
  * 128-bit hashes of identity tuples without their occurrence (the timestamp included, so only
  * true repeats share a key). {@link #next} answers how many times the tuple was seen before.
  *
  * <p>Flat open addressing over one long array (high, low, generation|count per slot). Slots of an
- * older generation count as free, so {@link #reset} is O(1) and one counter serves every response
- * a poll thread parses; the table grows with the response (about 48 bytes per kept line at
- * worst) and {@link #release} lets a table beyond a modest size go as soon as the response is
- * parsed. Not thread-safe.
+ * older generation count as free, so {@link #reset} is O(1) and a counter is reused from response
+ * to response; the table grows with the response (about 48 bytes per counted line at worst).
+ * A parse {@link #borrow borrows} a counter and {@link #giveBack gives it back}: a few idle
+ * counters are kept, with tables of a modest size, so what this costs between responses is bounded
+ * by the cores, not by the poll threads or the largest response ever parsed. Not thread-safe:
+ * one parse uses a counter at a time.
  */
 final class OccurrenceCounter {
     private static final int MIN_SLOTS = 64;
-    /** The largest table a thread keeps between responses: 32k slots, 768 KB, a 2m window at 100 lines/s. */
-    private static final int RETAINED_SLOTS = 32 * 1024;
-    private static final ThreadLocal<OccurrenceCounter> PER_THREAD = ThreadLocal.withInitial(OccurrenceCounter::new);
+    /** The largest table kept between responses: 32k slots, 768 KB, a 2m window at 100 lines/s. */
+    static final int RETAINED_SLOTS = 32 * 1024;
+    /** Idle counters kept: as many as parses can run at once on this machine's cores. */
+    static final int KEPT_IDLE = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /*
+     * Not one per thread: after one job's 1M-line backlog, seven of eight idle poll threads each
+     * held a 50 MB table (305 MB of a 1g heap), and the 768 KB tables kept per poll thread
+     * afterwards still made one job's heap grow with the number of threads that had ever parsed.
+     */
+    private static final ArrayBlockingQueue<OccurrenceCounter> IDLE = new ArrayBlockingQueue<>(KEPT_IDLE);
 
     private long[] table = new long[3 * MIN_SLOTS];
     private int mask = MIN_SLOTS - 1;
@@ -23,11 +35,28 @@ final class OccurrenceCounter {
     private int size;
     private int peak; // the most keys held in the current and the previous response
 
-    /** This thread's counter, reset for a new response. */
-    static OccurrenceCounter forResponse() {
-        OccurrenceCounter counter = PER_THREAD.get();
+    /** An idle counter, or a new one, reset for a new response; {@link #giveBack} it when done. */
+    static OccurrenceCounter borrow() {
+        OccurrenceCounter counter = IDLE.poll();
+        if (counter == null) {
+            counter = new OccurrenceCounter();
+        }
         counter.reset();
         return counter;
+    }
+
+    /**
+     * Ends a response: the counter is kept for the next one, its table cut to the retained size,
+     * unless enough counters are idle already. Keys counted since the last {@link #reset} are gone.
+     */
+    void giveBack() {
+        if (mask + 1 > RETAINED_SLOTS) {
+            replaceTable(size);
+            peak = Math.max(peak, size);
+            size = 0;
+            generation = 1; // the new table's zeroed slots belong to generation 0: free
+        }
+        IDLE.offer(this); // false when enough are idle: this one is garbage then
     }
 
     /** Forgets every key. */
@@ -44,30 +73,9 @@ final class OccurrenceCounter {
         }
     }
 
-    /**
-     * Ends a response. A table grown beyond what a thread keeps between responses is let go now,
-     * not at the thread's next response: every poll thread that took a 1M-line backlog held its
-     * 50 MB table while idle (seven of eight held 305 MB after one job's backlog was shipped), and
-     * earlier, one beside the next responses' records made a 64 MB heap run out. Keys counted
-     * since the last {@link #reset} are gone when the table is.
-     */
-    void release() {
-        if (mask + 1 > RETAINED_SLOTS) {
-            replaceTable(size);
-            peak = Math.max(peak, size);
-            size = 0;
-            generation = 1; // the new table's zeroed slots belong to generation 0: free
-        }
-    }
-
-    /** The slots of the table held now, for tests. */
-    int slots() {
-        return mask + 1;
-    }
-
-    /** This thread's counter as it is, for tests. */
-    static OccurrenceCounter ofThisThread() {
-        return PER_THREAD.get();
+    /** The slots of each idle counter's table, for tests. */
+    static List<Integer> idleSlots() {
+        return IDLE.stream().map(c -> c.mask + 1).toList();
     }
 
     /** The number of earlier calls with this key since the last reset; counts this one. */
