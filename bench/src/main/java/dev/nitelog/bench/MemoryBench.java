@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Scenario 4, memory of the nitelog process: RSS and heap after a full GC (jcmd GC.run, then
- * GC.heap_info) at J active jobs after a short freshness-style run (lines trickling in, 5 s poll
+ * Scenario 4, memory of the nitelog process: RSS and heap after a full GC (the live bytes of jcmd
+ * GC.class_histogram) at J active jobs after a short freshness-style run (lines trickling in, 5 s poll
  * interval); and one job with 10k versus 1M lines already shipped, re-polled at 1 s. Samples of one
  * state are taken one after another in the same process (five full GCs); the 10k and 1M processes
  * run one after the other in the same bench run, and their ratio is per sample pair.

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * {@code -Dnitelog.jvm}.
  */
 final class NitelogRun implements AutoCloseable {
-    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    /** The last line of {@code jcmd GC.class_histogram}: instances and bytes of every live object. */
+    private static final Pattern LIVE_BYTES = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     final Path dir;
@@ -127,15 +128,20 @@ final class NitelogRun implements AutoCloseable {
         throw new IOException("no VmRSS for " + pid());
     }
 
-    /** Heap in use right after a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}), in MB. */
+    /**
+     * Bytes of the objects live after a full GC, in MB: the total of {@code jcmd GC.class_histogram},
+     * which collects fully and counts what survived in the same safepoint. Reading {@code GC.heap_info}
+     * after {@code GC.run} instead counted what the process allocated between the two commands (the
+     * attach takes some 100 ms; a 1M-line re-poll allocates tens of MB in that time).
+     */
     double heapAfterGcMb() throws IOException, InterruptedException {
-        jcmd("GC.run");
-        String info = jcmd("GC.heap_info");
-        Matcher m = HEAP_USED.matcher(info);
+        String histogram = jcmd("GC.class_histogram");
+        Matcher m = LIVE_BYTES.matcher(histogram);
         if (!m.find()) {
-            throw new IOException("cannot read the heap from: " + info);
+            throw new IOException("no Total line in the class histogram: "
+                    + histogram.substring(Math.max(0, histogram.length() - 300)));
         }
-        return Long.parseLong(m.group(1)) / 1024.0;
+        return Long.parseLong(m.group(1)) / (1024.0 * 1024.0);
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {
