@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * simulator into a file sink, with readings of its CPU time, RSS and heap after a full GC.
  *
  * <p>The JVM runs as in the container image with a memory limit of {@code -Dnitelog.maxram}
- * (default 256m): {@code -XX:MaxRAM=<limit> -XX:MaxRAMPercentage=75}; override all options with
+ * (default 256m): {@code -XX:MaxRAM=<limit> -XX:MaxRAMPercentage=75}, and below 1792m the serial
+ * collector the JVM would pick in such a container; override all options with
  * {@code -Dnitelog.jvm}.
  */
 final class NitelogRun implements AutoCloseable {
@@ -40,10 +41,24 @@ final class NitelogRun implements AutoCloseable {
         return jvmOptions(System.getProperty("nitelog.maxram", "256m"));
     }
 
-    /** The JVM options under a memory limit of {@code maxRam} (unless {@code -Dnitelog.jvm} overrides all). */
+    /**
+     * The JVM options of the container image under a memory limit of {@code maxRam} (unless
+     * {@code -Dnitelog.jvm} overrides all). {@code MaxRAM} sizes the heap as the limit would, but
+     * the JVM still sees this machine's 24 GiB and picks G1; in a container below 1792 MB the JVM
+     * is no "server-class machine" and picks the serial collector, so that is named here too. (Under
+     * G1 a 1M-line backlog at 256m ran out of heap allocating a 50 MB table while the dump taken at
+     * the error held 82 MB of a 192 MB heap: the collectors differ where it matters.)
+     */
     static String jvmOptions(String maxRam) {
+        String gc = megabytes(maxRam) < 1792 ? " -XX:+UseSerialGC" : "";
         return System.getProperty("nitelog.jvm", "-XX:MaxRAM=" + maxRam
-                + " -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
+                + " -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" + gc);
+    }
+
+    private static long megabytes(String size) {
+        String s = size.trim().toLowerCase(java.util.Locale.ROOT);
+        long n = Long.parseLong(s.replaceAll("[kmg]$", ""));
+        return s.endsWith("g") ? n * 1024 : s.endsWith("m") ? n : s.endsWith("k") ? n / 1024 : n >> 20;
     }
 
     /** Starts nitelog following {@code sim} with a file sink under {@code dir}; waits until it has started. */
