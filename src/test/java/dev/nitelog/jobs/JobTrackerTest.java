@@ -40,6 +40,28 @@ class JobTrackerTest {
     }
 
     @Test
+    void handsOutTheLongestOverdueJobsFirstSoNoneStarvesWhenSlotsAreShort() {
+        for (int i = 0; i < 50; i++) {
+            tracker.observe(status("j" + i, JobPhase.ACTIVE), T0);
+        }
+        // two slots per call and every job due again by the next call: fair turns reach all 50
+        java.util.Set<String> polled = new java.util.HashSet<>();
+        Instant now = T0.plus(INTERVAL);
+        for (int call = 0; call < 25; call++) {
+            List<JobRef> due = tracker.takeDue(now, 2);
+            assertEquals(2, due.size());
+            for (JobRef job : due) {
+                assertTrue(polled.add(job.id()), job.id() + " polled again before every job had a turn");
+            }
+            for (JobRef job : due) {
+                tracker.pollFinished(job.id(), true, null, now);
+            }
+            now = now.plus(INTERVAL.multipliedBy(2)); // past the next poll (interval + 20 % at most) of those just polled
+        }
+        assertEquals(50, polled.size());
+    }
+
+    @Test
     void neverHandsOutAJobWhosePollIsInFlight() {
         tracker.observe(status("a", JobPhase.ACTIVE), T0);
         Instant later = T0.plus(INTERVAL);
