@@ -28,9 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
@@ -50,9 +48,8 @@ public final class NitelogDaemon implements DeliveryListener {
     private final List<SinkWorker> workers = new ArrayList<>();
     private final JobDiscovery discovery;
     private final JobPoller poller;
-    private final ExecutorService pollPool;
+    private final PollDispatcher polls;
     private final ExecutorService discoveryThread;
-    private final Semaphore pollSlots;
     private volatile Instant nextDiscovery = Instant.MIN;
     private volatile boolean discoveryRunning;
     private volatile boolean stopping;
@@ -79,9 +76,8 @@ public final class NitelogDaemon implements DeliveryListener {
         this.discovery = new JobDiscovery(api, tracker, config.jobs().discover(),
                 config.jobs().ids().orElse(List.of()), config.jobs().backfill(), cursors::knows, clock);
         this.poller = new JobPoller(api, tracker, cursors, workers, metrics, clock);
-        int cap = config.jobs().maxConcurrentPolls();
-        this.pollSlots = new Semaphore(cap);
-        this.pollPool = Executors.newFixedThreadPool(cap, named("nitelog-poll-"));
+        this.polls = new PollDispatcher(tracker, config.jobs().maxConcurrentPolls(), poller::poll, clock,
+                named("nitelog-poll-"));
         this.discoveryThread = Executors.newSingleThreadExecutor(named("nitelog-discovery-"));
         metrics.watch(tracker, workers, cursors, clock);
     }
@@ -119,19 +115,7 @@ public final class NitelogDaemon implements DeliveryListener {
                 }
             });
         }
-        int free = pollSlots.availablePermits();
-        if (free > 0) {
-            tracker.takeDue(now, free).forEach(job -> {
-                pollSlots.acquireUninterruptibly();
-                pollPool.execute(() -> {
-                    try {
-                        poller.poll(job);
-                    } finally {
-                        pollSlots.release();
-                    }
-                });
-            });
-        }
+        polls.startDue(); // a poll that ends starts the next due ones itself; the tick starts those that came due
     }
 
     /** Persists committed cursors (debounced by the scheduler) and purges expired tombstones. */
@@ -187,12 +171,14 @@ public final class NitelogDaemon implements DeliveryListener {
     /** Stops polling, lets sinks finish within the shutdown timeout, saves cursors. */
     void stop() {
         stopping = true;
-        // interrupts polls waiting for a request slot or a server-requested pause; the log is
-        // replayable, so an interrupted poll is simply repeated after a restart
-        pollPool.shutdownNow();
+        polls.stop();
         discoveryThread.shutdownNow();
         long deadline = System.nanoTime() + config.shutdown().timeout().toNanos();
-        awaitQuietly(pollPool, deadline);
+        try {
+            polls.awaitStopped(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (SinkWorker worker : workers) {
             long left = Math.max(0, deadline - System.nanoTime());
             if (!worker.close(java.time.Duration.ofNanos(left))) {
@@ -200,14 +186,6 @@ public final class NitelogDaemon implements DeliveryListener {
             }
         }
         checkpoint();
-    }
-
-    private static void awaitQuietly(ExecutorService pool, long deadlineNanos) {
-        try {
-            pool.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     List<SinkWorker> workers() {

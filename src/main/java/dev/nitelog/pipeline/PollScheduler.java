@@ -15,7 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Everything that runs on a clock, on two threads of its own: a 100 ms tick that starts due polls,
+ * Everything that runs on a clock, on two threads of its own: a 100 ms tick that starts polls that
+ * came due (a poll that ends starts the next due ones itself, see {@link PollDispatcher}),
  * and the checkpoint timer ({@code nitelog.state.flush-interval}), which also purges expired
  * tombstones. Quarkus' scheduler is not used because it does not go below one second, and both
  * clocks need finer steps. A slow fsync never delays a tick.
