@@ -116,11 +116,12 @@ final class FreshnessBench implements Scenario {
         long start = System.nanoTime();
         long end = start + length.toNanos();
         long produced = 0;
-        int next = 0;
         while (System.nanoTime() < end) {
             long due = (long) ((System.nanoTime() - start) / 1e9 * linesPerSecond);
             for (; produced < due; produced++) {
-                String job = ids.get(next++ % ids.size());
+                // round-robin by the global sequence, not from the first job on each call: the 100 ms calls
+                // between runs gave lines to the first 20 jobs only, and the others' intervals stretched
+                String job = ids.get((int) (seq % ids.size()));
                 List<ScriptedLine> line = Lines.make(1, Instant.now(), 1, seq++);
                 sim.appendLines(job, line);
             }
