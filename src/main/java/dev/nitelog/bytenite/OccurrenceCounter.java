@@ -62,7 +62,7 @@ final class OccurrenceCounter {
     /** Forgets every key. */
     void reset() {
         int slots = mask + 1;
-        if (slots > RETAINED_SLOTS || (slots > MIN_SLOTS && Math.max(peak, size) < slots / 16)) {
+        if (slots > MIN_SLOTS && Math.max(peak, size) < slots / 16) { // giveBack already cut oversized tables
             replaceTable(size);
         }
         peak = size;

@@ -153,8 +153,7 @@ public final class Cursors {
             for (SinkCursors cursors : job.sinks.values()) {
                 boolean raised = raiseToNewest(cursors.committed) | raiseToNewest(cursors.sent);
                 if (raised) {
-                    cursors.committed.pruneBelow(IdWindow.minus(cursors.committed.highWater(), lateness));
-                    pruneSent(cursors);
+                    prune(cursors);
                     changed = true;
                 }
             }
@@ -213,8 +212,7 @@ public final class Cursors {
                 }
             }
             if (changed) {
-                committed.pruneBelow(IdWindow.minus(committed.highWater(), lateness));
-                pruneSent(cursors);
+                prune(cursors);
                 job.version = version.incrementAndGet();
             }
         }
@@ -484,6 +482,12 @@ public final class Cursors {
     private JobCursors job(String jobId) {
         JobCursors job = jobs.get(jobId); // the common case, without computeIfAbsent's bin lock
         return job != null ? job : jobs.computeIfAbsent(jobId, JobCursors::new);
+    }
+
+    /** Prunes the committed cursor to its lateness window, then the sent cursor (see {@link #pruneSent}). */
+    private void prune(SinkCursors cursors) {
+        cursors.committed.pruneBelow(IdWindow.minus(cursors.committed.highWater(), lateness));
+        pruneSent(cursors);
     }
 
     /**
