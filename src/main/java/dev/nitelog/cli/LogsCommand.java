@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
 /**
  * {@code nitelog logs <jobId>}: prints one job's log once, every line de-duplicated and in time
  * order, or with {@code --follow} keeps polling and prints only new lines until the job ended and
- * drained. Reads the configured ByteNite (or the demo simulator without a key); never starts the
+ * drained. Following prints a line when it is first seen (each poll's new lines in time order), so
+ * a line that arrives late is printed after newer ones rather than held back: no reorder delay. Reads the configured ByteNite (or the demo simulator without a key); never starts the
  * daemon, writes checkpoints or uses the configured sinks.
  */
 @ApplicationScoped

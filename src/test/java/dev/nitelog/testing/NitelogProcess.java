@@ -76,6 +76,35 @@ public final class NitelogProcess implements AutoCloseable {
         return new Result(exit, Files.readString(stdoutFile(starts)), Files.readString(stderrFile(starts)));
     }
 
+    /**
+     * Starts a one-shot command ({@code logs --follow ...}) without waiting for it: read its output
+     * with {@link #stdoutLines()}, end it with {@link #awaitExit}.
+     */
+    public NitelogProcess startCommand(String... args) throws IOException {
+        launch("-Xmx256m", args);
+        return this;
+    }
+
+    /** The stdout lines of the current (last started) process so far. */
+    public List<String> stdoutLines() throws IOException {
+        Path out = stdoutFile(starts);
+        return Files.exists(out) ? Files.readAllLines(out, StandardCharsets.UTF_8) : List.of();
+    }
+
+    /** Waits until the current process has printed at least {@code count} stdout lines. */
+    public List<String> awaitStdoutLines(int count, Duration timeout) throws IOException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        List<String> lines = stdoutLines();
+        while (lines.size() < count) {
+            if (!alive() || System.nanoTime() > end) {
+                throw new AssertionError("wanted " + count + " stdout lines, got " + lines + "; stderr: " + stderr());
+            }
+            Thread.sleep(50);
+            lines = stdoutLines();
+        }
+        return lines;
+    }
+
     public Path config() {
         return config;
     }
