@@ -51,4 +51,13 @@ public interface ByteNiteApi {
             throws ByteNiteException {
         return fetchLogs(job, skipBefore, known);
     }
+
+    /**
+     * As {@link #fetchLogs(JobRef, Instant, KnownIds, int)} with a floor and known ids per stream:
+     * {@code filter} is asked once per stream of the response. Implementations that cannot consult
+     * it while parsing may ignore it (the default keeps every line): the cursors filter later anyway.
+     */
+    default LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords) throws ByteNiteException {
+        return fetchLogs(job, null, KnownIds.NONE, maxRecords);
+    }
 }

@@ -172,11 +172,17 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     @Override
     public LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known, int maxRecords)
             throws ByteNiteException {
+        return fetchLogs(job, LineFilter.uniform(skipBefore == null ? Long.MIN_VALUE
+                : TimestampParser.nanos(skipBefore), known), maxRecords);
+    }
+
+    @Override
+    public LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords) throws ByteNiteException {
         String what = "POST /logs for job " + job.id();
         Wire.LogsRequest request = new Wire.LogsRequest(job.id(), taskIds, levels, services);
         return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, job.id(),
                 header -> customer.logs(header, request),
-                in -> new LogsParser(job, skipBefore, maxResponseBytes, known, maxRecords).parse(in)));
+                in -> new LogsParser(job, filter, maxResponseBytes, maxRecords).parse(in)));
     }
 
     /** True while any endpoint's circuit is open: ByteNite is failing and calls fail fast. */

@@ -49,16 +49,13 @@ final class LogsParser {
     private static final Level[] LEVELS = Level.values();
 
     private final JobRef job;
-    private final boolean hasFloor;
-    private final long floorSeconds;
-    private final int floorNanos;
+    private final LineFilter filter;
 
     private final TimestampParser timestamps = new TimestampParser();
     private final CharSink log = new CharSink();
     private final CharSink container = new CharSink();
     private final List<String> containerCache = new ArrayList<>();
     private final RecordAssembler assembler;
-    private final KnownIds known;
     private final RecordId.Hasher ids = new RecordId.Hasher();
     private OccurrenceCounter occurrences;
 
@@ -75,10 +72,15 @@ final class LogsParser {
     private long lastSeconds;
     private int lastNanos;
 
+    // the array being read: its stream's filter, asked again only when the container changes
+    private Service arrayService;
+    private String arrayTask;
+    private String lastContainer;
+    private LineFilter.StreamFilter streamFilter;
+
     // the entry being read
     private boolean bad;
     private boolean hasTimestamp;
-    private boolean old;
     private Level level;
 
     LogsParser(JobRef job, Instant skipBefore) {
@@ -101,13 +103,20 @@ final class LogsParser {
      *                   than its sinks' queues can take
      */
     LogsParser(JobRef job, Instant skipBefore, long maxBytes, KnownIds known, int maxRecords) {
+        this(job, LineFilter.uniform(skipBefore == null ? Long.MIN_VALUE : TimestampParser.nanos(skipBefore), known),
+                maxBytes, maxRecords);
+    }
+
+    /**
+     * @param filter     per stream, the floor below which lines are dropped unhashed and the ids
+     *                   every interested sink already has
+     * @param maxRecords the most records made; further new lines are only counted as deferred
+     */
+    LogsParser(JobRef job, LineFilter filter, long maxBytes, int maxRecords) {
         this.maxRecords = maxRecords;
         this.job = job;
-        this.known = known;
+        this.filter = filter;
         this.maxBytes = maxBytes;
-        this.hasFloor = skipBefore != null;
-        this.floorSeconds = hasFloor ? skipBefore.getEpochSecond() : 0;
-        this.floorNanos = hasFloor ? skipBefore.getNano() : 0;
         this.assembler = new RecordAssembler(job);
     }
 
@@ -218,6 +227,9 @@ final class LogsParser {
             throw malformed(p, "\"" + where + "\" is not an array of log entries");
         }
         ids.prefix(job.id(), service, taskId);
+        arrayService = service;
+        arrayTask = taskId;
+        lastContainer = null;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
             if (t == JsonToken.START_OBJECT) {
@@ -233,7 +245,6 @@ final class LogsParser {
     private void readEntry(JsonParser p, Service service, String taskId) throws IOException {
         bad = false;
         hasTimestamp = false;
-        old = false;
         level = Level.UNKNOWN;
         log.clear();
         container.clear();
@@ -255,21 +266,29 @@ final class LogsParser {
         }
         if (bad || !hasTimestamp) {
             malformed++;
-        } else if (old) {
+            return;
+        }
+        String containerName = containerString();
+        if (containerName != lastContainer) { // shared Strings: one filter look-up per stream and array
+            lastContainer = containerName;
+            streamFilter = filter.stream(arrayService, arrayTask, containerName);
+        }
+        if (timestamps.epochNanos() < streamFilter.floorNanos()) {
             skipped++;
+            streamFilter.belowFloor();
         } else {
-            keep(service, taskId);
+            keep(service, taskId, containerName);
         }
     }
 
     /** Numbers and hashes the line, then drops it if every sink was handed it, else makes its record. */
-    private void keep(Service service, String taskId) {
+    private void keep(Service service, String taskId, String containerName) {
         ids.line(container.chars(), container.length(), timestamps.seconds(), timestamps.nanos(),
                 log.chars(), log.length());
         // identical lines share a timestamp, so counting in response order is counting in the
         // stable-sorted order the records are shipped in
         ids.occurrence(occurrences.next(ids.baseHigh(), ids.baseLow()));
-        int state = known.state(ids.high(), ids.low());
+        int state = streamFilter.state(ids.high(), ids.low());
         if (state != KnownIds.UNKNOWN) { // handed to every sink already: a record would be dropped unsent
             skipped++;
             if (state == KnownIds.SENT) {
@@ -283,15 +302,13 @@ final class LogsParser {
         }
         made++;
         assembler.add(new RecordId(ids.high(), ids.low()), Instant.ofEpochSecond(timestamps.seconds(),
-                timestamps.nanos()), service, taskId, containerString(), level, log.toString());
+                timestamps.nanos()), service, taskId, containerName, level, log.toString());
     }
 
     private void readString(JsonParser p, JsonToken value, CharSink into) throws IOException {
         if (value == JsonToken.VALUE_STRING) {
-            if (!old) { // a line already known to be skipped is not copied
-                into.clear();
-                p.getText(into);
-            }
+            into.clear();
+            p.getText(into);
         } else if (value != JsonToken.VALUE_NULL) {
             bad = true;
             p.skipChildren();
@@ -309,8 +326,6 @@ final class LogsParser {
             return;
         }
         hasTimestamp = true;
-        old = hasFloor && (timestamps.seconds() < floorSeconds
-                || (timestamps.seconds() == floorSeconds && timestamps.nanos() < floorNanos));
     }
 
     /** Levels arrive as enum names; grpc-gateway can also be set to send enum numbers, so accept those. */
@@ -351,7 +366,8 @@ final class LogsParser {
 
     /** Containers repeat on nearly every line ("main", ""): share their Strings within a response. */
     private String containerString() {
-        for (String cached : containerCache) {
+        for (int i = 0; i < containerCache.size(); i++) { // by index: an iterator per line would be garbage
+            String cached = containerCache.get(i);
             if (container.contentEquals(cached)) {
                 return cached;
             }

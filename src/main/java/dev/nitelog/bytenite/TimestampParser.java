@@ -24,6 +24,26 @@ final class TimestampParser {
         return nanos;
     }
 
+    /** Epoch nanoseconds of the last successful {@link #parse}, saturating as {@link #nanos(java.time.Instant)}. */
+    long epochNanos() {
+        return nanos(seconds, nanos);
+    }
+
+    /** Epoch nanoseconds of an instant, saturating beyond the years 1677 and 2262 (the cursors' time scale). */
+    static long nanos(java.time.Instant t) {
+        return nanos(t.getEpochSecond(), t.getNano());
+    }
+
+    private static long nanos(long seconds, int nanos) {
+        if (seconds >= 9_223_372_036L) {
+            return Long.MAX_VALUE;
+        }
+        if (seconds <= -9_223_372_036L) {
+            return Long.MIN_VALUE + 1;
+        }
+        return seconds * 1_000_000_000L + nanos;
+    }
+
     /**
      * Parses {@code text[offset, offset+length)}.
      *

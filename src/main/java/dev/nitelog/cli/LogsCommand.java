@@ -102,7 +102,7 @@ public class LogsCommand {
 
     private void print(LogsOptions options, PrintStream out, PrintStream err, AtomicBoolean stopped)
             throws ByteNiteException, InterruptedException {
-        Cursors cursors = new Cursors(config.dedup().lateness());
+        Cursors cursors = Cursors.of(config.dedup(), java.time.Clock.systemUTC());
         Utf8Buffer buffer = new Utf8Buffer(64 * 1024);
         int drainPolls = config.jobs().drainPolls();
         while (!stopped.get()) {

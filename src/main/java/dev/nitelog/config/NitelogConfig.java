@@ -45,6 +45,14 @@ public interface NitelogConfig {
          */
         @WithDefault("2m")
         Duration lateness();
+
+        /**
+         * How far after now a line may be stamped and still move its stream's high water. A line
+         * stamped further ahead (a clock far off, a bogus year) is shipped once and remembered by
+         * id, without moving any high water, so it cannot make later lines look old.
+         */
+        @WithDefault("5m")
+        Duration maxFuture();
     }
 
     /** Durable state settings. */

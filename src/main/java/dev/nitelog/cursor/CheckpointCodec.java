@@ -1,5 +1,8 @@
 package dev.nitelog.cursor;
 
+import dev.nitelog.record.Service;
+import dev.nitelog.record.StreamKey;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,20 +18,32 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The checkpoint file format, version 1: one job per file, big-endian (DataOutputStream).
+ * The checkpoint file format, version 2: one job per file, big-endian (DataOutputStream).
  *
  * <pre>
  * int32   magic "NLCK"
- * uint16  format version (1)
+ * uint16  format version (2)
  * string  job id                       string = int32 byte length + UTF-8 bytes
  * bool    retired; if set: int64 epoch seconds, int32 nanos
  * int32   sink count, then per sink (by name):
  *   string  sink name
+ *   bool    has a format-1 cursor (kept from an upgrade); if set: window
+ *   int32   stream count, then per stream:
+ *     string  service (wire name)
+ *     bool    has a task id; if set: string task id
+ *     string  container
+ *     window
+ * int32   CRC32 of every byte before it
+ *
+ * window =
  *   int64   high water (epoch ns; Long.MIN_VALUE = none)
  *   int64   pruned-below mark (epoch ns; Long.MIN_VALUE = none)
  *   int32   id count, then per id, oldest first: int64 time (epoch ns), int64 id high, int64 id low
- * int32   CRC32 of every byte before it
  * </pre>
+ *
+ * Version 1 had one window per sink for all the job's streams (no stream count); it is read into
+ * {@link JobSnapshot#sinks()} and written back as version 2, so an upgrade neither re-ships nor
+ * skips a line.
  *
  * Binary rather than JSON: an id is 16 raw bytes instead of 32 hex digits plus quoting, there is no
  * number formatting on the flush path, and the core needs no JSON library. The version comes
@@ -37,7 +52,7 @@ import java.util.zip.CheckedOutputStream;
 final class CheckpointCodec {
 
     static final int MAGIC = 0x4E4C434B; // "NLCK"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final int MAX_STRING = 1 << 16;
 
     private CheckpointCodec() {
@@ -62,18 +77,27 @@ final class CheckpointCodec {
                 out.writeLong(job.retiredAt().getEpochSecond());
                 out.writeInt(job.retiredAt().getNano());
             }
-            Map<String, WindowSnapshot> sinks = new TreeMap<>(job.sinks());
+            java.util.SortedSet<String> sinks = new java.util.TreeSet<>(job.sinks().keySet());
+            sinks.addAll(job.streams().keySet());
             out.writeInt(sinks.size());
-            for (Map.Entry<String, WindowSnapshot> sink : sinks.entrySet()) {
-                writeString(out, sink.getKey());
-                WindowSnapshot window = sink.getValue();
-                out.writeLong(window.highWaterNanos());
-                out.writeLong(window.prunedBelowNanos());
-                out.writeInt(window.size());
-                for (int i = 0; i < window.size(); i++) {
-                    out.writeLong(window.timeNanos(i));
-                    out.writeLong(window.idHigh(i));
-                    out.writeLong(window.idLow(i));
+            for (String sink : sinks) {
+                writeString(out, sink);
+                WindowSnapshot legacy = job.sinks().get(sink);
+                out.writeBoolean(legacy != null);
+                if (legacy != null) {
+                    writeWindow(out, legacy);
+                }
+                Map<StreamKey, WindowSnapshot> streams = job.streams().getOrDefault(sink, Map.of());
+                out.writeInt(streams.size());
+                for (Map.Entry<StreamKey, WindowSnapshot> stream : streams.entrySet()) {
+                    StreamKey key = stream.getKey();
+                    writeString(out, key.service().wireName());
+                    out.writeBoolean(key.taskId() != null);
+                    if (key.taskId() != null) {
+                        writeString(out, key.taskId());
+                    }
+                    writeString(out, key.container());
+                    writeWindow(out, stream.getValue());
                 }
             }
             out.flush();
@@ -98,7 +122,7 @@ final class CheckpointCodec {
             throw new UnreadableCheckpoint("written by a newer nitelog (checkpoint format " + version
                     + ", this version reads up to " + VERSION + ")");
         }
-        if (version != VERSION) {
+        if (version != VERSION && version != 1) {
             throw new UnreadableCheckpoint("unknown checkpoint format " + version);
         }
         CRC32 crc = new CRC32();
@@ -107,13 +131,13 @@ final class CheckpointCodec {
             throw new UnreadableCheckpoint("checksum mismatch (truncated or damaged)");
         }
         try {
-            return decodeBody(new DataInputStream(new ByteArrayInputStream(bytes, 6, bytes.length - 10)));
+            return decodeBody(new DataInputStream(new ByteArrayInputStream(bytes, 6, bytes.length - 10)), version);
         } catch (IOException | RuntimeException e) {
             throw new UnreadableCheckpoint("malformed content: " + e);
         }
     }
 
-    private static JobSnapshot decodeBody(DataInputStream in) throws IOException, UnreadableCheckpoint {
+    private static JobSnapshot decodeBody(DataInputStream in, int version) throws IOException, UnreadableCheckpoint {
         String jobId = readString(in);
         Instant retiredAt = in.readBoolean() ? Instant.ofEpochSecond(in.readLong(), in.readInt()) : null;
         int sinkCount = in.readInt();
@@ -121,28 +145,70 @@ final class CheckpointCodec {
             throw new UnreadableCheckpoint("bad sink count " + sinkCount);
         }
         Map<String, WindowSnapshot> sinks = new HashMap<>();
+        Map<String, Map<StreamKey, WindowSnapshot>> streams = new HashMap<>();
         for (int s = 0; s < sinkCount; s++) {
             String sink = readString(in);
-            long highWater = in.readLong();
-            long prunedBelow = in.readLong();
-            int n = in.readInt();
-            if (n < 0 || (long) n * 24 > in.available()) {
-                throw new UnreadableCheckpoint("bad id count " + n);
+            if (version == 1) {
+                sinks.put(sink, readWindow(in)); // one window for all streams: kept as the legacy cursor
+                continue;
             }
-            long[] times = new long[n];
-            long[] highs = new long[n];
-            long[] lows = new long[n];
-            for (int i = 0; i < n; i++) {
-                times[i] = in.readLong();
-                highs[i] = in.readLong();
-                lows[i] = in.readLong();
+            if (in.readBoolean()) {
+                sinks.put(sink, readWindow(in));
             }
-            sinks.put(sink, new WindowSnapshot(highWater, prunedBelow, times, highs, lows));
+            int streamCount = in.readInt();
+            if (streamCount < 0 || streamCount > in.available()) {
+                throw new UnreadableCheckpoint("bad stream count " + streamCount);
+            }
+            Map<StreamKey, WindowSnapshot> windows = new HashMap<>();
+            for (int k = 0; k < streamCount; k++) {
+                Service service = service(readString(in));
+                String taskId = in.readBoolean() ? readString(in) : null;
+                windows.put(new StreamKey(service, taskId, readString(in)), readWindow(in));
+            }
+            streams.put(sink, windows);
         }
         if (in.available() != 0) {
             throw new UnreadableCheckpoint(in.available() + " unexpected trailing bytes");
         }
-        return new JobSnapshot(jobId, 0, retiredAt, sinks);
+        return new JobSnapshot(jobId, 0, retiredAt, sinks, streams);
+    }
+
+    private static Service service(String wireName) throws UnreadableCheckpoint {
+        for (Service service : Service.values()) {
+            if (service.wireName().equals(wireName)) {
+                return service;
+            }
+        }
+        throw new UnreadableCheckpoint("unknown service " + wireName);
+    }
+
+    private static void writeWindow(DataOutputStream out, WindowSnapshot window) throws IOException {
+        out.writeLong(window.highWaterNanos());
+        out.writeLong(window.prunedBelowNanos());
+        out.writeInt(window.size());
+        for (int i = 0; i < window.size(); i++) {
+            out.writeLong(window.timeNanos(i));
+            out.writeLong(window.idHigh(i));
+            out.writeLong(window.idLow(i));
+        }
+    }
+
+    private static WindowSnapshot readWindow(DataInputStream in) throws IOException, UnreadableCheckpoint {
+        long highWater = in.readLong();
+        long prunedBelow = in.readLong();
+        int n = in.readInt();
+        if (n < 0 || (long) n * 24 > in.available()) {
+            throw new UnreadableCheckpoint("bad id count " + n);
+        }
+        long[] times = new long[n];
+        long[] highs = new long[n];
+        long[] lows = new long[n];
+        for (int i = 0; i < n; i++) {
+            times[i] = in.readLong();
+            highs[i] = in.readLong();
+            lows[i] = in.readLong();
+        }
+        return new WindowSnapshot(highWater, prunedBelow, times, highs, lows);
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {
@@ -164,6 +230,7 @@ final class CheckpointCodec {
     }
 
     private static int ids(JobSnapshot job) {
-        return job.sinks().values().stream().mapToInt(WindowSnapshot::size).sum();
+        return job.sinks().values().stream().mapToInt(WindowSnapshot::size).sum()
+                + job.streams().values().stream().flatMap(m -> m.values().stream()).mapToInt(WindowSnapshot::size).sum();
     }
 }

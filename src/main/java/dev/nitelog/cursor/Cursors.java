@@ -4,7 +4,10 @@ import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.RecordId;
+import dev.nitelog.record.Service;
+import dev.nitelog.record.StreamKey;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,16 +21,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Per (job, sink) cursors: decides which fetched records are new for a sink, remembers what the
- * sink confirmed, and bounds its memory by the lateness window.
+ * Per (job, sink, stream) cursors: decides which fetched records are new for a sink, remembers
+ * what the sink confirmed, and bounds its memory by the lateness window.
  *
- * <p>A cursor is a high-water timestamp (the newest record seen) plus the ids of the records at
- * most {@code lateness} below it. A record is new for a cursor iff its id is not held and its
- * timestamp is at or above {@code highWater - lateness}; an unknown record older than that is
- * <em>late beyond the window</em>: not shipped, and counted (see {@link #takeUnsent}). Each (job, sink) pair has two cursors:
- * <em>sent</em> (handed to the sink's queue) and <em>committed</em> (the sink confirmed it). Only
- * committed is persisted; {@link #rollback} puts sent back to committed after a failed batch so the
- * next poll offers the records again.
+ * <p>A stream ({@link StreamKey}) is what one writer emits in order. Its cursor is a high-water
+ * timestamp (the newest record seen) plus the ids of the records at most {@code lateness} below
+ * it. A record is new for a cursor iff its id is not held and its timestamp is at or above
+ * {@code highWater - lateness}; an unknown record older than that is <em>late beyond the
+ * window</em>: not shipped, and counted. Clocks of different streams never meet: a task whose
+ * clock runs ahead moves only its own stream's high water. A record stamped more than
+ * {@code max-future} after now is shipped and remembered by id without moving any high water
+ * (counted as future); once now catches up with it, the high water may rise to it.
+ *
+ * <p>Each (job, sink, stream) has two cursors: <em>sent</em> (handed to the sink's queue) and
+ * <em>committed</em> (the sink confirmed it). Only committed is persisted; {@link #rollback} puts
+ * sent back to committed after a failed batch so the next poll offers the records again. The
+ * committed cursor rises only with records the sink confirmed, so it never stands past a record of
+ * its stream that was sent before and is still unconfirmed, as long as the stream's records are
+ * confirmed in their order (a sink's queue is FIFO).
  *
  * <p>Thread-safe: each job has its own lock, so polls of different jobs and a sink worker's
  * commits do not contend beyond one job. The check of an already-known record allocates nothing.
@@ -35,20 +46,36 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Cursors {
 
     private final long lateness;
+    private final long maxFuture;
+    private final Clock clock;
     private final ConcurrentHashMap<String, JobCursors> jobs = new ConcurrentHashMap<>();
     private final AtomicLong version = new AtomicLong();
 
     /** @param lateness how far below the high water a record may still arrive and be shipped */
     public Cursors(Duration lateness) {
+        this(lateness, Duration.ofMinutes(5), Clock.systemUTC());
+    }
+
+    /**
+     * @param lateness  how far below its stream's high water a record may still arrive and be shipped
+     * @param maxFuture how far after now a record may be stamped and still move its stream's high water
+     * @param clock     what "now" is for {@code maxFuture}
+     */
+    public Cursors(Duration lateness, Duration maxFuture, Clock clock) {
         if (lateness.isNegative()) {
             throw new IllegalArgumentException("nitelog.dedup.lateness=" + lateness + " is negative: use 0s or more");
         }
+        if (maxFuture.isNegative()) {
+            throw new IllegalArgumentException("nitelog.dedup.max-future=" + maxFuture + " is negative: use 0s or more");
+        }
         this.lateness = lateness.toNanos();
+        this.maxFuture = maxFuture.toNanos();
+        this.clock = clock;
     }
 
-    /** Cursors with {@code nitelog.dedup.lateness}. */
-    public static Cursors of(NitelogConfig.DedupConfig dedup) {
-        return new Cursors(dedup.lateness());
+    /** Cursors with {@code nitelog.dedup.lateness} and {@code max-future}. */
+    public static Cursors of(NitelogConfig.DedupConfig dedup, Clock clock) {
+        return new Cursors(dedup.lateness(), dedup.maxFuture(), clock);
     }
 
     /** The lateness window. */
@@ -57,14 +84,14 @@ public final class Cursors {
     }
 
     /**
-     * The records of {@code fetched} that are new for this sink's sent cursor, in the given order,
-     * now marked sent. For a retired job nothing is new.
+     * The records of {@code fetched} that are new for this sink's sent cursors, in the given
+     * order, now marked sent. For a retired job nothing is new.
      *
-     * <p>An unknown record below the window is counted as late only while the cursor still holds
-     * every id at its timestamp (the sent cursor keeps ids down to its sink's committed floor, at
-     * most one lateness further). Older than that, a record it pruned after shipping cannot be told
-     * from one it never saw; such a record is skipped without counting, so the count never reports
-     * a re-polled line as late. The client's skip floor drops most of those before they get here.
+     * <p>An unknown record below its stream's window is counted as late only while the cursor
+     * still holds every id at its timestamp (the sent cursor keeps ids down to its sink's committed
+     * floor, at most one lateness further). Older than that, a record it pruned after shipping
+     * cannot be told from one it never saw; such a record is skipped here without counting, and
+     * {@link #endPoll} counts what a response holds below the floor beyond what was shipped.
      */
     public Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched) {
         return takeUnsent(jobId, sink, fetched, Integer.MAX_VALUE);
@@ -76,18 +103,24 @@ public final class Cursors {
      */
     public Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched, int maxRecords) {
         JobCursors job = job(jobId);
+        long futureFrom = UNREAD; // read the clock only for a new record: a re-poll allocates nothing
         synchronized (job) {
             if (job.retiredAt != null) {
                 return Unsent.NOTHING;
             }
             SinkCursors cursors = job.sink(sink);
-            IdWindow sent = cursors.sent;
             List<LogRecord> fresh = null;
             int late = 0;
+            int future = 0;
+            StreamCursors stream = null;
             for (int i = 0, n = fetched.size(); i < n && (fresh == null || fresh.size() < maxRecords); i++) {
                 LogRecord record = fetched.get(i);
+                if (stream == null || !stream.key.holds(record)) {
+                    stream = cursors.streamOf(record);
+                }
                 RecordId id = record.id();
-                if (sent.contains(id.high(), id.low())) {
+                IdWindow sent = stream.sent;
+                if (sent.contains(id.high(), id.low()) || cursors.legacyHolds(id)) {
                     continue;
                 }
                 long time = IdWindow.nanos(record.timestamp());
@@ -96,18 +129,43 @@ public final class Cursors {
                 }
                 if (time < IdWindow.minus(sent.highWater(), lateness)) {
                     late++;
+                    stream.belowFloorOffset++; // counted here: not again once below the committed floor
                     continue;
                 }
-                add(sent, job.holdingHighWater, id, time);
+                if (futureFrom == UNREAD) {
+                    futureFrom = futureFrom();
+                }
+                if (time >= futureFrom) {
+                    future++;
+                }
+                add(sent, job.holdingHighWater || time >= futureFrom, id, time);
+                stream.touched = true;
                 if (fresh == null) {
                     fresh = new ArrayList<>();
                 }
                 fresh.add(record);
             }
-            pruneSent(cursors);
+            if (fresh != null) {
+                for (int s = 0; s < cursors.ordered.size(); s++) {
+                    StreamCursors touched = cursors.ordered.get(s);
+                    if (touched.touched) {
+                        touched.touched = false;
+                        riseToPresent(touched.sent, job.holdingHighWater, futureFrom);
+                        pruneSent(touched);
+                    }
+                }
+            }
             return fresh == null && late == 0 ? Unsent.NOTHING
-                    : new Unsent(fresh == null ? List.of() : fresh, late);
+                    : new Unsent(fresh == null ? List.of() : fresh, late, future);
         }
+    }
+
+    private static final long UNREAD = Long.MIN_VALUE;
+
+    /** Epoch nanoseconds from which a record counts as stamped in the future. */
+    private long futureFrom() {
+        long now = IdWindow.nanos(clock.instant());
+        return now > Long.MAX_VALUE - maxFuture ? Long.MAX_VALUE : now + maxFuture + 1;
     }
 
     private static void add(IdWindow window, boolean holdingHighWater, RecordId id, long time) {
@@ -119,11 +177,27 @@ public final class Cursors {
     }
 
     /**
+     * Ids held above the high water because they were stamped in the future when they came let it
+     * rise once now has caught up with them (a task whose clock runs ahead would otherwise never
+     * let its window prune).
+     */
+    private static boolean riseToPresent(IdWindow window, boolean holdingHighWater, long futureFrom) {
+        if (holdingHighWater) {
+            return false;
+        }
+        long newest = window.newestAtOrBelow(futureFrom - 1);
+        if (newest == IdWindow.EMPTY || newest <= window.highWater()) {
+            return false;
+        }
+        window.raiseHighWater(newest);
+        return true;
+    }
+
+    /**
      * Whether the job's last response was cut short ({@code nitelog.bytenite.max-response-bytes}).
      * While it was, records still ship and their ids are held, but no cursor's high water rises:
-     * the API does not order a response, so the part not read may hold lines older than any read,
-     * and a risen high water would take them for lines already shipped. The first complete
-     * response lets the high water rise again.
+     * the part not read may hold lines older than any read, and a risen high water would take them
+     * for lines already shipped. The first complete response lets the high water rise again.
      */
     public void holdHighWater(String jobId, boolean hold) {
         JobCursors job = job(jobId);
@@ -134,27 +208,28 @@ public final class Cursors {
 
     /**
      * After a poll that read the job's whole response and found every line of it confirmed by every
-     * sink: each window's high water rises to its newest id, as if no add had been held. Ids added
-     * while a cut or deferred response held the high water would otherwise keep it where it was
-     * until a newer line arrives, and with it the whole backlog's ids (no pruning) and the skip
-     * floor (every poll re-reads the backlog). Nothing of the log is unseen or unconfirmed at this
-     * point, so no line can be taken for late that was not. A no-op when nothing was held.
+     * sink: each window's high water rises to its newest id that is not stamped in the future, as if
+     * no add had been held. A no-op when nothing was held.
      */
     public void settled(String jobId) {
         JobCursors job = jobs.get(jobId);
         if (job == null) {
             return;
         }
+        long futureFrom = futureFrom();
         synchronized (job) {
             if (job.retiredAt != null || job.holdingHighWater) {
                 return;
             }
             boolean changed = false;
             for (SinkCursors cursors : job.sinks.values()) {
-                boolean raised = raiseToNewest(cursors.committed) | raiseToNewest(cursors.sent);
-                if (raised) {
-                    prune(cursors);
-                    changed = true;
+                for (StreamCursors stream : cursors.streams.values()) {
+                    boolean raised = riseToPresent(stream.committed, false, futureFrom)
+                            | riseToPresent(stream.sent, false, futureFrom);
+                    if (raised) {
+                        prune(stream);
+                        changed = true;
+                    }
                 }
             }
             if (changed) {
@@ -163,20 +238,12 @@ public final class Cursors {
         }
     }
 
-    private static boolean raiseToNewest(IdWindow window) {
-        long newest = window.newestTime();
-        if (newest == IdWindow.EMPTY || newest <= window.highWater()) {
-            return false;
-        }
-        window.raiseHighWater(newest);
-        return true;
-    }
-
     /**
      * Records that a sink confirmed {@code delivered} (durable in the sink, or dead-lettered). The
      * batch may mix jobs. Commits for a retired or purged job are ignored.
      */
     public void commit(String sink, List<LogRecord> delivered) {
+        long futureFrom = futureFrom();
         int start = 0;
         while (start < delivered.size()) {
             String jobId = delivered.get(start).jobId();
@@ -184,12 +251,12 @@ public final class Cursors {
             while (end < delivered.size() && delivered.get(end).jobId().equals(jobId)) {
                 end++;
             }
-            commitRun(jobId, sink, delivered, start, end);
+            commitRun(jobId, sink, delivered, start, end, futureFrom);
             start = end;
         }
     }
 
-    private void commitRun(String jobId, String sink, List<LogRecord> delivered, int from, int to) {
+    private void commitRun(String jobId, String sink, List<LogRecord> delivered, int from, int to, long futureFrom) {
         JobCursors job = jobs.get(jobId);
         if (job == null) {
             return;
@@ -199,44 +266,59 @@ public final class Cursors {
                 return;
             }
             SinkCursors cursors = job.sink(sink);
-            IdWindow committed = cursors.committed;
             boolean changed = false;
+            StreamCursors stream = null;
             for (int i = from; i < to; i++) {
                 LogRecord record = delivered.get(i);
+                if (stream == null || !stream.key.holds(record)) {
+                    stream = cursors.streamOf(record);
+                }
+                IdWindow committed = stream.committed;
                 RecordId id = record.id();
                 long time = IdWindow.nanos(record.timestamp());
                 if (!committed.contains(id.high(), id.low()) && time >= committed.prunedBelow()
                         && time >= IdWindow.minus(committed.highWater(), lateness)) {
-                    add(committed, job.holdingHighWater, id, time);
+                    add(committed, job.holdingHighWater || time >= futureFrom, id, time);
+                    stream.touched = true;
                     changed = true;
                 }
             }
             if (changed) {
-                prune(cursors);
+                for (int k = 0; k < cursors.ordered.size(); k++) {
+                    StreamCursors s = cursors.ordered.get(k);
+                    if (s.touched) {
+                        s.touched = false;
+                        riseToPresent(s.committed, job.holdingHighWater, futureFrom);
+                        prune(s);
+                    }
+                }
                 job.version = version.incrementAndGet();
             }
         }
     }
 
     /**
-     * After a failed batch: for every job, this sink's sent cursor becomes a copy of its committed
-     * cursor, so the next poll offers everything not confirmed again.
+     * After a failed batch: for every job, this sink's sent cursors become copies of its committed
+     * cursors, so the next poll offers everything not confirmed again.
      */
     public void rollback(String sink) {
         for (JobCursors job : jobs.values()) {
             synchronized (job) {
                 SinkCursors cursors = job.sinks.get(sink);
                 if (cursors != null) {
-                    cursors.sent.copyFrom(cursors.committed);
+                    for (StreamCursors stream : cursors.streams.values()) {
+                        stream.sent.copyFrom(stream.committed);
+                    }
                 }
             }
         }
     }
 
     /**
-     * The instant below which none of {@code sinks} needs anything of the job: the minimum over the
-     * sinks of (committed high water - lateness). Null when the job is unknown or any of the sinks
-     * has committed nothing for it yet; then nothing may be skipped.
+     * The instant below which none of {@code sinks} needs anything of the job, whatever the stream:
+     * the minimum over the sinks' streams of (committed high water - lateness). Null when the job
+     * is unknown or any of the sinks has committed nothing for it yet. Polls ask {@link #beginPoll}
+     * for a floor per stream instead; this one serves callers that know no streams.
      */
     public Instant skipFloor(String jobId, Collection<String> sinks) {
         JobCursors job = jobs.get(jobId);
@@ -247,23 +329,68 @@ public final class Cursors {
         synchronized (job) {
             for (String sink : sinks) {
                 SinkCursors cursors = job.sinks.get(sink);
-                if (cursors == null || cursors.committed.highWater() == IdWindow.EMPTY) {
+                if (cursors == null || cursors.streams.isEmpty()) {
                     return null;
                 }
-                floor = Math.min(floor, IdWindow.minus(cursors.committed.highWater(), lateness));
+                for (StreamCursors stream : cursors.streams.values()) {
+                    if (stream.committed.highWater() == IdWindow.EMPTY) {
+                        return null;
+                    }
+                    floor = Math.min(floor, IdWindow.minus(stream.committed.highWater(), lateness));
+                }
             }
         }
         return IdWindow.instant(floor);
     }
 
     /**
+     * Starts one poll of the job for {@code sinks}: the view the parser asks, per stream, which
+     * lines every sink already has ({@link PollView.Stream#floorNanos()} and
+     * {@link PollView.Stream#state}). Hand it to {@link #endPoll} once the response was read.
+     */
+    public PollView beginPoll(String jobId, Collection<String> sinks) {
+        return new PollView(jobId, List.copyOf(sinks));
+    }
+
+    /**
+     * Ends a poll begun with {@link #beginPoll}: for each stream, compares the lines the response
+     * held below the stream's floor with the lines known to lie there (shipped, then pruned, or
+     * counted late before); a surplus is lines that arrived later than the lateness and were never
+     * shipped: they are counted as late once, never silently skipped. The first poll of a stream
+     * after a start only takes the count.
+     *
+     * @return the lines found late this poll
+     */
+    public int endPoll(PollView view) {
+        JobCursors job = jobs.get(view.jobId);
+        if (job == null) {
+            return 0;
+        }
+        int late = 0;
+        synchronized (job) {
+            for (PollView.Stream stream : view.streams.values()) {
+                if (stream.floorOwner == null || job.retiredAt != null) {
+                    continue;
+                }
+                StreamCursors owner = stream.floorOwner;
+                long known = owner.committed.pruned() + owner.belowFloorOffset;
+                if (!owner.calibrated) {
+                    owner.belowFloorOffset = stream.belowFloor - owner.committed.pruned();
+                    owner.calibrated = true;
+                } else if (stream.belowFloor > known) {
+                    late += (int) Math.min(Integer.MAX_VALUE, stream.belowFloor - known);
+                    owner.belowFloorOffset += stream.belowFloor - known;
+                }
+            }
+        }
+        return late;
+    }
+
+    /**
      * A live view answering whether every one of {@code sinks} holds an id both sent and
-     * committed for the job: such a line would be neither offered by {@link #takeUnsent} nor
-     * change {@link #allCommitted}, so a poll may drop it unparsed. A line sent to every sink but
-     * not committed by all ({@link KnownIds#SENT}) would not be offered either; a poll may drop
-     * it too, as long as it does not then take the job for settled. Knows nothing when the job is
-     * unknown or any of the sinks has no cursor for it yet. Each answer takes the job's lock
-     * briefly (never across a whole parse), so sink workers keep committing meanwhile.
+     * committed for the job, in any stream. Knows nothing when the job is unknown or any of the
+     * sinks has no cursor for it yet. Polls use {@link #beginPoll}, which asks only the line's
+     * own stream.
      */
     public KnownIds knownIds(String jobId, Collection<String> sinks) {
         JobCursors job = jobs.get(jobId);
@@ -291,12 +418,11 @@ public final class Cursors {
                 }
                 int state = KnownIds.DELIVERED;
                 for (SinkCursors cursors : held) {
-                    if (!cursors.sent.contains(high, low)) {
+                    int one = cursors.state(high, low);
+                    if (one == KnownIds.UNKNOWN) {
                         return KnownIds.UNKNOWN;
                     }
-                    if (!cursors.committed.contains(high, low)) {
-                        state = KnownIds.SENT;
-                    }
+                    state = Math.min(state, one);
                 }
                 return state;
             }
@@ -304,8 +430,8 @@ public final class Cursors {
     }
 
     /**
-     * Marks the job done: it keeps each sink's high water as a tombstone (so a rediscovered job is
-     * not shipped again) and frees the id windows. Retiring twice keeps the first instant.
+     * Marks the job done: it keeps each stream's high water as a tombstone (so a rediscovered job
+     * is not shipped again) and frees the id windows. Retiring twice keeps the first instant.
      */
     public void retire(String jobId, Instant when) {
         Objects.requireNonNull(when, "when");
@@ -322,7 +448,10 @@ public final class Cursors {
         }
     }
 
-    /** The newest timestamp the sink confirmed for the job, or null when it confirmed nothing yet. */
+    /**
+     * The newest timestamp the sink confirmed for the job over all its streams, or null when it
+     * confirmed nothing yet.
+     */
     public Instant committedHighWater(String jobId, String sink) {
         JobCursors job = jobs.get(jobId);
         if (job == null) {
@@ -330,8 +459,14 @@ public final class Cursors {
         }
         synchronized (job) {
             SinkCursors cursors = job.sinks.get(sink);
-            return cursors == null || cursors.committed.highWater() == IdWindow.EMPTY
-                    ? null : IdWindow.instant(cursors.committed.highWater());
+            if (cursors == null) {
+                return null;
+            }
+            long newest = cursors.legacy == null ? IdWindow.EMPTY : cursors.legacy.highWater();
+            for (StreamCursors stream : cursors.streams.values()) {
+                newest = Math.max(newest, stream.committed.highWater());
+            }
+            return newest == IdWindow.EMPTY ? null : IdWindow.instant(newest);
         }
     }
 
@@ -341,9 +476,9 @@ public final class Cursors {
     }
 
     /**
-     * True when the sink's committed cursor accounts for every one of {@code records}: each is
-     * held, or lies below the window (delivered before, or late). A draining job is retired only
-     * once this holds for every sink, so no sink loses the job's last lines.
+     * True when the sink's committed cursors account for every one of {@code records}: each is
+     * held, or lies below its stream's window (delivered before, or late). A draining job is
+     * retired only once this holds for every sink, so no sink loses the job's last lines.
      */
     public boolean allCommitted(String jobId, String sink, List<LogRecord> records) {
         JobCursors job = jobs.get(jobId);
@@ -355,10 +490,17 @@ public final class Cursors {
             if (cursors == null) {
                 return records.isEmpty();
             }
-            IdWindow committed = cursors.committed;
-            long floor = Math.max(committed.prunedBelow(), IdWindow.minus(committed.highWater(), lateness));
             for (LogRecord record : records) {
                 RecordId id = record.id();
+                if (cursors.legacyHolds(id)) {
+                    continue;
+                }
+                StreamCursors stream = cursors.streams.get(StreamKey.of(record));
+                if (stream == null) {
+                    return false;
+                }
+                IdWindow committed = stream.committed;
+                long floor = Math.max(committed.prunedBelow(), IdWindow.minus(committed.highWater(), lateness));
                 if (!committed.contains(id.high(), id.low()) && IdWindow.nanos(record.timestamp()) >= floor) {
                     return false;
                 }
@@ -402,8 +544,8 @@ public final class Cursors {
     }
 
     /**
-     * How many ids the sink's sent cursor holds for the job (its committed cursor holds at most
-     * as many in steady state); 0 when there is none. For memory tests and a gauge.
+     * How many ids the sink's sent cursors hold for the job over all streams (its committed
+     * cursors hold at most as many in steady state); 0 when there is none. For memory tests.
      */
     public int windowSize(String jobId, String sink) {
         JobCursors job = jobs.get(jobId);
@@ -412,7 +554,14 @@ public final class Cursors {
         }
         synchronized (job) {
             SinkCursors cursors = job.sinks.get(sink);
-            return cursors == null ? 0 : cursors.sent.size();
+            if (cursors == null) {
+                return 0;
+            }
+            int size = 0;
+            for (StreamCursors stream : cursors.streams.values()) {
+                size += stream.sent.size();
+            }
+            return size;
         }
     }
 
@@ -422,7 +571,7 @@ public final class Cursors {
         for (JobCursors job : jobs.values()) {
             synchronized (job) {
                 for (SinkCursors cursors : job.sinks.values()) {
-                    bytes += cursors.sent.retainedBytes() + cursors.committed.retainedBytes();
+                    bytes += cursors.retainedBytes();
                 }
             }
         }
@@ -461,7 +610,9 @@ public final class Cursors {
 
     /**
      * Loads persisted committed cursors at startup; each sent cursor starts as a copy of its
-     * committed one. Jobs already held are replaced. Restored jobs count as unchanged.
+     * committed one. Jobs already held are replaced. Restored jobs count as unchanged. A job's
+     * per-sink cursor of checkpoint format 1 is kept as that sink's legacy cursor (see
+     * {@link JobSnapshot#sinks()}).
      */
     public void restore(CursorSnapshot snapshot) {
         version.accumulateAndGet(snapshot.version(), Math::max);
@@ -470,11 +621,13 @@ public final class Cursors {
             JobCursors job = new JobCursors(saved.jobId());
             job.retiredAt = saved.retiredAt();
             job.version = snapshot.version();
-            saved.sinks().forEach((sink, window) -> {
-                SinkCursors cursors = job.sink(sink);
-                cursors.committed.copyFrom(window.toWindow());
-                cursors.sent.copyFrom(cursors.committed);
-            });
+            saved.sinks().forEach((sink, window) -> job.sink(sink).legacy = window.toWindow());
+            saved.streams().forEach((sink, streams) -> streams.forEach((key, window) -> {
+                StreamCursors stream = job.sink(sink).stream(key);
+                stream.calibrated = false; // what lies below the restored floor is not counted yet
+                stream.committed.copyFrom(window.toWindow());
+                stream.sent.copyFrom(stream.committed);
+            }));
             jobs.put(saved.jobId(), job);
         }
     }
@@ -485,9 +638,9 @@ public final class Cursors {
     }
 
     /** Prunes the committed cursor to its lateness window, then the sent cursor (see {@link #pruneSent}). */
-    private void prune(SinkCursors cursors) {
-        cursors.committed.pruneBelow(IdWindow.minus(cursors.committed.highWater(), lateness));
-        pruneSent(cursors);
+    private void prune(StreamCursors stream) {
+        stream.committed.pruneBelow(IdWindow.minus(stream.committed.highWater(), lateness));
+        pruneSent(stream);
     }
 
     /**
@@ -495,10 +648,125 @@ public final class Cursors {
      * below its own floor), so a record re-offered after the sent cursor moved on is recognised
      * rather than counted as late. Ids below the own floor never decide newness either way.
      */
-    private void pruneSent(SinkCursors cursors) {
-        long own = IdWindow.minus(cursors.sent.highWater(), lateness);
-        long committed = IdWindow.minus(cursors.committed.highWater(), lateness);
-        cursors.sent.pruneBelow(Math.max(IdWindow.minus(own, lateness), Math.min(own, committed)));
+    private void pruneSent(StreamCursors stream) {
+        long own = IdWindow.minus(stream.sent.highWater(), lateness);
+        long committed = IdWindow.minus(stream.committed.highWater(), lateness);
+        stream.sent.pruneBelow(Math.max(IdWindow.minus(own, lateness), Math.min(own, committed)));
+    }
+
+    /**
+     * One poll's view of a job's cursors for the parser: per stream, the floor below which every
+     * interested sink has everything, and the known state of a line's id. Each answer takes the
+     * job's lock briefly (never across a whole parse), so sink workers keep committing meanwhile.
+     * Used by one polling thread.
+     */
+    public final class PollView {
+        private final String jobId;
+        private final List<String> sinks;
+        private final Map<StreamKey, Stream> streams = new HashMap<>();
+
+        private PollView(String jobId, List<String> sinks) {
+            this.jobId = jobId;
+            this.sinks = sinks;
+        }
+
+        /** The view of one stream; ask once per stream and response, not per line. */
+        public Stream stream(Service service, String taskId, String container) {
+            return streams.computeIfAbsent(new StreamKey(service, taskId, container), this::open);
+        }
+
+        private Stream open(StreamKey key) {
+            JobCursors job = jobs.get(jobId);
+            if (job == null || sinks.isEmpty()) {
+                return new Stream(null, null, IdWindow.EMPTY);
+            }
+            StreamCursors[] held = new StreamCursors[sinks.size()];
+            SinkCursors[] owners = new SinkCursors[sinks.size()];
+            StreamCursors floorOwner = null;
+            long floor = Long.MAX_VALUE;
+            synchronized (job) {
+                if (job.retiredAt != null) {
+                    return new Stream(null, null, IdWindow.EMPTY);
+                }
+                for (int i = 0; i < held.length; i++) {
+                    SinkCursors cursors = job.sinks.get(sinks.get(i));
+                    StreamCursors stream = cursors == null ? null : cursors.streams.get(key);
+                    if (stream == null) {
+                        return new Stream(null, null, IdWindow.EMPTY);
+                    }
+                    held[i] = stream;
+                    owners[i] = cursors;
+                    // a sink that confirmed nothing of the stream yet needs all of it: no floor
+                    long own = stream.committed.highWater() == IdWindow.EMPTY ? IdWindow.EMPTY
+                            : stream.committed.prunedBelow();
+                    if (own < floor) {
+                        floor = own;
+                        floorOwner = own == IdWindow.EMPTY ? null : stream;
+                    }
+                }
+            }
+            return new Stream(held, owners, floor, floorOwner);
+        }
+
+        /** One stream of the poll. */
+        public final class Stream {
+            private final StreamCursors[] held;
+            private final SinkCursors[] owners;
+            private final long floor;
+            private final StreamCursors floorOwner;
+            private long belowFloor;
+
+            private Stream(StreamCursors[] held, SinkCursors[] owners, long floor) {
+                this(held, owners, floor, null);
+            }
+
+            private Stream(StreamCursors[] held, SinkCursors[] owners, long floor, StreamCursors floorOwner) {
+                this.held = held;
+                this.owners = owners;
+                this.floor = floor;
+                this.floorOwner = floorOwner;
+            }
+
+            /**
+             * Epoch nanoseconds below which every interested sink has every line of this stream
+             * it will ever need; {@link Long#MIN_VALUE} when nothing may be skipped.
+             */
+            public long floorNanos() {
+                return floor;
+            }
+
+            /** Counts one line of the response below {@link #floorNanos()} (see {@link #endPoll}). */
+            public void belowFloor() {
+                belowFloor++;
+            }
+
+            /** {@link KnownIds#UNKNOWN}, {@link KnownIds#SENT} or {@link KnownIds#DELIVERED}, as {@link #knownIds} tells. */
+            public int state(long high, long low) {
+                if (held == null) {
+                    return KnownIds.UNKNOWN;
+                }
+                JobCursors job = jobs.get(jobId);
+                if (job == null) {
+                    return KnownIds.UNKNOWN;
+                }
+                synchronized (job) {
+                    if (job.retiredAt != null) {
+                        return KnownIds.UNKNOWN;
+                    }
+                    int state = KnownIds.DELIVERED;
+                    for (int i = 0; i < held.length; i++) {
+                        boolean legacy = owners[i].legacyHolds(high, low);
+                        if (!legacy && !held[i].sent.contains(high, low)) {
+                            return KnownIds.UNKNOWN;
+                        }
+                        if (!legacy && !held[i].committed.contains(high, low)) {
+                            state = KnownIds.SENT;
+                        }
+                    }
+                    return state;
+                }
+            }
+        }
     }
 
     /** One job's cursors; guarded by its own monitor. */
@@ -518,18 +786,117 @@ public final class Cursors {
         }
 
         JobSnapshot snapshot() {
-            Map<String, WindowSnapshot> windows = new HashMap<>(sinks.size() * 2);
-            sinks.forEach((name, cursors) -> windows.put(name, cursors.committed.snapshot()));
-            return new JobSnapshot(jobId, version, retiredAt, windows);
+            Map<String, WindowSnapshot> legacy = new HashMap<>();
+            Map<String, Map<StreamKey, WindowSnapshot>> streams = new HashMap<>(sinks.size() * 2);
+            sinks.forEach((name, cursors) -> {
+                if (cursors.legacy != null) {
+                    legacy.put(name, cursors.legacy.snapshot());
+                }
+                Map<StreamKey, WindowSnapshot> windows = new HashMap<>(cursors.streams.size() * 2);
+                cursors.streams.forEach((key, stream) -> windows.put(key, stream.committed.snapshot()));
+                streams.put(name, windows);
+            });
+            return new JobSnapshot(jobId, version, retiredAt, legacy, streams);
         }
     }
 
-    /** The two cursors of one (job, sink) pair. */
+    /** One (job, sink) pair: its streams' cursors, and the format-1 cursor an upgrade brought along. */
     private static final class SinkCursors {
+        final Map<StreamKey, StreamCursors> streams = new HashMap<>(4);
+        final List<StreamCursors> ordered = new ArrayList<>(4); // the same, walked by index: no iterator per call
+        /** The committed cursor of checkpoint format 1 (every stream in one), or null. */
+        IdWindow legacy;
+
+        /**
+         * The stream's cursors, made on first use. A stream first seen after an upgrade starts
+         * where the format-1 cursor stood, so it skips what that cursor would have skipped.
+         */
+        StreamCursors stream(StreamKey key) {
+            StreamCursors stream = streams.get(key);
+            if (stream == null) {
+                stream = new StreamCursors(key);
+                stream.calibrated = legacy == null; // every line below its floor will be one it pruned
+                if (legacy != null) {
+                    stream.committed.raiseHighWater(legacy.highWater());
+                    stream.committed.pruneBelow(legacy.prunedBelow());
+                    stream.sent.copyFrom(stream.committed);
+                }
+                streams.put(key, stream);
+                ordered.add(stream);
+            }
+            return stream;
+        }
+
+        /** The record's stream; a job's few streams are found without making a key. */
+        StreamCursors streamOf(LogRecord record) {
+            if (ordered.size() <= 16) {
+                for (int i = 0; i < ordered.size(); i++) {
+                    StreamCursors stream = ordered.get(i);
+                    if (stream.key.holds(record)) {
+                        return stream;
+                    }
+                }
+            }
+            return stream(StreamKey.of(record));
+        }
+
+        boolean legacyHolds(RecordId id) {
+            return legacyHolds(id.high(), id.low());
+        }
+
+        boolean legacyHolds(long high, long low) {
+            return legacy != null && legacy.contains(high, low);
+        }
+
+        /** The state of an id in whichever stream holds it (for {@link #knownIds}, which knows no stream). */
+        int state(long high, long low) {
+            if (legacyHolds(high, low)) {
+                return KnownIds.DELIVERED;
+            }
+            for (int i = 0; i < ordered.size(); i++) {
+                StreamCursors stream = ordered.get(i);
+                if (stream.sent.contains(high, low)) {
+                    return stream.committed.contains(high, low) ? KnownIds.DELIVERED : KnownIds.SENT;
+                }
+            }
+            return KnownIds.UNKNOWN;
+        }
+
+        /** Keeps the high waters, drops the ids. */
+        void tombstone() {
+            for (StreamCursors stream : streams.values()) {
+                stream.tombstone();
+            }
+            if (legacy != null) {
+                long highWater = legacy.highWater();
+                legacy.clear();
+                legacy.raiseHighWater(highWater);
+            }
+        }
+
+        long retainedBytes() {
+            long bytes = legacy == null ? 0 : legacy.retainedBytes();
+            for (StreamCursors stream : streams.values()) {
+                bytes += stream.sent.retainedBytes() + stream.committed.retainedBytes();
+            }
+            return bytes;
+        }
+    }
+
+    /** The two cursors of one (job, sink, stream). */
+    private static final class StreamCursors {
+        final StreamKey key;
         final IdWindow sent = new IdWindow();
         final IdWindow committed = new IdWindow();
+        boolean touched; // by the commit in progress
+        /** Lines known below the floor beyond those pruned from {@link #committed}: counted late, or there before a start. */
+        long belowFloorOffset;
+        boolean calibrated;
 
-        /** Keeps the high water, drops the ids. */
+        StreamCursors(StreamKey key) {
+            this.key = key;
+        }
+
         void tombstone() {
             long highWater = committed.highWater();
             committed.clear();

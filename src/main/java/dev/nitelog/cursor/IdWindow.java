@@ -25,21 +25,23 @@ final class IdWindow {
 
     private static final int MIN_TABLE = 16; // slots; a power of two
     private static final int MIN_DEQUE = 8;
+    private static final long[] NO_LONGS = new long[0];
 
     private long highWater = EMPTY;
     private long prunedBelow = EMPTY; // every id added at or above this is still held
 
     // hash set: slot i holds keys[2i] (high) and keys[2i + 1] (low); (0, 0) marks a free slot, so
     // the one id that really is (0, 0) is tracked by a flag instead
-    private long[] keys = new long[2 * MIN_TABLE];
+    private long[] keys = NO_LONGS; // allocated by the first add: most windows of a job's streams stay small
     private int mask = MIN_TABLE - 1;
     private boolean zeroPresent;
 
     // deque live between head (inclusive) and tail (exclusive), sorted by timestamp between head
     // and sortedTail; ids appended out of order after sortedTail wait for ensureSorted()
-    private long[] times = new long[MIN_DEQUE];
-    private long[] highs = new long[MIN_DEQUE];
-    private long[] lows = new long[MIN_DEQUE];
+    private long[] times = NO_LONGS;
+    private long[] highs = NO_LONGS;
+    private long[] lows = NO_LONGS;
+    private long pruned; // ids ever dropped below the floor: lines known to lie below it
     private int head;
     private int tail;
     private int sortedTail;
@@ -63,6 +65,9 @@ final class IdWindow {
 
     /** Allocation-free membership test. */
     boolean contains(long high, long low) {
+        if (head == tail) {
+            return false;
+        }
         if (high == 0 && low == 0) {
             return zeroPresent;
         }
@@ -102,6 +107,31 @@ final class IdWindow {
         return head < tail ? times[tail - 1] : EMPTY;
     }
 
+    /**
+     * The newest timestamp among the ids held that is at most {@code bound}, or {@link #EMPTY}:
+     * how far the high water may rise once ids held above it (stamped in the future when they
+     * came, or added while a cut response held it) are no longer beyond {@code bound}.
+     */
+    long newestAtOrBelow(long bound) {
+        ensureSorted();
+        int lo = head;
+        int hi = tail; // first index whose time > bound, by binary search over the sorted deque
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (times[mid] <= bound) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo > head ? times[lo - 1] : EMPTY;
+    }
+
+    /** How many ids were ever pruned below the floor: lines known to have been held and now lying below it. */
+    long pruned() {
+        return pruned;
+    }
+
     /** Raises the high water without adding an id (restoring a tombstone's cursor). */
     void raiseHighWater(long time) {
         if (time > highWater) {
@@ -119,6 +149,7 @@ final class IdWindow {
         while (head < tail && times[head] < floor) {
             removeKey(highs[head], lows[head]);
             head++;
+            pruned++;
         }
         sortedTail = Math.max(sortedTail, head);
         if (head != before) {
@@ -131,6 +162,7 @@ final class IdWindow {
         other.ensureSorted();
         highWater = other.highWater;
         prunedBelow = other.prunedBelow;
+        pruned = other.pruned;
         zeroPresent = other.zeroPresent;
         mask = other.mask;
         keys = other.keys.length == keys.length ? copyInto(other.keys, keys) : other.keys.clone();
@@ -197,6 +229,10 @@ final class IdWindow {
     }
 
     private void insertKey(long high, long low) {
+        if (keys.length == 0) {
+            keys = new long[2 * MIN_TABLE];
+            mask = MIN_TABLE - 1;
+        }
         if (high == 0 && low == 0) {
             zeroPresent = true;
             return;
@@ -256,7 +292,7 @@ final class IdWindow {
 
     private void insertOrdered(long time, long high, long low) {
         if (tail == times.length) {
-            resizeDeque(size() + 1 > times.length / 2 ? 2 * times.length : times.length);
+            resizeDeque(Math.max(MIN_DEQUE, size() + 1 > times.length / 2 ? 2 * times.length : times.length));
         }
         boolean inOrder = sortedTail == tail && (head == tail || times[tail - 1] <= time);
         times[tail] = time;

@@ -11,10 +11,17 @@ import java.util.List;
  *                         marked sent
  * @param lateBeyondWindow records not shipped because they are unknown but older than the
  *                         lateness window (for a metric and a log line)
+ * @param future           of {@code records}, those stamped more than {@code max-future} after
+ *                         now: shipped, remembered by id, and moving no high water
  */
-public record Unsent(List<LogRecord> records, int lateBeyondWindow) {
+public record Unsent(List<LogRecord> records, int lateBeyondWindow, int future) {
 
-    static final Unsent NOTHING = new Unsent(List.of(), 0);
+    static final Unsent NOTHING = new Unsent(List.of(), 0, 0);
+
+    /** New records and late ones, none stamped in the future. */
+    public Unsent(List<LogRecord> records, int lateBeyondWindow) {
+        this(records, lateBeyondWindow, 0);
+    }
 
     public Unsent {
         records = List.copyOf(records);

@@ -12,6 +12,8 @@ public final class MetricNames {
     public static final String RECORDS_SKIPPED = "nitelog.records.skipped";
     public static final String RECORDS_MALFORMED = "nitelog.records.malformed";
     public static final String RECORDS_LATE = "nitelog.records.late";
+    /** Records stamped more than {@code dedup.max-future} ahead: shipped without moving a high water. */
+    public static final String RECORDS_FUTURE = "nitelog.records.future";
     public static final String SINK_RECORDS_QUEUED = "nitelog.sink.records.queued";
     public static final String SINK_RECORDS_SENT = "nitelog.sink.records.sent";
     public static final String SINK_FAILURES = "nitelog.sink.failures";

@@ -63,9 +63,10 @@ final class JobPoller {
             }
             List<String> sinks = sinkNamesFor(job.id());
             reserved = reserveRoom(job.id());
-            LogFetch fetch = api.fetchLogs(job, cursors.skipFloor(job.id(), sinks), cursors.knownIds(job.id(), sinks),
-                    recordsWanted(job.id(), reserved));
+            Cursors.PollView view = cursors.beginPoll(job.id(), sinks);
+            LogFetch fetch = api.fetchLogs(job, new CursorLineFilter(view), recordsWanted(job.id(), reserved));
             metrics.fetched(fetch, System.nanoTime() - started);
+            metrics.late(cursors.endPoll(view));
             cursors.holdHighWater(job.id(), fetch.partial());
             // a cut response, one with lines deferred, or one with lines still unconfirmed never settles a
             // draining job: not all was offered, or not all offered was confirmed
@@ -178,6 +179,7 @@ final class JobPoller {
             int queued = worker.offer(reserved[i], room -> {
                 Unsent unsent = cursors.takeUnsent(jobId, worker.name(), records, room);
                 metrics.late(unsent.lateBeyondWindow());
+                metrics.future(unsent.future());
                 return unsent.records();
             });
             metrics.offered(worker.name(), queued);

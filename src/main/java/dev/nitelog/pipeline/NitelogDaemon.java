@@ -61,7 +61,7 @@ public final class NitelogDaemon implements DeliveryListener {
         this.clock = clock;
         this.metrics = new PipelineMetrics(meters);
         this.store = FileCheckpointStore.open(Path.of(config.state().dir()));
-        this.cursors = new Cursors(config.dedup().lateness());
+        this.cursors = Cursors.of(config.dedup(), clock);
         cursors.restore(loadCheckpoints(store));
         this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().effectivePollIntervalMax(),
                 config.jobs().drainPolls(),

@@ -137,6 +137,12 @@ final class PipelineMetrics {
         }
     }
 
+    void future(int count) {
+        if (count > 0) {
+            registry.counter(RECORDS_FUTURE).increment(count);
+        }
+    }
+
     void offered(String sink, int count) {
         if (count > 0) {
             registry.counter(SINK_RECORDS_QUEUED, "sink", sink).increment(count);

@@ -3,6 +3,7 @@ package dev.nitelog.bytenite;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
+import dev.nitelog.record.Service;
 import dev.nitelog.record.RecordId;
 import org.junit.jupiter.api.Test;
 
@@ -196,12 +197,18 @@ class TruncatedResponseTest {
         Instant newest = all.stream().map(LogRecord::timestamp).max(Instant::compareTo).orElseThrow();
         cursors.settled(JOB.id());
         assertEquals(newest, cursors.committedHighWater(JOB.id(), SINK));
-        assertEquals(newest.minus(Duration.ofMinutes(2)), cursors.skipFloor(JOB.id(), List.of(SINK)));
+        // the floor is per stream now: the newest task's stream skips all but its last two minutes
+        assertEquals(epochNanos(newest.minus(Duration.ofMinutes(2))), cursors.beginPoll(JOB.id(), List.of(SINK))
+                .stream(Service.TASKRUNNER, "task-1", "main").floorNanos());
         LogFetch again = new LogsParser(JOB, cursors.skipFloor(JOB.id(), List.of(SINK)), Long.MAX_VALUE,
                 cursors.knownIds(JOB.id(), List.of(SINK)), 7).parse(
                 new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         assertFalse(again.partial());
         assertTrue(cursors.takeUnsent(JOB.id(), SINK, again.records()).records().isEmpty(), "nothing ships twice");
+    }
+
+    private static long epochNanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     @Test

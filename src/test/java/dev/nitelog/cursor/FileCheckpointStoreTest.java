@@ -117,7 +117,7 @@ class FileCheckpointStoreTest {
         FileCheckpointStore.open(dir).save(cursors.snapshotCommitted());
         Path file = dir.resolve("jobs").resolve(FileCheckpointStore.fileName("job"));
         byte[] bytes = Files.readAllBytes(file);
-        bytes[5] = 2; // format version 2
+        bytes[5] = 3; // format version 3
         Files.write(file, bytes);
 
         List<String> warnings = new ArrayList<>();
@@ -126,7 +126,7 @@ class FileCheckpointStoreTest {
         assertTrue(loaded.jobs().isEmpty());
         assertFalse(Files.exists(file));
         assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("written by a newer nitelog (checkpoint format 2, this version reads up to 1)"),
+        assertTrue(warnings.get(0).contains("written by a newer nitelog (checkpoint format 3, this version reads up to 2)"),
                 warnings.get(0));
     }
 
@@ -206,7 +206,10 @@ class FileCheckpointStoreTest {
         byte[] bytes = CheckpointCodec.encode(job);
 
         assertArrayEquals(bytes, CheckpointCodec.encode(CheckpointCodec.decode(bytes)));
-        assertEquals(6 + 4 + 3 + 1 + 4 + 4 + 3 + 8 + 8 + 4 + 4 * 24 + 4, bytes.length);
+        // magic+version, job id, retired, sink count, sink name, no format-1 cursor, stream count,
+        // service, has task, task id, container, high water, pruned mark, id count, 4 ids, CRC
+        assertEquals(6 + 4 + 3 + 1 + 4 + 4 + 3 + 1 + 4 + 4 + 10 + 1 + 4 + 6 + 4 + 4 + 8 + 8 + 4 + 4 * 24 + 4,
+                bytes.length);
     }
 
     private static List<LogRecord> commitLines(Cursors cursors, String job, String sink, long fromSecond, int count) {

@@ -1,0 +1,71 @@
+package dev.nitelog.bytenite;
+
+import dev.nitelog.record.KnownIds;
+import dev.nitelog.record.Service;
+
+/**
+ * What the {@code /logs} parser asks, per stream, to drop lines every sink already has without
+ * making records of them: the client's own small question, so it knows nothing of cursors.
+ */
+@FunctionalInterface
+public interface LineFilter {
+
+    /** Knows nothing: every line becomes a record. */
+    LineFilter KEEP_ALL = (service, taskId, container) -> StreamFilter.KEEP_ALL;
+
+    /** The filter of one stream; the parser asks once per stream and response, not per line. */
+    StreamFilter stream(Service service, String taskId, String container);
+
+    /** One stream's answers. */
+    interface StreamFilter {
+
+        /** Skips nothing. */
+        StreamFilter KEEP_ALL = new StreamFilter() {
+            @Override
+            public long floorNanos() {
+                return Long.MIN_VALUE;
+            }
+
+            @Override
+            public void belowFloor() {
+            }
+
+            @Override
+            public int state(long high, long low) {
+                return KnownIds.UNKNOWN;
+            }
+        };
+
+        /**
+         * Lines stamped before these epoch nanoseconds are dropped after reading their timestamp,
+         * unhashed; {@link Long#MIN_VALUE} to drop none.
+         */
+        long floorNanos();
+
+        /** Told of each line dropped below {@link #floorNanos()}. */
+        void belowFloor();
+
+        /** {@link KnownIds#UNKNOWN}, {@link KnownIds#SENT} or {@link KnownIds#DELIVERED} for a line's id. */
+        int state(long high, long low);
+    }
+
+    /** One floor and one id lookup for every stream (callers that know no streams). */
+    static LineFilter uniform(long floorNanos, KnownIds known) {
+        StreamFilter one = new StreamFilter() {
+            @Override
+            public long floorNanos() {
+                return floorNanos;
+            }
+
+            @Override
+            public void belowFloor() {
+            }
+
+            @Override
+            public int state(long high, long low) {
+                return known.state(high, low);
+            }
+        };
+        return (service, taskId, container) -> one;
+    }
+}

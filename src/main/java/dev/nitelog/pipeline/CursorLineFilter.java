@@ -1,0 +1,35 @@
+package dev.nitelog.pipeline;
+
+import dev.nitelog.bytenite.LineFilter;
+import dev.nitelog.cursor.Cursors;
+import dev.nitelog.record.Service;
+
+/** Lets the {@code /logs} parser ask one poll's cursor view, without the client knowing cursors. */
+final class CursorLineFilter implements LineFilter {
+    private final Cursors.PollView view;
+
+    CursorLineFilter(Cursors.PollView view) {
+        this.view = view;
+    }
+
+    @Override
+    public StreamFilter stream(Service service, String taskId, String container) {
+        Cursors.PollView.Stream stream = view.stream(service, taskId, container);
+        return new StreamFilter() {
+            @Override
+            public long floorNanos() {
+                return stream.floorNanos();
+            }
+
+            @Override
+            public void belowFloor() {
+                stream.belowFloor();
+            }
+
+            @Override
+            public int state(long high, long low) {
+                return stream.state(high, low);
+            }
+        };
+    }
+}
