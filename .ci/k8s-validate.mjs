@@ -93,14 +93,31 @@ function schemaCheck(file, doc) {
 
 // nitelog's metrics (Micrometer's Prometheus names); timers and summaries add _sum/_count/_max
 // and, with histograms on, _bucket.
+// METRICS each have a dashboard panel; KNOWN_METRICS are all the names that exist (docs/operations.md).
 const METRICS = [
   "nitelog_polls_total", "nitelog_poll_duration_seconds", "nitelog_poll_response_bytes",
   "nitelog_records_fetched_total", "nitelog_records_skipped_total", "nitelog_records_malformed_total",
   "nitelog_records_late_total", "nitelog_sink_records_queued_total", "nitelog_sink_records_sent_total",
   "nitelog_sink_failures_total", "nitelog_sink_queue_depth", "nitelog_jobs", "nitelog_lag_seconds",
   "nitelog_checkpoint_writes_total", "nitelog_token_renewals_total",
+  "nitelog_sink_records_dead_lettered_total", "nitelog_checkpoint_failures_total",
+  "nitelog_api_throttled_seconds_total", "nitelog_api_requests_total", "nitelog_responses_truncated_total",
 ];
-const DISTRIBUTIONS = ["nitelog_poll_duration_seconds", "nitelog_poll_response_bytes"];
+const KNOWN_METRICS = [
+  ...METRICS, "nitelog_sink_records_retried_total", "nitelog_sink_batch_duration_seconds",
+  "nitelog_sink_queue_capacity", "nitelog_api_retries_total",
+  // 1 while a sink's last write succeeded, 0 while it fails (per sink).
+  "nitelog_sink_up",
+];
+const DISTRIBUTIONS = ["nitelog_poll_duration_seconds", "nitelog_poll_response_bytes", "nitelog_sink_batch_duration_seconds"];
+// Grafana links and provisioning find the dashboard by this uid: it must not change.
+const DASHBOARD_UID = "nitelog";
+
+// A metric name used in a query is one nitelog serves (a distribution's _bucket/_sum/_count/_max too).
+function knownMetric(name) {
+  const base = name.replace(/_(bucket|sum|count|max)$/, "");
+  return KNOWN_METRICS.includes(name) || (DISTRIBUTIONS.includes(base) && base !== name);
+}
 const SINK_TYPES = ["stdout", "file", "kafka", "elasticsearch"];
 
 function seconds(duration) {
@@ -230,10 +247,9 @@ function chartCheck(file, docs) {
       const exprs = panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
       const used = new Set(exprs.flatMap((e) => e.match(/nitelog_[a-z_]+/g) ?? []));
       for (const name of used) {
-        const base = name.replace(/_(bucket|sum|count|max)$/, "");
-        const known = METRICS.includes(name) || (DISTRIBUTIONS.includes(base) && base !== name);
-        if (!known) problem(file, `dashboard ${key} uses unknown metric ${name}`);
+        if (!knownMetric(name)) problem(file, `dashboard ${key} uses unknown metric ${name}`);
       }
+      if (dash.uid !== DASHBOARD_UID) problem(file, `dashboard ${key} has uid ${dash.uid}, not the stable ${DASHBOARD_UID}`);
       for (const metric of METRICS) {
         if (![...used].some((u) => u === metric || u.startsWith(`${metric}_`))) problem(file, `dashboard ${key} has no panel for ${metric}`);
       }
