@@ -127,6 +127,9 @@ Checks of values that the schema cannot express; included by the Deployment.
 {{- fail "config.bytenite.api-key / api-key-file: the key does not belong in the ConfigMap; set bytenite.apiKey or bytenite.existingSecret instead" }}
 {{- end }}
 {{- end }}
+{{- if and .Values.persistence.enabled .Values.updateStrategy (ne (toString .Values.updateStrategy.type) "Recreate") }}
+{{- fail "updateStrategy: with persistence.enabled the strategy must be {type: Recreate}: during a RollingUpdate two pods would run on one state volume and ship every line twice" }}
+{{- end }}
 {{- range $name, $sink := ($cfg.sinks | default dict) }}
 {{- if and $sink (not (and (kindIs "map" $sink) $sink.type)) }}
 {{- fail (printf "config.sinks.%s has no type: set config.sinks.%s.type to stdout, file, kafka or elasticsearch" $name $name) }}
