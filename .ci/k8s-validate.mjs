@@ -152,8 +152,10 @@ function chartCheck(file, docs) {
     return;
   }
   const mountOf = (dir) => (container.volumeMounts ?? []).find((m) => m.mountPath === dir);
-  for (const m of container.volumeMounts ?? []) {
-    if (!volumes.has(m.name)) problem(file, `volumeMount ${m.name} has no volume`);
+  for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+    for (const m of c.volumeMounts ?? []) {
+      if (!volumes.has(m.name)) problem(file, `container ${c.name}: volumeMount ${m.name} has no volume`);
+    }
   }
   const stateMount = mountOf("/var/lib/nitelog");
   const stateVolume = stateMount && volumes.get(stateMount.name);
@@ -178,7 +180,10 @@ function chartCheck(file, docs) {
     const get = container[probe]?.httpGet;
     if (get?.path !== wanted || !portNames.has(get?.port)) problem(file, `${probe} is not GET ${wanted} on a named container port`);
   }
-  if (!dep.spec.template.metadata.annotations?.["checksum/config"]) problem(file, "no checksum/config annotation: config changes would not roll the pod");
+  const podAnnotations = dep.spec.template.metadata.annotations ?? {};
+  if (!podAnnotations["checksum/config"]) problem(file, "no checksum/config annotation: config changes would not roll the pod");
+  if (byKind("Secret").length > 0 && !podAnnotations["checksum/secret"]) problem(file, "the chart's Secret has no checksum/secret annotation: a new key would not roll the pod");
+  if (!/^[^:@]+(:[^:@]+|@sha256:[a-f0-9]{64})$/.test(container.image)) problem(file, `image ${container.image} is neither repository:tag nor repository@sha256:digest`);
 
   // The config nitelog will read.
   const env = Object.fromEntries((container.env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value]));
@@ -231,6 +236,39 @@ function chartCheck(file, docs) {
       if (svc && !svc.spec.ports.some((p) => p.name === ep.port)) problem(file, `ServiceMonitor endpoint port ${ep.port} is not a Service port`);
       if (ep.path !== "/q/metrics") problem(file, `ServiceMonitor scrapes ${ep.path}, not /q/metrics`);
     }
+  }
+
+  for (const pm of byKind("PodMonitor")) {
+    if (!selects(pm.spec.selector.matchLabels, podLabels)) problem(file, `PodMonitor ${pm.metadata.name} does not select the pod`);
+    for (const ep of pm.spec.podMetricsEndpoints ?? []) {
+      if (!portNames.has(ep.port)) problem(file, `PodMonitor endpoint port ${ep.port} is not a container port`);
+      if (ep.path !== "/q/metrics") problem(file, `PodMonitor scrapes ${ep.path}, not /q/metrics`);
+    }
+  }
+  for (const pdb of byKind("PodDisruptionBudget")) {
+    if (!selects(pdb.spec.selector.matchLabels, podLabels)) problem(file, `PodDisruptionBudget ${pdb.metadata.name} does not select the pod`);
+    if (("minAvailable" in pdb.spec) === ("maxUnavailable" in pdb.spec)) problem(file, "PodDisruptionBudget needs exactly one of minAvailable and maxUnavailable");
+  }
+  for (const np of byKind("NetworkPolicy")) {
+    if (!selects(np.spec.podSelector.matchLabels, podLabels)) problem(file, `NetworkPolicy ${np.metadata.name} does not select the pod`);
+    const ingressPorts = (np.spec.ingress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
+    if (!ingressPorts.some((p) => portNames.has(p))) problem(file, "NetworkPolicy admits no traffic to the HTTP port (probes, metrics)");
+    const egressPorts = (np.spec.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
+    if (!egressPorts.includes(53)) problem(file, "NetworkPolicy allows no DNS");
+    if (!egressPorts.includes(443)) problem(file, "NetworkPolicy allows no HTTPS to the ByteNite API");
+  }
+  for (const pr of byKind("PrometheusRule")) {
+    const rules = pr.spec.groups.flatMap((g) => g.rules);
+    const alerts = rules.map((r) => r.alert).filter(Boolean);
+    if (new Set(alerts).size !== alerts.length) problem(file, `PrometheusRule ${pr.metadata.name} has duplicate alert names`);
+    for (const r of rules) {
+      for (const name of String(r.expr).match(/nitelog_[a-z_]+/g) ?? []) {
+        if (!knownMetric(name)) problem(file, `alert ${r.alert ?? r.record} uses unknown metric ${name}`);
+      }
+      if (r.alert && (!r.labels?.severity || !r.annotations?.summary)) problem(file, `alert ${r.alert} has no severity label or summary`);
+      if ((String(r.expr).match(/\(/g) ?? []).length !== (String(r.expr).match(/\)/g) ?? []).length) problem(file, `alert ${r.alert}: unbalanced parentheses`);
+    }
+    console.log(`   PrometheusRule ${pr.metadata.name}: ${alerts.length} alerts (${alerts.join(", ")})`);
   }
 
   // The Grafana dashboard, when rendered, uses nitelog's metric names and nothing else.

@@ -46,8 +46,27 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
+{{/*
+The image: repository@digest when a digest is set (the tag is then not used), else repository:tag.
+*/}}
 {{- define "nitelog.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion | toString) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Label matchers for this release's series in the alert expressions: the release namespace and the
+Deployment's pod names (<fullname>-<replicaset hash>-<suffix>; a release named <fullname>-x does not match).
+*/}}
+{{- define "nitelog.alertSelector" -}}
+{{- if .Values.prometheusRule.selector }}
+{{- .Values.prometheusRule.selector }}
+{{- else }}
+{{- printf "namespace=%q, pod=~%q" .Release.Namespace (printf "%s-[a-z0-9]+-[a-z0-9]+" (include "nitelog.fullname" .)) }}
+{{- end }}
 {{- end }}
 
 {{/*
