@@ -5,8 +5,11 @@
 //  2. the chart's own promises: one poller, hardened pod, probes, grace period longer than the
 //     shutdown timeout, a config nitelog can read, selectors that select, a dashboard over
 //     nitelog's real metric names.
-//  3. given a README.md, its sidecar example as a Pod.
-// Usage: node .ci/k8s-validate.mjs <node-tools-dir> <rendered.yaml | README.md>...   (exit 1 on any problem)
+//  3. given a README.md, its sidecar example as a Pod;
+//  4. given a file under an examples/ directory, its native-sidecar manifest (nitelog as an init
+//     container with restartPolicy: Always, on its own HTTP port, beside an app container).
+// Usage: node .ci/k8s-validate.mjs <node-tools-dir> <rendered.yaml | README.md | examples/*.yaml>...
+// (exit 1 on any problem)
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
@@ -321,9 +324,64 @@ function sidecarCheck(file) {
   console.log(`   ${path.basename(file)}: sidecar Pod snippet validated (${pod.spec.containers.map((c) => c.name).join(", ")})`);
 }
 
+// A native sidecar example: every document against the schemas, then the pod that runs nitelog.
+function nativeSidecarCheck(file, docs) {
+  for (const doc of docs) schemaCheck(file, doc);
+  const podSpecOf = (d) => (d.kind === "Pod" ? d.spec : d.kind === "CronJob" ? d.spec?.jobTemplate?.spec?.template?.spec : d.spec?.template?.spec);
+  const pods = docs.map(podSpecOf).filter((p) => p?.initContainers?.some((c) => c.name === "nitelog"));
+  if (pods.length !== 1) {
+    problem(file, `expected one pod with an init container named nitelog, found ${pods.length}`);
+    return;
+  }
+  const pod = pods[0];
+  const nitelog = pod.initContainers.find((c) => c.name === "nitelog");
+  if (nitelog.restartPolicy !== "Always") problem(file, "nitelog is not a native sidecar (restartPolicy: Always)");
+  const env = Object.fromEntries((nitelog.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
+  if (env.NITELOG_JOBS_DISCOVER !== "false" || env.NITELOG_JOBS_IDS !== "$(JOB_ID)" || !env.JOB_ID) {
+    problem(file, "the sidecar does not follow exactly $(JOB_ID) with discovery off");
+  }
+  if (env.NITELOG_JOBS_EXIT_WHEN_DONE !== "true") problem(file, "NITELOG_JOBS_EXIT_WHEN_DONE is not \"true\"");
+  const port = Number(env.NITELOG_HTTP_PORT ?? env.QUARKUS_HTTP_PORT ?? 8080);
+  if (port === 8080) problem(file, "nitelog's HTTP port is the default 8080, which the app is likely to use");
+  const named = new Map((nitelog.ports ?? []).map((p) => [p.name, p.containerPort]));
+  if (![...named.values()].includes(port)) problem(file, `no containerPort ${port} on nitelog`);
+  for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+    const target = nitelog[probe]?.httpGet?.port;
+    if (target !== undefined && (named.get(target) ?? target) !== port) problem(file, `${probe} targets ${target}, not nitelog's port ${port}`);
+  }
+  if (!nitelog.startupProbe) problem(file, "no startupProbe on nitelog: the app could start before nitelog follows the job");
+  const apps = pod.containers ?? [];
+  if (apps.length === 0) problem(file, "no app container beside nitelog");
+  for (const app of apps) {
+    for (const p of app.ports ?? []) if (p.containerPort === port) problem(file, `container ${app.name} uses nitelog's port ${port}`);
+    const script = [...(app.command ?? []), ...(app.args ?? [])].join(" ");
+    for (const [, used] of script.matchAll(/(?:127\.0\.0\.1|localhost):(\d+)\/q\//g)) {
+      if (Number(used) !== port) problem(file, `container ${app.name} calls nitelog on port ${used}, not ${port}`);
+    }
+  }
+  const volumeNames = new Set((pod.volumes ?? []).map((v) => v.name));
+  for (const c of [...pod.initContainers, ...apps]) {
+    for (const m of c.volumeMounts ?? []) if (!volumeNames.has(m.name)) problem(file, `container ${c.name}: mount ${m.name} has no volume`);
+  }
+  if (!(pod.terminationGracePeriodSeconds > 20)) problem(file, "grace period is not longer than nitelog's 20s shutdown timeout");
+  console.log(`   ${path.basename(file)}: native sidecar nitelog (port ${port}) beside ${apps.map((c) => c.name).join(", ")}`);
+}
+
 for (const file of files) {
   if (file.endsWith(".md")) {
     sidecarCheck(file);
+    continue;
+  }
+  if (file.split(path.sep).includes("examples")) {
+    let docs;
+    try {
+      docs = yaml.loadAll(fs.readFileSync(file, "utf8")).filter((d) => d && typeof d === "object");
+    } catch (e) {
+      problem(file, `not YAML: ${e.message}`);
+      continue;
+    }
+    nativeSidecarCheck(file, docs);
+    console.log(`   ${path.basename(file)}: ${docs.length} documents validated (${docs.map((d) => d.kind).join(", ")})`);
     continue;
   }
   let docs;
