@@ -186,7 +186,7 @@ function chartCheck(file, docs) {
   const podAnnotations = dep.spec.template.metadata.annotations ?? {};
   if (!podAnnotations["checksum/config"]) problem(file, "no checksum/config annotation: config changes would not roll the pod");
   if (byKind("Secret").length > 0 && !podAnnotations["checksum/secret"]) problem(file, "the chart's Secret has no checksum/secret annotation: a new key would not roll the pod");
-  if (!/^[^:@]+(:[^:@]+|@sha256:[a-f0-9]{64})$/.test(container.image)) problem(file, `image ${container.image} is neither repository:tag nor repository@sha256:digest`);
+  if (!/^[^@\s]+(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/.test(container.image)) problem(file, `image ${container.image} is neither repository:tag nor repository@sha256:digest`);
 
   // The config nitelog will read.
   const env = Object.fromEntries((container.env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value]));
