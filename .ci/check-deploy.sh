@@ -4,6 +4,8 @@
 #     and every helm/nitelog/ci/*-values.yaml, each rendered manifest validated against the
 #     Kubernetes schemas plus the chart's own promises (.ci/k8s-validate.mjs), and every
 #     .ci/deploy-fixtures/bad-*.yaml rejected by both lint and template with the expected message;
+#   - the chart's examples (helm/nitelog/examples/*.yaml: the native sidecar) against the same
+#     schemas and their own promises;
 #   - the image (docker/Dockerfile, .dockerignore): dockerfile-utils (syntax, instructions),
 #     dockerfilelint (practices; exceptions in docker/.dockerfilelintrc) and the build context.
 # Tools come from the npm registry only, cached in .ci/.tools (NITELOG_DEPLOY_TOOLS to move it):
@@ -118,11 +120,29 @@ for set in "${value_sets[@]}"; do
   fi
 done
 
-step "chart README's sidecar example; the validator itself"
+step "chart README's sidecar example, the chart's examples; the validator itself"
 if node .ci/k8s-validate.mjs "$NODE_TOOLS" "$CHART/README.md"; then
   ok "sidecar Pod snippet in $CHART/README.md is a valid Pod following one job"
 else
   bad "sidecar Pod snippet in $CHART/README.md"
+fi
+for f in "$CHART"/examples/*.yaml; do
+  if node .ci/k8s-validate.mjs "$NODE_TOOLS" "$f"; then
+    ok "example $(basename "$f"): valid manifests, nitelog a native sidecar on its own port"
+  else
+    bad "example $f"
+  fi
+done
+# The 1.29 field restartPolicy on init containers is in kubernetes-models 4.5.1's schema (as a
+# string; the validator itself requires Always): misspelt, it must be reported as unknown.
+mkdir -p "$OUT/examples"
+sed -e 's/restartPolicy: Always/restartPolcy: Always/' "$CHART/examples/native-sidecar-job.yaml" >"$OUT/examples/mutated-sidecar.yaml"
+if log="$(node .ci/k8s-validate.mjs "$NODE_TOOLS" "$OUT/examples/mutated-sidecar.yaml" 2>&1)"; then
+  bad "k8s-validate accepted a native sidecar with a misspelt restartPolicy"
+elif grep -q 'unknown field .*initContainers\[0\]\.restartPolcy' <<<"$log" && grep -q 'not a native sidecar' <<<"$log"; then
+  ok "k8s-validate catches a misspelt init container restartPolicy (the schema knows the field)"
+else
+  bad "k8s-validate failed on the mutated sidecar for other reasons:"; indent <<<"$log"
 fi
 # A misspelt field and a broken invariant must be caught, or the checks above prove nothing.
 sed -e 's/imagePullPolicy:/imagePullPolcy:/' -e 's/type: Recreate/type: RollingUpdate/' \

@@ -5,8 +5,11 @@
 //  2. the chart's own promises: one poller, hardened pod, probes, grace period longer than the
 //     shutdown timeout, a config nitelog can read, selectors that select, a dashboard over
 //     nitelog's real metric names.
-//  3. given a README.md, its sidecar example as a Pod.
-// Usage: node .ci/k8s-validate.mjs <node-tools-dir> <rendered.yaml | README.md>...   (exit 1 on any problem)
+//  3. given a README.md, its sidecar example as a Pod;
+//  4. given a file under an examples/ directory, its native-sidecar manifest (nitelog as an init
+//     container with restartPolicy: Always, on its own HTTP port, beside an app container).
+// Usage: node .ci/k8s-validate.mjs <node-tools-dir> <rendered.yaml | README.md | examples/*.yaml>...
+// (exit 1 on any problem)
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import path from "node:path";
@@ -93,14 +96,31 @@ function schemaCheck(file, doc) {
 
 // nitelog's metrics (Micrometer's Prometheus names); timers and summaries add _sum/_count/_max
 // and, with histograms on, _bucket.
+// METRICS each have a dashboard panel; KNOWN_METRICS are all the names that exist (docs/operations.md).
 const METRICS = [
   "nitelog_polls_total", "nitelog_poll_duration_seconds", "nitelog_poll_response_bytes",
   "nitelog_records_fetched_total", "nitelog_records_skipped_total", "nitelog_records_malformed_total",
   "nitelog_records_late_total", "nitelog_sink_records_queued_total", "nitelog_sink_records_sent_total",
   "nitelog_sink_failures_total", "nitelog_sink_queue_depth", "nitelog_jobs", "nitelog_lag_seconds",
   "nitelog_checkpoint_writes_total", "nitelog_token_renewals_total",
+  "nitelog_sink_records_dead_lettered_total", "nitelog_checkpoint_failures_total",
+  "nitelog_api_throttled_seconds_total", "nitelog_api_requests_total", "nitelog_responses_truncated_total",
 ];
-const DISTRIBUTIONS = ["nitelog_poll_duration_seconds", "nitelog_poll_response_bytes"];
+const KNOWN_METRICS = [
+  ...METRICS, "nitelog_sink_records_retried_total", "nitelog_sink_batch_duration_seconds",
+  "nitelog_sink_queue_capacity", "nitelog_api_retries_total",
+  // 1 while a sink's last write succeeded, 0 while it fails (per sink).
+  "nitelog_sink_up",
+];
+const DISTRIBUTIONS = ["nitelog_poll_duration_seconds", "nitelog_poll_response_bytes", "nitelog_sink_batch_duration_seconds"];
+// Grafana links and provisioning find the dashboard by this uid: it must not change.
+const DASHBOARD_UID = "nitelog";
+
+// A metric name used in a query is one nitelog serves (a distribution's _bucket/_sum/_count/_max too).
+function knownMetric(name) {
+  const base = name.replace(/_(bucket|sum|count|max)$/, "");
+  return KNOWN_METRICS.includes(name) || (DISTRIBUTIONS.includes(base) && base !== name);
+}
 const SINK_TYPES = ["stdout", "file", "kafka", "elasticsearch"];
 
 function seconds(duration) {
@@ -135,8 +155,10 @@ function chartCheck(file, docs) {
     return;
   }
   const mountOf = (dir) => (container.volumeMounts ?? []).find((m) => m.mountPath === dir);
-  for (const m of container.volumeMounts ?? []) {
-    if (!volumes.has(m.name)) problem(file, `volumeMount ${m.name} has no volume`);
+  for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+    for (const m of c.volumeMounts ?? []) {
+      if (!volumes.has(m.name)) problem(file, `container ${c.name}: volumeMount ${m.name} has no volume`);
+    }
   }
   const stateMount = mountOf("/var/lib/nitelog");
   const stateVolume = stateMount && volumes.get(stateMount.name);
@@ -161,7 +183,10 @@ function chartCheck(file, docs) {
     const get = container[probe]?.httpGet;
     if (get?.path !== wanted || !portNames.has(get?.port)) problem(file, `${probe} is not GET ${wanted} on a named container port`);
   }
-  if (!dep.spec.template.metadata.annotations?.["checksum/config"]) problem(file, "no checksum/config annotation: config changes would not roll the pod");
+  const podAnnotations = dep.spec.template.metadata.annotations ?? {};
+  if (!podAnnotations["checksum/config"]) problem(file, "no checksum/config annotation: config changes would not roll the pod");
+  if (byKind("Secret").length > 0 && !podAnnotations["checksum/secret"]) problem(file, "the chart's Secret has no checksum/secret annotation: a new key would not roll the pod");
+  if (!/^[^@\s]+(?::[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/.test(container.image)) problem(file, `image ${container.image} is neither repository:tag nor repository@sha256:digest`);
 
   // The config nitelog will read.
   const env = Object.fromEntries((container.env ?? []).filter((e) => "value" in e).map((e) => [e.name, e.value]));
@@ -216,6 +241,39 @@ function chartCheck(file, docs) {
     }
   }
 
+  for (const pm of byKind("PodMonitor")) {
+    if (!selects(pm.spec.selector.matchLabels, podLabels)) problem(file, `PodMonitor ${pm.metadata.name} does not select the pod`);
+    for (const ep of pm.spec.podMetricsEndpoints ?? []) {
+      if (!portNames.has(ep.port)) problem(file, `PodMonitor endpoint port ${ep.port} is not a container port`);
+      if (ep.path !== "/q/metrics") problem(file, `PodMonitor scrapes ${ep.path}, not /q/metrics`);
+    }
+  }
+  for (const pdb of byKind("PodDisruptionBudget")) {
+    if (!selects(pdb.spec.selector.matchLabels, podLabels)) problem(file, `PodDisruptionBudget ${pdb.metadata.name} does not select the pod`);
+    if (("minAvailable" in pdb.spec) === ("maxUnavailable" in pdb.spec)) problem(file, "PodDisruptionBudget needs exactly one of minAvailable and maxUnavailable");
+  }
+  for (const np of byKind("NetworkPolicy")) {
+    if (!selects(np.spec.podSelector.matchLabels, podLabels)) problem(file, `NetworkPolicy ${np.metadata.name} does not select the pod`);
+    const ingressPorts = (np.spec.ingress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
+    if (!ingressPorts.some((p) => portNames.has(p))) problem(file, "NetworkPolicy admits no traffic to the HTTP port (probes, metrics)");
+    const egressPorts = (np.spec.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
+    if (!egressPorts.includes(53)) problem(file, "NetworkPolicy allows no DNS");
+    if (!egressPorts.includes(443)) problem(file, "NetworkPolicy allows no HTTPS to the ByteNite API");
+  }
+  for (const pr of byKind("PrometheusRule")) {
+    const rules = pr.spec.groups.flatMap((g) => g.rules);
+    const alerts = rules.map((r) => r.alert).filter(Boolean);
+    if (new Set(alerts).size !== alerts.length) problem(file, `PrometheusRule ${pr.metadata.name} has duplicate alert names`);
+    for (const r of rules) {
+      for (const name of String(r.expr).match(/nitelog_[a-z_]+/g) ?? []) {
+        if (!knownMetric(name)) problem(file, `alert ${r.alert ?? r.record} uses unknown metric ${name}`);
+      }
+      if (r.alert && (!r.labels?.severity || !r.annotations?.summary)) problem(file, `alert ${r.alert} has no severity label or summary`);
+      if ((String(r.expr).match(/\(/g) ?? []).length !== (String(r.expr).match(/\)/g) ?? []).length) problem(file, `alert ${r.alert}: unbalanced parentheses`);
+    }
+    console.log(`   PrometheusRule ${pr.metadata.name}: ${alerts.length} alerts (${alerts.join(", ")})`);
+  }
+
   // The Grafana dashboard, when rendered, uses nitelog's metric names and nothing else.
   for (const cmap of byKind("ConfigMap").filter((c) => c.metadata.labels?.grafana_dashboard !== undefined)) {
     for (const [key, text] of Object.entries(cmap.data ?? {})) {
@@ -230,10 +288,9 @@ function chartCheck(file, docs) {
       const exprs = panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
       const used = new Set(exprs.flatMap((e) => e.match(/nitelog_[a-z_]+/g) ?? []));
       for (const name of used) {
-        const base = name.replace(/_(bucket|sum|count|max)$/, "");
-        const known = METRICS.includes(name) || (DISTRIBUTIONS.includes(base) && base !== name);
-        if (!known) problem(file, `dashboard ${key} uses unknown metric ${name}`);
+        if (!knownMetric(name)) problem(file, `dashboard ${key} uses unknown metric ${name}`);
       }
+      if (dash.uid !== DASHBOARD_UID) problem(file, `dashboard ${key} has uid ${dash.uid}, not the stable ${DASHBOARD_UID}`);
       for (const metric of METRICS) {
         if (![...used].some((u) => u === metric || u.startsWith(`${metric}_`))) problem(file, `dashboard ${key} has no panel for ${metric}`);
       }
@@ -267,9 +324,64 @@ function sidecarCheck(file) {
   console.log(`   ${path.basename(file)}: sidecar Pod snippet validated (${pod.spec.containers.map((c) => c.name).join(", ")})`);
 }
 
+// A native sidecar example: every document against the schemas, then the pod that runs nitelog.
+function nativeSidecarCheck(file, docs) {
+  for (const doc of docs) schemaCheck(file, doc);
+  const podSpecOf = (d) => (d.kind === "Pod" ? d.spec : d.kind === "CronJob" ? d.spec?.jobTemplate?.spec?.template?.spec : d.spec?.template?.spec);
+  const pods = docs.map(podSpecOf).filter((p) => p?.initContainers?.some((c) => c.name === "nitelog"));
+  if (pods.length !== 1) {
+    problem(file, `expected one pod with an init container named nitelog, found ${pods.length}`);
+    return;
+  }
+  const pod = pods[0];
+  const nitelog = pod.initContainers.find((c) => c.name === "nitelog");
+  if (nitelog.restartPolicy !== "Always") problem(file, "nitelog is not a native sidecar (restartPolicy: Always)");
+  const env = Object.fromEntries((nitelog.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
+  if (env.NITELOG_JOBS_DISCOVER !== "false" || env.NITELOG_JOBS_IDS !== "$(JOB_ID)" || !env.JOB_ID) {
+    problem(file, "the sidecar does not follow exactly $(JOB_ID) with discovery off");
+  }
+  if (env.NITELOG_JOBS_EXIT_WHEN_DONE !== "true") problem(file, "NITELOG_JOBS_EXIT_WHEN_DONE is not \"true\"");
+  const port = Number(env.NITELOG_HTTP_PORT ?? env.QUARKUS_HTTP_PORT ?? 8080);
+  if (port === 8080) problem(file, "nitelog's HTTP port is the default 8080, which the app is likely to use");
+  const named = new Map((nitelog.ports ?? []).map((p) => [p.name, p.containerPort]));
+  if (![...named.values()].includes(port)) problem(file, `no containerPort ${port} on nitelog`);
+  for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+    const target = nitelog[probe]?.httpGet?.port;
+    if (target !== undefined && (named.get(target) ?? target) !== port) problem(file, `${probe} targets ${target}, not nitelog's port ${port}`);
+  }
+  if (!nitelog.startupProbe) problem(file, "no startupProbe on nitelog: the app could start before nitelog follows the job");
+  const apps = pod.containers ?? [];
+  if (apps.length === 0) problem(file, "no app container beside nitelog");
+  for (const app of apps) {
+    for (const p of app.ports ?? []) if (p.containerPort === port) problem(file, `container ${app.name} uses nitelog's port ${port}`);
+    const script = [...(app.command ?? []), ...(app.args ?? [])].join(" ");
+    for (const [, used] of script.matchAll(/(?:127\.0\.0\.1|localhost):(\d+)\/q\//g)) {
+      if (Number(used) !== port) problem(file, `container ${app.name} calls nitelog on port ${used}, not ${port}`);
+    }
+  }
+  const volumeNames = new Set((pod.volumes ?? []).map((v) => v.name));
+  for (const c of [...pod.initContainers, ...apps]) {
+    for (const m of c.volumeMounts ?? []) if (!volumeNames.has(m.name)) problem(file, `container ${c.name}: mount ${m.name} has no volume`);
+  }
+  if (!(pod.terminationGracePeriodSeconds > 20)) problem(file, "grace period is not longer than nitelog's 20s shutdown timeout");
+  console.log(`   ${path.basename(file)}: native sidecar nitelog (port ${port}) beside ${apps.map((c) => c.name).join(", ")}`);
+}
+
 for (const file of files) {
   if (file.endsWith(".md")) {
     sidecarCheck(file);
+    continue;
+  }
+  if (file.split(path.sep).includes("examples")) {
+    let docs;
+    try {
+      docs = yaml.loadAll(fs.readFileSync(file, "utf8")).filter((d) => d && typeof d === "object");
+    } catch (e) {
+      problem(file, `not YAML: ${e.message}`);
+      continue;
+    }
+    nativeSidecarCheck(file, docs);
+    console.log(`   ${path.basename(file)}: ${docs.length} documents validated (${docs.map((d) => d.kind).join(", ")})`);
     continue;
   }
   let docs;

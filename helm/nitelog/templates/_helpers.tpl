@@ -46,8 +46,27 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
+{{/*
+The image: repository@digest when a digest is set (the tag is then not used), else repository:tag.
+*/}}
 {{- define "nitelog.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion | toString) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Label matchers for this release's series in the alert expressions: the release namespace and the
+Deployment's pod names (<fullname>-<replicaset hash>-<suffix>; a release named <fullname>-x does not match).
+*/}}
+{{- define "nitelog.alertSelector" -}}
+{{- if .Values.prometheusRule.selector }}
+{{- .Values.prometheusRule.selector }}
+{{- else }}
+{{- printf "namespace=%q, pod=~%q" .Release.Namespace (printf "%s-[a-z0-9]+-[a-z0-9]+" (include "nitelog.fullname" .)) }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -126,6 +145,9 @@ Checks of values that the schema cannot express; included by the Deployment.
 {{- if or (index . "api-key") (index . "api-key-file") }}
 {{- fail "config.bytenite.api-key / api-key-file: the key does not belong in the ConfigMap; set bytenite.apiKey or bytenite.existingSecret instead" }}
 {{- end }}
+{{- end }}
+{{- if and .Values.persistence.enabled .Values.updateStrategy (ne (toString .Values.updateStrategy.type) "Recreate") }}
+{{- fail "updateStrategy: with persistence.enabled the strategy must be {type: Recreate}: during a RollingUpdate two pods would run on one state volume and ship every line twice" }}
 {{- end }}
 {{- range $name, $sink := ($cfg.sinks | default dict) }}
 {{- if and $sink (not (and (kindIs "map" $sink) $sink.type)) }}
