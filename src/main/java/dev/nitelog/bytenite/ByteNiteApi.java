@@ -60,4 +60,18 @@ public interface ByteNiteApi {
     default LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords) throws ByteNiteException {
         return fetchLogs(job, null, KnownIds.NONE, maxRecords);
     }
+
+    /**
+     * As {@link #fetchLogs(JobRef, LineFilter, int)}, handing every new record to {@code chunks}
+     * while the body is read instead of returning them: {@link LogFetch#records()} is then empty
+     * and {@link LogFetch#chunked()} counts what was handed over. The default parses as above and
+     * hands the records over in one chunk.
+     */
+    default LogFetch fetchLogs(JobRef job, LineFilter filter, RecordChunks chunks) throws ByteNiteException {
+        LogFetch whole = fetchLogs(job, filter, Integer.MAX_VALUE);
+        boolean taken = whole.records().isEmpty() || chunks.accept(whole.records());
+        int handed = taken ? whole.records().size() : 0;
+        return new LogFetch(List.of(), whole.skipped(), whole.malformedEntries(), whole.responseBytes(),
+                whole.truncated(), whole.deferred() + whole.records().size() - handed, whole.unconfirmed(), handed);
+    }
 }

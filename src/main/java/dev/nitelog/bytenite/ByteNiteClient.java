@@ -178,11 +178,21 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
 
     @Override
     public LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords) throws ByteNiteException {
+        return fetchLogs(job, filter, maxRecords, null);
+    }
+
+    @Override
+    public LogFetch fetchLogs(JobRef job, LineFilter filter, RecordChunks chunks) throws ByteNiteException {
+        return fetchLogs(job, filter, Integer.MAX_VALUE, chunks);
+    }
+
+    private LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords, RecordChunks chunks)
+            throws ByteNiteException {
         String what = "POST /logs for job " + job.id();
         Wire.LogsRequest request = new Wire.LogsRequest(job.id(), taskIds, levels, services);
         return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, job.id(),
                 header -> customer.logs(header, request),
-                in -> new LogsParser(job, filter, maxResponseBytes, maxRecords).parse(in)));
+                in -> new LogsParser(job, filter, maxResponseBytes, maxRecords, chunks).parse(in)));
     }
 
     /** True while any endpoint's circuit is open: ByteNite is failing and calls fail fast. */

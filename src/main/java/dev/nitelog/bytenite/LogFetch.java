@@ -20,9 +20,17 @@ import java.util.List;
  *                         makes them. Like a cut, this response then covers only part of the lines.
  * @param unconfirmed      of the skipped lines, those every sink was handed but not every sink
  *                         confirmed yet ({@code KnownIds.SENT}): while any remain, the job is not settled
+ * @param chunked          records handed to a {@code RecordChunks} while parsing instead of held in
+ *                         {@code records}
  */
 public record LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
-                       boolean truncated, int deferred, int unconfirmed) {
+                       boolean truncated, int deferred, int unconfirmed, int chunked) {
+
+    /** A response whose records are all in {@code records}. */
+    public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
+                    boolean truncated, int deferred, int unconfirmed) {
+        this(records, skipped, malformedEntries, responseBytes, truncated, deferred, unconfirmed, 0);
+    }
 
     /** A complete response. */
     public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes) {
@@ -42,6 +50,6 @@ public record LogFetch(List<LogRecord> records, int skipped, int malformedEntrie
 
     /** Entries the response held as read: records, skipped and malformed ones. */
     public long entries() {
-        return (long) records.size() + skipped + malformedEntries + deferred;
+        return (long) records.size() + chunked + skipped + malformedEntries + deferred;
     }
 }

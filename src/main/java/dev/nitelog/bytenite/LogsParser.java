@@ -61,6 +61,9 @@ final class LogsParser {
 
     private final long maxBytes;
     private final int maxRecords;
+    private final RecordChunks chunks; // null: every record stays in the returned LogFetch
+    private boolean chunksRefused;
+    private int chunked;
     private int made;
     private int deferred;
     private int unconfirmed;
@@ -113,6 +116,15 @@ final class LogsParser {
      * @param maxRecords the most records made; further new lines are only counted as deferred
      */
     LogsParser(JobRef job, LineFilter filter, long maxBytes, int maxRecords) {
+        this(job, filter, maxBytes, maxRecords, null);
+    }
+
+    /**
+     * @param chunks takes the new records a {@link RecordChunks#SIZE} at a time while the body is
+     *               read, so no response is held as records whatever its size; null to keep them
+     */
+    LogsParser(JobRef job, LineFilter filter, long maxBytes, int maxRecords, RecordChunks chunks) {
+        this.chunks = chunks;
         this.maxRecords = maxRecords;
         this.job = job;
         this.filter = filter;
@@ -142,8 +154,7 @@ final class LogsParser {
             throw malformed(e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
                     e.getLocation() == null ? -1 : e.getLocation().getColumnNr(), "invalid or truncated JSON");
         } catch (CountingInputStream.LimitExceeded cut) {
-            return new LogFetch(beforeLastTimestamp(assembler.records()), skipped, malformed, counted.count(), true,
-                    deferred, unconfirmed);
+            return fetch(beforeLastTimestamp(assembler.records()), counted.count(), true);
         } catch (CharConversionException e) {
             // Jackson guesses UTF-16/32 from leading zero bytes and reads on; a code unit that is no character
             // is a bad body, not a broken connection (an IOException here would be retried as one)
@@ -151,8 +162,27 @@ final class LogsParser {
         } finally {
             occurrences.giveBack();
         }
-        return new LogFetch(assembler.records(), skipped, malformed, counted.count(), false, deferred,
-                unconfirmed);
+        return fetch(assembler.records(), counted.count(), false);
+    }
+
+    /** The outcome; with chunks, the last records go to them too. */
+    private LogFetch fetch(List<LogRecord> last, long bytes, boolean truncated) {
+        if (chunks == null) {
+            return new LogFetch(last, skipped, malformed, bytes, truncated, deferred, unconfirmed);
+        }
+        if (!last.isEmpty()) {
+            handOver(new ArrayList<>(last));
+        }
+        return new LogFetch(List.of(), skipped, malformed, bytes, truncated, deferred, unconfirmed, chunked);
+    }
+
+    private void handOver(List<LogRecord> chunk) {
+        if (!chunksRefused && chunks.accept(chunk)) {
+            chunked += chunk.size();
+        } else {
+            chunksRefused = true;
+            deferred += chunk.size();
+        }
     }
 
     /** The sorted records stamped strictly before the last complete entry's timestamp. */
@@ -296,13 +326,16 @@ final class LogsParser {
             }
             return;
         }
-        if (made == maxRecords) {
+        if (made == maxRecords || chunksRefused) {
             deferred++;
             return;
         }
         made++;
         assembler.add(new RecordId(ids.high(), ids.low()), Instant.ofEpochSecond(timestamps.seconds(),
                 timestamps.nanos()), service, taskId, containerName, level, log.toString());
+        if (chunks != null && assembler.size() == RecordChunks.SIZE) {
+            handOver(assembler.drain());
+        }
     }
 
     private void readString(JsonParser p, JsonToken value, CharSink into) throws IOException {

@@ -36,4 +36,16 @@ final class RecordAssembler {
         records.sort(BY_TIME);
         return records;
     }
+
+    int size() {
+        return records.size();
+    }
+
+    /** The records so far, sorted, handed over; the assembler starts empty again. */
+    List<LogRecord> drain() {
+        List<LogRecord> chunk = new ArrayList<>(records);
+        chunk.sort(BY_TIME);
+        records.clear();
+        return chunk;
+    }
 }

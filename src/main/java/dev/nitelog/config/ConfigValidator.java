@@ -36,6 +36,7 @@ public final class ConfigValidator {
         jobs(config.jobs(), values);
         values.between("nitelog.dedup.lateness", config.dedup().lateness(), Duration.ZERO, Duration.ofDays(1));
         values.between("nitelog.dedup.max-future", config.dedup().maxFuture(), Duration.ofSeconds(1), Duration.ofDays(1));
+        values.size("nitelog.spool.max-bytes", config.spool().maxBytes(), "1M", 1L << 20, "1T", 1L << 40);
         values.between("nitelog.state.flush-interval", config.state().flushInterval(), Duration.ofMillis(10), Duration.ofHours(1));
         values.between("nitelog.shutdown.timeout", config.shutdown().timeout(), Duration.ZERO, Duration.ofHours(1));
         if (config.sinks().isEmpty()) {

@@ -27,6 +27,9 @@ public interface NitelogConfig {
     /** Durable progress (cursors) on disk. */
     StateConfig state();
 
+    /** The disk spool that holds a backlog's surplus so it is fetched once. */
+    SpoolConfig spool();
+
     /** Graceful shutdown. */
     ShutdownConfig shutdown();
 
@@ -64,6 +67,20 @@ public interface NitelogConfig {
         /** How often committed cursors are written to disk (debounced). */
         @WithDefault("1s")
         Duration flushInterval();
+    }
+
+    /**
+     * The per-job spool under {@code <state dir>/spool}: when a poll finds more new lines than the
+     * sinks' queues hold, the surplus is written here and the sinks drain it without fetching the
+     * job's log again. A cache of that fetch, never the source of truth: it is emptied at start.
+     */
+    interface SpoolConfig {
+        /**
+         * The most bytes all jobs' spools may hold together. When full, a backlog is taken in
+         * slices instead, each a fresh fetch (counted in {@code nitelog_spool_full_total}).
+         */
+        @WithDefault("1G")
+        io.quarkus.runtime.configuration.MemorySize maxBytes();
     }
 
     /** Shutdown settings. */

@@ -14,6 +14,12 @@ public final class MetricNames {
     public static final String RECORDS_LATE = "nitelog.records.late";
     /** Records stamped more than {@code dedup.max-future} ahead: shipped without moving a high water. */
     public static final String RECORDS_FUTURE = "nitelog.records.future";
+    /** Records of a backlog set aside in the spool because a sink's queue was full. */
+    public static final String SPOOL_RECORDS = "nitelog.spool.records";
+    /** Chunks the spool could not take (full, or not writable): the backlog is then taken in slices. */
+    public static final String SPOOL_FULL = "nitelog.spool.full";
+    /** Bytes the spool files hold. */
+    public static final String SPOOL_BYTES = "nitelog.spool.bytes";
     public static final String SINK_RECORDS_QUEUED = "nitelog.sink.records.queued";
     public static final String SINK_RECORDS_SENT = "nitelog.sink.records.sent";
     public static final String SINK_FAILURES = "nitelog.sink.failures";

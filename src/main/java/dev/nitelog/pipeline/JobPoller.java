@@ -4,6 +4,8 @@ import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.ByteNiteException;
 import dev.nitelog.bytenite.JobNotFoundException;
 import dev.nitelog.bytenite.LogFetch;
+import dev.nitelog.bytenite.RecordChunks;
+import dev.nitelog.cursor.Spool;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Unsent;
 import dev.nitelog.jobs.JobTracker;
@@ -25,14 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * once every sink that wants it has confirmed everything of it.
  */
 final class JobPoller {
-    /** Records made even when every queue is full: enough to keep a poll useful, few enough to stay small. */
-    static final int MIN_RECORDS_PER_POLL = 1000;
-
     private static final Logger LOG = Logger.getLogger(JobPoller.class);
 
     private final ByteNiteApi api;
     private final JobTracker tracker;
     private final Cursors cursors;
+    private final Spool spool;
     private final List<SinkWorker> workers;
     private final PipelineMetrics metrics;
     private final Clock clock;
@@ -40,9 +40,10 @@ final class JobPoller {
     private final Set<String> truncatedJobs = ConcurrentHashMap.newKeySet();
     private final Set<String> backloggedJobs = ConcurrentHashMap.newKeySet();
 
-    JobPoller(ByteNiteApi api, JobTracker tracker, Cursors cursors, List<SinkWorker> workers,
+    JobPoller(ByteNiteApi api, JobTracker tracker, Cursors cursors, Spool spool, List<SinkWorker> workers,
               PipelineMetrics metrics, Clock clock) {
         this.api = api;
+        this.spool = spool;
         this.tracker = tracker;
         this.cursors = cursors;
         this.workers = List.copyOf(workers);
@@ -55,28 +56,26 @@ final class JobPoller {
         boolean settled = false;
         boolean gone = false;
         long entries = -1;
-        int[] reserved = null;
         try {
             if (waitsForRoom(job.id())) {
                 entries = JobTracker.BACKLOG; // no request: the lines would find no room; look again next interval
                 return;
             }
-            List<String> sinks = sinkNamesFor(job.id());
-            reserved = reserveRoom(job.id());
-            Cursors.PollView view = cursors.beginPoll(job.id(), sinks);
-            LogFetch fetch = api.fetchLogs(job, new CursorLineFilter(view), recordsWanted(job.id(), reserved));
+            Cursors.PollView view = cursors.beginPoll(job.id(), sinkNamesFor(job.id()));
+            ChunkOffer offer = new ChunkOffer(job);
+            LogFetch fetch = api.fetchLogs(job, new CursorLineFilter(view), offer);
             metrics.fetched(fetch, System.nanoTime() - started);
             metrics.late(cursors.endPoll(view));
             cursors.holdHighWater(job.id(), fetch.partial());
-            // a cut response, one with lines deferred, or one with lines still unconfirmed never settles a
-            // draining job: not all was offered, or not all offered was confirmed
-            Distribution distribution = distribute(job.id(), fetch.records(), reserved);
-            settled = distribution.settled() && !fetch.partial() && fetch.unconfirmed() == 0;
+            // a cut response, one with lines deferred, or one with lines still unconfirmed (queued or
+            // spooled) never settles a draining job: not all was offered, or not all offered was confirmed
+            settled = offer.settled && !fetch.partial() && fetch.unconfirmed() == 0 && !spooled(job.id());
             if (settled) {
                 cursors.settled(job.id()); // a backlog taken while the high water was held lets it rise now
             }
-            entries = entriesForInterval(fetch, distribution.queueFull());
-            if (entries == JobTracker.BACKLOG) {
+            boolean backlog = fetch.deferred() > 0 || spooled(job.id());
+            entries = fetch.truncated() ? -1 : backlog ? JobTracker.BACKLOG : fetch.entries();
+            if (backlog) {
                 backloggedJobs.add(job.id());
             } else {
                 backloggedJobs.remove(job.id());
@@ -100,7 +99,7 @@ final class JobPoller {
             failed(job, e.toString());
             LOG.debug("Unexpected poll failure", e);
         } finally {
-            releaseRoom(reserved);
+            drainSpool(); // what this poll spooled goes to the queues that have room now
             // always: a poll that ended in any way frees the job for its next poll
             if (!gone && tracker.pollFinished(job.id(), settled, entries, null, clock.instant())) {
                 cursors.retire(job.id(), clock.instant());
@@ -109,8 +108,107 @@ final class JobPoller {
         }
     }
 
+    /**
+     * Offers each chunk of a response to every interested sink as the body is read: what fits a
+     * sink's queue is queued, the rest goes to the job's spool (and everything does once the sink
+     * has records of the job waiting there, so each sink receives a stream's lines in order). A
+     * chunk no spool can take stops the parse from making records; the rest waits for later polls.
+     */
+    private final class ChunkOffer implements RecordChunks {
+        private final JobRef job;
+        boolean settled = true;
+
+        ChunkOffer(JobRef job) {
+            this.job = job;
+        }
+
+        @Override
+        public boolean accept(List<LogRecord> chunk) {
+            boolean taken = true;
+            for (int i = 0; i < workers.size(); i++) {
+                SinkWorker worker = workers.get(i);
+                if (!worker.acceptsJob(job.id())) {
+                    continue;
+                }
+                int sink = i;
+                boolean spoolable = sink < 64; // a spool entry names its sinks in a 64-bit mask
+                boolean[] refused = {false};
+                int[] spilled = {0};
+                int queued = worker.offerOrSpill(room -> {
+                    boolean inOrder = !spool.pending(job.id(), sink); // a waiting spool comes first
+                    int toQueue = inOrder ? room : 0;
+                    if (!spoolable || !spool.hasRoom(Spool.bound(chunk))) {
+                        refused[0] = true; // take only what the queue holds; the rest stays unsent
+                        return unsent(worker, chunk, toQueue).records();
+                    }
+                    List<LogRecord> fresh = unsent(worker, chunk, Integer.MAX_VALUE).records();
+                    int split = Math.min(toQueue, fresh.size());
+                    List<LogRecord> rest = fresh.subList(split, fresh.size());
+                    if (!rest.isEmpty() && !spool.append(job.id(), job.name(), rest, 1L << sink)) {
+                        cursors.rollback(worker.name()); // marked sent but nowhere: offer all unconfirmed again
+                        spool.discard(sink);
+                        refused[0] = true;
+                        return List.of();
+                    }
+                    spilled[0] = rest.size();
+                    return fresh.subList(0, split);
+                });
+                if (queued == SinkWorker.NOT_TAKING) {
+                    settled = false; // backing off: this sink was offered nothing
+                    continue;
+                }
+                metrics.offered(worker.name(), queued + spilled[0]);
+                metrics.spooled(spilled[0]);
+                settled &= queued == 0 && spilled[0] == 0 && cursors.allCommitted(job.id(), worker.name(), chunk);
+                if (refused[0]) {
+                    metrics.spoolFull();
+                    taken = false;
+                }
+            }
+            return taken;
+        }
+
+        private Unsent unsent(SinkWorker worker, List<LogRecord> chunk, int max) {
+            Unsent unsent = cursors.takeUnsent(job.id(), worker.name(), chunk, max);
+            metrics.late(unsent.lateBeyondWindow());
+            metrics.future(unsent.future());
+            return unsent;
+        }
+    }
+
+    /** True while the job has records in the spool for some sink. */
+    private boolean spooled(String jobId) {
+        for (int i = 0; i < workers.size(); i++) {
+            if (spool.pending(jobId, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Moves spooled records into every sink queue that has room, oldest job first. */
+    void drainSpool() {
+        for (int i = 0; i < workers.size(); i++) {
+            drainSpool(i);
+        }
+    }
+
+    /** Moves spooled records of any job into this sink's queue while it has room. */
+    void drainSpool(int sink) {
+        SinkWorker worker = workers.get(sink);
+        for (String jobId : spool.jobsPending(sink)) {
+            while (spool.pending(jobId, sink)) {
+                int queued = worker.offerOrSpill(room -> spool.take(jobId, sink, room));
+                if (queued <= 0) {
+                    return; // full, or not taking
+                }
+            }
+        }
+    }
+
     /** Drops what this poller remembers of a retired job: over months, retired jobs would pile up here. */
     private void forget(String jobId) {
+        spool.remove(jobId);
         backloggedJobs.remove(jobId);
         truncatedJobs.remove(jobId);
         lastFailureByJob.remove(jobId);
@@ -133,108 +231,14 @@ final class JobPoller {
         if (!backloggedJobs.contains(jobId)) {
             return false;
         }
-        for (SinkWorker worker : workers) {
-            if (worker.acceptsJob(jobId) && (worker.failing() || worker.unreservedRoom() >= worker.capacity() / 2)) {
+        for (int i = 0; i < workers.size(); i++) {
+            SinkWorker worker = workers.get(i);
+            if (worker.acceptsJob(jobId) && !spool.pending(jobId, i)
+                    && (worker.failing() || worker.unreservedRoom() >= worker.capacity() / 2)) {
                 return false;
             }
         }
         return true;
-    }
-
-    /**
-     * What the tracker adapts the job's interval by: a backlog left for later polls (lines deferred,
-     * or made but left unsent by a full queue) brings the job back to the base interval, as more is
-     * waiting now; a cut response says nothing about growth, and polling it sooner would not make
-     * it fit.
-     */
-    private static long entriesForInterval(LogFetch fetch, boolean queueFull) {
-        if (fetch.truncated()) {
-            return -1;
-        }
-        return fetch.deferred() > 0 || queueFull ? JobTracker.BACKLOG : fetch.entries();
-    }
-
-    /**
-     * @param settled   every interested sink has confirmed every record of the poll
-     * @param queueFull some interested sink's queue was full (or all reserved by another poll)
-     *                  after this poll's records were offered, so some may have been left unsent
-     */
-    private record Distribution(boolean settled, boolean queueFull) {
-    }
-
-    /**
-     * Offers every interested sink its unsent records.
-     *
-     * @return whether every such sink has confirmed every one of these records, and whether any
-     *         queue was full
-     */
-    private Distribution distribute(String jobId, List<LogRecord> records, int[] reserved) {
-        boolean settled = true;
-        boolean queueFull = false;
-        for (int i = 0; i < workers.size(); i++) {
-            SinkWorker worker = workers.get(i);
-            if (!worker.acceptsJob(jobId)) {
-                continue;
-            }
-            int queued = worker.offer(reserved[i], room -> {
-                Unsent unsent = cursors.takeUnsent(jobId, worker.name(), records, room);
-                metrics.late(unsent.lateBeyondWindow());
-                metrics.future(unsent.future());
-                return unsent.records();
-            });
-            metrics.offered(worker.name(), queued);
-            settled &= queued == 0 && cursors.allCommitted(jobId, worker.name(), records);
-            queueFull |= !records.isEmpty() && !worker.failing() && worker.unreservedRoom() == 0;
-        }
-        return new Distribution(settled, queueFull);
-    }
-
-    /**
-     * For a job whose last poll left a backlog, reserves in each interested sink's queue the room
-     * no concurrent poll holds, so the next slice is made for room that is still there when it is
-     * offered (not made by several polls for the same room, and all but one thrown away). Other
-     * polls reserve nothing: they make a few records each, and a reservation must not leave them
-     * no room at all.
-     *
-     * @return the records reserved per worker, index-aligned with {@code workers} (0 for others)
-     */
-    private int[] reserveRoom(String jobId) {
-        int[] reserved = new int[workers.size()];
-        if (!backloggedJobs.contains(jobId)) {
-            return reserved;
-        }
-        for (int i = 0; i < reserved.length; i++) {
-            SinkWorker worker = workers.get(i);
-            if (worker.acceptsJob(jobId)) {
-                reserved[i] = worker.reserve(Integer.MAX_VALUE);
-            }
-        }
-        return reserved;
-    }
-
-    private void releaseRoom(int[] reserved) {
-        if (reserved != null) {
-            for (int i = 0; i < reserved.length; i++) {
-                workers.get(i).release(reserved[i]);
-            }
-        }
-    }
-
-    /**
-     * The most records worth making in one poll: what the roomiest interested sink can queue for
-     * it (its reservation, or the room nobody reserved), at least {@link #MIN_RECORDS_PER_POLL}. A
-     * backlog beyond it stays unmade until a later poll, so a burst of lines never sits in the
-     * heap more than once.
-     */
-    private int recordsWanted(String jobId, int[] reserved) {
-        int room = 0;
-        for (int i = 0; i < reserved.length; i++) {
-            SinkWorker worker = workers.get(i);
-            if (worker.acceptsJob(jobId)) {
-                room = Math.max(room, reserved[i] > 0 ? reserved[i] : worker.unreservedRoom());
-            }
-        }
-        return Math.max(MIN_RECORDS_PER_POLL, room);
     }
 
     private List<String> sinkNamesFor(String jobId) {

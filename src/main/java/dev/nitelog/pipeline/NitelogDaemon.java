@@ -6,6 +6,7 @@ import dev.nitelog.cursor.CheckpointStore;
 import dev.nitelog.cursor.CursorSnapshot;
 import dev.nitelog.cursor.FileCheckpointStore;
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.cursor.Spool;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.DeadLetterFile;
@@ -43,6 +44,7 @@ public final class NitelogDaemon implements DeliveryListener {
     private final Clock clock;
     private final PipelineMetrics metrics;
     private final Cursors cursors;
+    private final Spool spool;
     private final CheckpointStore store;
     private final JobTracker tracker;
     private final List<SinkWorker> workers = new ArrayList<>();
@@ -75,7 +77,9 @@ public final class NitelogDaemon implements DeliveryListener {
         }
         this.discovery = new JobDiscovery(api, tracker, config.jobs().discover(),
                 config.jobs().ids().orElse(List.of()), config.jobs().backfill(), cursors::knows, clock);
-        this.poller = new JobPoller(api, tracker, cursors, workers, metrics, clock);
+        this.spool = Spool.open(Path.of(config.state().dir()), config.spool().maxBytes().asLongValue());
+        metrics.watchSpool(spool);
+        this.poller = new JobPoller(api, tracker, cursors, spool, workers, metrics, clock);
         this.polls = new PollDispatcher(tracker, config.jobs().maxConcurrentPolls(), poller::poll, clock,
                 named("nitelog-poll-"));
         this.discoveryThread = Executors.newSingleThreadExecutor(named("nitelog-discovery-"));
@@ -165,7 +169,29 @@ public final class NitelogDaemon implements DeliveryListener {
     @Override
     public void failed(String sink, SinkException error) {
         cursors.rollback(sink);
+        int index = sinkIndex(sink);
+        if (index >= 0 && spool != null) {
+            spool.discard(index); // the roll-back offers those records again from the source
+        }
         metrics.sinkFailed(sink);
+    }
+
+    @Override
+    public void roomAvailable(String sink) {
+        int index = sinkIndex(sink);
+        // a worker may ask before the constructor has made the poller: nothing is spooled then
+        if (index >= 0 && poller != null && spool.pending(index)) {
+            poller.drainSpool(index);
+        }
+    }
+
+    private int sinkIndex(String sink) {
+        for (int i = 0; i < workers.size(); i++) {
+            if (workers.get(i).name().equals(sink)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Stops polling, lets sinks finish within the shutdown timeout, saves cursors. */

@@ -85,7 +85,7 @@ final class PipelineMetrics {
         registry.counter(POLLS, "outcome", "ok").increment();
         pollDuration.record(nanos, TimeUnit.NANOSECONDS);
         responseBytes.record(fetch.responseBytes());
-        registry.counter(RECORDS_FETCHED).increment(fetch.records().size());
+        registry.counter(RECORDS_FETCHED).increment(fetch.records().size() + fetch.chunked());
         registry.counter(RECORDS_SKIPPED).increment(fetch.skipped());
         registry.counter(RECORDS_MALFORMED).increment(fetch.malformedEntries());
     }
@@ -141,6 +141,20 @@ final class PipelineMetrics {
         if (count > 0) {
             registry.counter(RECORDS_FUTURE).increment(count);
         }
+    }
+
+    void spooled(int count) {
+        if (count > 0) {
+            registry.counter(SPOOL_RECORDS).increment(count);
+        }
+    }
+
+    void spoolFull() {
+        registry.counter(SPOOL_FULL).increment();
+    }
+
+    void watchSpool(dev.nitelog.cursor.Spool spool) {
+        registry.gauge(SPOOL_BYTES, spool, s -> s.usedBytes());
     }
 
     void offered(String sink, int count) {

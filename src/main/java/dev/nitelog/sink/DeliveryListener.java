@@ -20,6 +20,10 @@ public interface DeliveryListener {
     default void retrying(String sink, int records) {
     }
 
+    /** The queue is at most half full: records waiting elsewhere for this sink (a spool) may come now. */
+    default void roomAvailable(String sink) {
+    }
+
     /** One write call returned after {@code nanos}; for the batch-latency metric. */
     default void written(String sink, int records, long nanos) {
     }

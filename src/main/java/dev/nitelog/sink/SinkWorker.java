@@ -104,18 +104,46 @@ public final class SinkWorker implements AutoCloseable {
             if (closing || room <= 0 || clock.instant().isBefore(backoffUntil)) {
                 return 0;
             }
-            List<LogRecord> records = take.apply(room);
-            for (LogRecord record : records) {
-                queue.addLast(record);
-                queuedBytes += record.approximateBytes();
-            }
-            if (!records.isEmpty()) {
-                changed.signalAll();
-            }
-            return records.size();
+            return enqueue(take.apply(room));
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@link #offerOrSpill}'s answer when the sink takes nothing now (closing, or backing off after a failure). */
+    public static final int NOT_TAKING = -1;
+
+    /**
+     * Under the worker's lock, hands {@code take} the free room in records, possibly 0, and queues
+     * what it returns. Unlike {@link #offer(Function)}, {@code take} is called even when the queue
+     * is full, so it can set aside what does not fit (the spool) under the same lock that a
+     * failed batch's roll-back takes: nothing is marked sent in between.
+     *
+     * @return how many records were queued, or {@link #NOT_TAKING} when {@code take} was not
+     *         called (closing, or backing off: leave the records unsent)
+     */
+    public int offerOrSpill(Function<Integer, List<LogRecord>> take) {
+        lock.lock();
+        try {
+            if (closing || clock.instant().isBefore(backoffUntil)) {
+                return NOT_TAKING;
+            }
+            return enqueue(take.apply(Math.max(0, roomLeft() - reserved)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues records under the lock held by the caller; returns how many. */
+    private int enqueue(List<LogRecord> records) {
+        for (LogRecord record : records) {
+            queue.addLast(record);
+            queuedBytes += record.approximateBytes();
+        }
+        if (!records.isEmpty()) {
+            changed.signalAll();
+        }
+        return records.size();
     }
 
     /**
@@ -206,6 +234,9 @@ public final class SinkWorker implements AutoCloseable {
     private void run() {
         List<LogRecord> batch = new ArrayList<>();
         while (takeBatch(batch)) {
+            if (queuedRecords() <= config.queueRecords() / 2) {
+                roomAvailable();
+            }
             if (!batch.isEmpty()) {
                 write(batch);
                 batch.clear();
@@ -260,6 +291,15 @@ public final class SinkWorker implements AutoCloseable {
             return false;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Lets the listener refill the queue (from the spool) while this batch is written; never ends the worker. */
+    private void roomAvailable() {
+        try {
+            listener.roomAvailable(sink.name());
+        } catch (RuntimeException e) {
+            LOG.warnf("Refilling sink %s's queue failed, the next poll retries: %s", sink.name(), e.toString());
         }
     }
 

@@ -7,6 +7,7 @@ import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
 import dev.nitelog.bytenite.LogFetch;
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.cursor.Spool;
 import dev.nitelog.jobs.JobLifecycle;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.JobRef;
@@ -66,8 +67,16 @@ class JobPollerTest {
     private final JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), 1, id -> false,
             new Random(3));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final JobPoller poller = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), List.of(),
+    private final JobPoller poller = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), spool(), List.of(),
             new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
+
+    private static Spool spool() {
+        try {
+            return Spool.open(java.nio.file.Files.createTempDirectory("nitelog-spool"), 1L << 20);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     private void poll(LogFetch response) {
         responses.add(response);
@@ -137,7 +146,7 @@ class JobPollerTest {
         SinkWorkerTest.RecordingSink sink = new SinkWorkerTest.RecordingSink();
         SinkWorker worker = new SinkWorker(sink, SinkWorkerTest.config(10, 10, List.of()), (r, why) -> { },
                 new SinkWorkerTest.Listener(), Clock.systemUTC(), Duration.ofMillis(10)); // started later
-        JobPoller withSink = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), List.of(worker),
+        JobPoller withSink = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), spool(), List.of(worker),
                 new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
         tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
         List<LogRecord> lines = SinkWorkerTest.records(0, 15, Level.INFO).stream()
@@ -162,8 +171,8 @@ class JobPollerTest {
             assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(3)), 10));
             withSink.poll(JOB);
             assertEquals(2, fetches.get());
-            // a poll with no backlog known reserves nothing (others keep their room); the slice does
-            assertEquals(List.of(10, 0), unreservedDuringFetch);
+            // polls reserve no queue room: what does not fit a queue goes to the spool, not to waste
+            assertEquals(List.of(10, 10), unreservedDuringFetch);
             assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(lines, sink.written);
         }

@@ -1,0 +1,23 @@
+package dev.nitelog.bytenite;
+
+import dev.nitelog.record.LogRecord;
+
+import java.util.List;
+
+/**
+ * Takes a response's new records while it is parsed, a bounded chunk at a time, so a response of
+ * any size never sits in the heap as records: each chunk is sorted by timestamp and in response
+ * order of its streams.
+ */
+@FunctionalInterface
+public interface RecordChunks {
+
+    /** Records per chunk. */
+    int SIZE = 1024;
+
+    /**
+     * @return false when the chunk could not be taken (no room left anywhere): the parser then
+     *         makes no more records of this response and counts the rest as deferred
+     */
+    boolean accept(List<LogRecord> chunk);
+}

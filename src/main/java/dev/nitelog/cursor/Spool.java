@@ -1,0 +1,434 @@
+package dev.nitelog.cursor;
+
+import dev.nitelog.record.Level;
+import dev.nitelog.record.LogRecord;
+import dev.nitelog.record.RecordId;
+import dev.nitelog.record.Service;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The surplus of a backlog on local disk, so a backlog is fetched once: when a poll finds more new
+ * lines than a sink's queue holds, the rest are appended to the job's spool file, and the sink
+ * drains it in order as its queue frees up. Records in a spool were already marked sent in the
+ * cursors; a sink's failed batch {@link #discard discards} what the spool still holds for it,
+ * since the cursors roll back and the next poll offers those lines again. Nothing here is the
+ * source of truth: the directory is emptied at start, and a crash loses only what the source
+ * still has.
+ *
+ * <p>One file per job, {@code <state dir>/spool/<n>.spool}; each entry is a sink bit mask (which
+ * sinks still want it) and the record in a compact binary form (id, timestamp, service, level,
+ * task, container, message; job id and name are the file's). Each sink reads the file from its
+ * own position; a file every sink has read to its end is deleted. All files together hold at
+ * most {@code max-bytes}: an append past it is refused, and the caller takes the backlog in
+ * slices instead. Thread-safe; a job's file has its own lock, taken after any sink worker's lock.
+ */
+public final class Spool implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Spool.class);
+    private static final Level[] LEVELS = Level.values();
+    private static final Service[] SERVICES = Service.values();
+    private static final int READ_BUFFER = 256 * 1024;
+
+    private final Path dir;
+    private final long maxBytes;
+    private final AtomicLong usedBytes = new AtomicLong();
+    private final AtomicLong fileNames = new AtomicLong();
+    private final Map<String, JobFile> jobs = new LinkedHashMap<>();
+    private volatile boolean broken;
+
+    private Spool(Path dir, long maxBytes) {
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Opens the spool under {@code stateDir}/spool, removing what a previous run left there (its
+     * records were never confirmed, so the cursors offer them again).
+     */
+    public static Spool open(Path stateDir, long maxBytes) {
+        Path dir = stateDir.resolve("spool");
+        Spool spool = new Spool(dir, maxBytes);
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> old = Files.list(dir)) {
+                for (Path file : old.toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            spool.broken("cannot prepare " + dir + ": " + e.getMessage());
+        }
+        return spool;
+    }
+
+    /** Bytes held by every job's file. */
+    public long usedBytes() {
+        return usedBytes.get();
+    }
+
+    /** True when {@code bytes} more would fit (see {@link #bound}); appends may still race for it. */
+    public boolean hasRoom(long bytes) {
+        return !broken && usedBytes.get() + bytes <= maxBytes;
+    }
+
+    /** At least the bytes these records take in a spool file. */
+    public static long bound(List<LogRecord> records) {
+        long bytes = 0;
+        for (int i = 0; i < records.size(); i++) {
+            bytes += 4 + encodedSize(records.get(i));
+        }
+        return bytes;
+    }
+
+    /** True when the sink (by index) has records of some job waiting in the spool. */
+    public boolean pending(int sink) {
+        synchronized (jobs) {
+            for (JobFile file : jobs.values()) {
+                if (file.pending(sink)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True when the sink (by index) has records of this job waiting. */
+    public boolean pending(String jobId, int sink) {
+        JobFile file;
+        synchronized (jobs) {
+            file = jobs.get(jobId);
+        }
+        return file != null && file.pending(sink);
+    }
+
+    /**
+     * Appends records for the sinks in {@code mask} (bit i = sink i).
+     *
+     * @return false when the spool is full or cannot be written: nothing of {@code records} was
+     *         appended, and the caller must leave them unsent
+     */
+    public boolean append(String jobId, String jobName, List<LogRecord> records, long mask) {
+        if (records.isEmpty() || mask == 0) {
+            return true;
+        }
+        if (broken) {
+            return false;
+        }
+        JobFile file = null;
+        try {
+            synchronized (jobs) { // held across the write: a drained file is never deleted under an append
+                file = jobs.computeIfAbsent(jobId,
+                        id -> new JobFile(id, jobName, dir.resolve(fileNames.incrementAndGet() + ".spool")));
+                return file.append(records, mask);
+            }
+        } catch (IOException e) {
+            broken("cannot write " + file.path + ": " + e.getMessage());
+            file.discardAll();
+            return false;
+        }
+    }
+
+    /**
+     * Up to {@code max} records of one job waiting for the sink, oldest first, now taken from the
+     * spool (they are in the sink's queue from here on).
+     */
+    public List<LogRecord> take(String jobId, int sink, int max) {
+        JobFile file;
+        synchronized (jobs) {
+            file = jobs.get(jobId);
+        }
+        if (file == null || max <= 0) {
+            return List.of();
+        }
+        try {
+            List<LogRecord> taken = file.take(sink, max);
+            deleteIfDrained(file);
+            return taken;
+        } catch (IOException e) {
+            // the records stay marked sent but unconfirmed: the job is not settled, a rollback re-offers them
+            broken("cannot read " + file.path + ": " + e.getMessage());
+            file.discardAll();
+            deleteIfDrained(file);
+            return List.of();
+        }
+    }
+
+    /** The jobs with records waiting for the sink, in the order their files were made. */
+    public List<String> jobsPending(int sink) {
+        List<String> pending = new ArrayList<>();
+        synchronized (jobs) {
+            for (JobFile file : jobs.values()) {
+                if (file.pending(sink)) {
+                    pending.add(file.jobId);
+                }
+            }
+        }
+        return pending;
+    }
+
+    /** After the sink's failed batch: forgets what every job's file holds for it. */
+    public void discard(int sink) {
+        List<JobFile> files;
+        synchronized (jobs) {
+            files = new ArrayList<>(jobs.values());
+        }
+        for (JobFile file : files) {
+            file.discard(sink);
+            deleteIfDrained(file);
+        }
+    }
+
+    /** Drops a job's file (retired, or forgotten). */
+    public void remove(String jobId) {
+        JobFile file;
+        synchronized (jobs) {
+            file = jobs.get(jobId);
+        }
+        if (file != null) {
+            file.discardAll();
+            deleteIfDrained(file);
+        }
+    }
+
+    private void deleteIfDrained(JobFile file) {
+        synchronized (jobs) {
+            if (file.drained() && jobs.get(file.jobId) == file) {
+                jobs.remove(file.jobId);
+                file.delete();
+            }
+        }
+    }
+
+    private void broken(String why) {
+        if (!broken) {
+            LOG.warnf("The spool is not usable, so backlogs are taken in slices, each a fresh fetch: %s", why);
+        }
+        broken = true;
+    }
+
+    @Override
+    public void close() {
+        synchronized (jobs) {
+            jobs.values().forEach(JobFile::delete);
+            jobs.clear();
+        }
+    }
+
+    /** One job's spool file and each sink's read position in it. */
+    private final class JobFile {
+        final String jobId;
+        final String jobName;
+        final Path path;
+        private FileChannel channel;
+        private long written;                       // bytes in the file
+        private final long[] positions = new long[64]; // per sink: the next entry to read
+        private long wanted;                        // sinks that still have entries ahead of them
+        private long accounted;                     // bytes this file holds of the spool's budget
+        private final ByteBuffer out = ByteBuffer.allocate(64 * 1024);
+        private ByteBuffer in;
+        private long inStart = -1;                  // file offset of in's first byte
+
+        JobFile(String jobId, String jobName, Path path) {
+            this.jobId = jobId;
+            this.jobName = jobName;
+            this.path = path;
+        }
+
+        synchronized boolean pending(int sink) {
+            return (wanted & (1L << sink)) != 0;
+        }
+
+        synchronized boolean drained() {
+            return wanted == 0;
+        }
+
+        synchronized boolean append(List<LogRecord> records, long mask) throws IOException {
+            long size = bound(records);
+            if (usedBytes.addAndGet(size) > maxBytes) {
+                usedBytes.addAndGet(-size);
+                return false;
+            }
+            accounted += size;
+            if (channel == null) {
+                channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+            }
+            long start = written; // the buffer is empty between appends
+            for (LogRecord record : records) {
+                byte[] message = record.message().getBytes(StandardCharsets.UTF_8);
+                byte[] container = record.container().getBytes(StandardCharsets.UTF_8);
+                byte[] task = record.taskId() == null ? null : record.taskId().getBytes(StandardCharsets.UTF_8);
+                int length = 8 + 16 + 12 + 2 + 4 + (task == null ? 0 : task.length) + 4 + container.length + 4
+                        + message.length;
+                ensure(42);
+                out.putInt(length).putLong(mask).putLong(record.id().high()).putLong(record.id().low())
+                        .putLong(record.timestamp().getEpochSecond()).putInt(record.timestamp().getNano())
+                        .put((byte) record.service().ordinal()).put((byte) record.level().ordinal());
+                putBytes(task);
+                putBytes(container);
+                putBytes(message);
+            }
+            flushOut();
+            for (int i = 0; i < 64; i++) {
+                if ((mask & (1L << i)) != 0 && (wanted & (1L << i)) == 0) {
+                    positions[i] = start; // a sink not reading this file yet starts at its first new entry
+                }
+            }
+            wanted |= mask;
+            return true;
+        }
+
+        private void putBytes(byte[] bytes) throws IOException {
+            ensure(4);
+            if (bytes == null) {
+                out.putInt(-1);
+                return;
+            }
+            out.putInt(bytes.length);
+            for (int at = 0; at < bytes.length; ) {
+                if (!out.hasRemaining()) {
+                    flushOut();
+                }
+                int n = Math.min(out.remaining(), bytes.length - at);
+                out.put(bytes, at, n);
+                at += n;
+            }
+        }
+
+        private void ensure(int bytes) throws IOException {
+            if (out.remaining() < bytes) {
+                flushOut();
+            }
+        }
+
+        private void flushOut() throws IOException {
+            out.flip();
+            while (out.hasRemaining()) {
+                written += channel.write(out, written);
+            }
+            out.clear();
+        }
+
+        synchronized List<LogRecord> take(int sink, int max) throws IOException {
+            long bit = 1L << sink;
+            List<LogRecord> taken = new ArrayList<>(Math.min(max, 1024));
+            if ((wanted & bit) == 0) {
+                return taken;
+            }
+            long at = positions[sink];
+            while (taken.size() < max && at < written) {
+                ByteBuffer entry = read(at, 4);
+                int length = entry.getInt();
+                entry = read(at + 4, length);
+                long mask = entry.getLong();
+                at += 4 + length;
+                if ((mask & bit) != 0) {
+                    taken.add(decode(entry));
+                }
+            }
+            positions[sink] = at;
+            if (at >= written) {
+                wanted &= ~bit;
+            }
+            if (wanted == 0) {
+                release();
+            }
+            return taken;
+        }
+
+        /** A view of {@code length} bytes at {@code position}, refilling the read buffer as needed. */
+        private ByteBuffer read(long position, int length) throws IOException {
+            if (in == null || in.capacity() < length) {
+                in = ByteBuffer.allocate(Math.max(READ_BUFFER, length));
+                inStart = -1;
+            }
+            if (inStart < 0 || position < inStart || position + length > inStart + in.limit()) {
+                in.clear();
+                inStart = position;
+                while (in.position() < length) {
+                    int n = channel.read(in, inStart + in.position());
+                    if (n < 0) {
+                        throw new IOException("the spool file ends early");
+                    }
+                }
+                in.flip();
+            }
+            ByteBuffer view = in.duplicate();
+            view.position((int) (position - inStart));
+            view.limit((int) (position - inStart) + length);
+            return view.slice();
+        }
+
+        private LogRecord decode(ByteBuffer entry) {
+            RecordId id = new RecordId(entry.getLong(), entry.getLong());
+            Instant timestamp = Instant.ofEpochSecond(entry.getLong(), entry.getInt());
+            Service service = SERVICES[entry.get()];
+            Level level = LEVELS[entry.get()];
+            String task = string(entry);
+            String container = string(entry);
+            String message = string(entry);
+            return new LogRecord(id, timestamp, jobId, jobName, service, task, container, level, message);
+        }
+
+        private String string(ByteBuffer entry) {
+            int length = entry.getInt();
+            if (length < 0) {
+                return null;
+            }
+            String s = new String(entry.array(), entry.arrayOffset() + entry.position(), length, StandardCharsets.UTF_8);
+            entry.position(entry.position() + length);
+            return s;
+        }
+
+        synchronized void discard(int sink) {
+            if ((wanted & (1L << sink)) != 0) {
+                wanted &= ~(1L << sink);
+                if (wanted == 0) {
+                    release();
+                }
+            }
+        }
+
+        synchronized void discardAll() {
+            wanted = 0;
+            release();
+        }
+
+        private void release() {
+            usedBytes.addAndGet(-accounted);
+            accounted = 0;
+        }
+
+        synchronized void delete() {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the spool file " + path, e);
+            }
+        }
+    }
+
+    private static int encodedSize(LogRecord record) {
+        // UTF-8 is at most 3 bytes per UTF-16 unit: a bound, so the budget is never exceeded
+        return 8 + 16 + 12 + 2 + 12 + 3 * (record.message().length() + record.container().length()
+                + (record.taskId() == null ? 0 : record.taskId().length()));
+    }
+}
