@@ -5,6 +5,7 @@ import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.cursor.CheckpointStore;
 import dev.nitelog.cursor.CursorSnapshot;
 import dev.nitelog.cursor.FileCheckpointStore;
+import dev.nitelog.cursor.StateDirLock;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.LogRecord;
@@ -44,6 +45,7 @@ public final class NitelogDaemon implements DeliveryListener {
     private final PipelineMetrics metrics;
     private final Cursors cursors;
     private final CheckpointStore store;
+    private final StateDirLock stateLock;
     private final JobTracker tracker;
     private final List<SinkWorker> workers = new ArrayList<>();
     private final JobDiscovery discovery;
@@ -60,9 +62,16 @@ public final class NitelogDaemon implements DeliveryListener {
         this.config = config;
         this.clock = clock;
         this.metrics = new PipelineMetrics(meters);
-        this.store = FileCheckpointStore.open(Path.of(config.state().dir()));
-        this.cursors = new Cursors(config.dedup().lateness());
-        cursors.restore(loadCheckpoints(store));
+        // first: a second daemon on this directory stops here, before it loads (and cleans) anything
+        this.stateLock = StateDirLock.acquire(Path.of(config.state().dir()));
+        try {
+            this.store = FileCheckpointStore.open(Path.of(config.state().dir()));
+            this.cursors = new Cursors(config.dedup().lateness());
+            cursors.restore(loadCheckpoints(store));
+        } catch (RuntimeException e) {
+            stateLock.close();
+            throw e;
+        }
         this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().effectivePollIntervalMax(),
                 config.jobs().drainPolls(),
                 cursors::isRetired, RandomGenerator.getDefault());
@@ -186,6 +195,7 @@ public final class NitelogDaemon implements DeliveryListener {
             }
         }
         checkpoint();
+        stateLock.close();
     }
 
     List<SinkWorker> workers() {
