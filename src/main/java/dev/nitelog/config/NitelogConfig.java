@@ -1,5 +1,6 @@
 package dev.nitelog.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -30,6 +31,9 @@ public interface NitelogConfig {
     /** Graceful shutdown. */
     ShutdownConfig shutdown();
 
+    /** Records sinks rejected for good, kept under {@code <state dir>/dead-letters}. */
+    DeadLetterConfig deadLetter();
+
     /**
      * Named sinks: {@code nitelog.sinks.<name>.type} and that type's keys. Several sinks of one
      * type are allowed. With no sink configured, nitelog prints JSON lines to stdout.
@@ -56,6 +60,18 @@ public interface NitelogConfig {
         /** How often committed cursors are written to disk (debounced). */
         @WithDefault("1s")
         Duration flushInterval();
+    }
+
+    /** Dead-letter settings. */
+    interface DeadLetterConfig {
+        /**
+         * The most one sink's dead-letter files ({@code <sink>.jsonl} and its rotated
+         * {@code <sink>.jsonl.N}) may hold together. Nothing is ever deleted: at the limit a new dead
+         * letter fails its batch, so that sink stops committing and lags (readiness shows it failing)
+         * until the files are moved away or the limit is raised.
+         */
+        @WithDefault("1G")
+        MemorySize maxBytes();
     }
 
     /** Shutdown settings. */

@@ -75,7 +75,8 @@ public final class NitelogDaemon implements DeliveryListener {
         this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().effectivePollIntervalMax(),
                 config.jobs().drainPolls(),
                 cursors::isRetired, RandomGenerator.getDefault());
-        DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock);
+        DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock,
+                config.deadLetter().maxBytes().asLongValue());
         for (Map.Entry<String, Sink> sink : registry.create(config.sinks()).entrySet()) {
             String name = sink.getKey();
             DeadLetters counted = countingDeadLetters(name, deadLetters.forSink(name));
