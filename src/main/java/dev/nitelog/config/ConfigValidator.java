@@ -39,6 +39,7 @@ public final class ConfigValidator {
         values.size("nitelog.spool.max-bytes", config.spool().maxBytes(), "1M", 1L << 20, "1T", 1L << 40);
         values.between("nitelog.state.flush-interval", config.state().flushInterval(), Duration.ofMillis(10), Duration.ofHours(1));
         values.between("nitelog.shutdown.timeout", config.shutdown().timeout(), Duration.ZERO, Duration.ofHours(1));
+        values.size("nitelog.dead-letter.max-bytes", config.deadLetter().maxBytes(), "64K", 64L << 10, "1T", 1L << 40);
         if (config.sinks().isEmpty()) {
             throw new InvalidConfigException("no sink is configured: add one, e.g. nitelog.sinks.console.type=stdout");
         }

@@ -1,5 +1,6 @@
 package dev.nitelog.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -32,6 +33,9 @@ public interface NitelogConfig {
 
     /** Graceful shutdown. */
     ShutdownConfig shutdown();
+
+    /** Records sinks rejected for good, kept under {@code <state dir>/dead-letters}. */
+    DeadLetterConfig deadLetter();
 
     /**
      * Named sinks: {@code nitelog.sinks.<name>.type} and that type's keys. Several sinks of one
@@ -80,7 +84,19 @@ public interface NitelogConfig {
          * slices instead, each a fresh fetch (counted in {@code nitelog_spool_full_total}).
          */
         @WithDefault("1G")
-        io.quarkus.runtime.configuration.MemorySize maxBytes();
+        MemorySize maxBytes();
+    }
+
+    /** Dead-letter settings. */
+    interface DeadLetterConfig {
+        /**
+         * The most one sink's dead-letter files ({@code <sink>.jsonl} and its rotated
+         * {@code <sink>.jsonl.N}) may hold together. Nothing is ever deleted: at the limit a new dead
+         * letter fails its batch, so that sink stops committing and lags (readiness shows it failing)
+         * until the files are moved away or the limit is raised.
+         */
+        @WithDefault("1G")
+        MemorySize maxBytes();
     }
 
     /** Shutdown settings. */

@@ -4,11 +4,13 @@ import dev.nitelog.config.NitelogConfig;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -23,6 +25,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Committed cursors as files: {@code <state dir>/jobs/<job>.ckpt}, one per job, in the
@@ -33,7 +36,15 @@ import java.util.Set;
  * <p>Every write is atomic: a temporary file in the same directory, fsynced, renamed over the old
  * file ({@code ATOMIC_MOVE}), then the directory is fsynced once per save. A crash leaves either
  * the old or the new checkpoint, never a torn one; leftover temporary files are removed on load.
- * Not for concurrent use by several threads beyond its own synchronisation: one flusher calls it.
+ * Temporary names carry the pid and a sequence number, and {@link #load()} (which removes leftovers)
+ * is only called by a process holding the {@link StateDirLock}, so no process ever deletes another's
+ * half-written checkpoint. Not for concurrent use by several threads beyond its own
+ * synchronisation: one flusher calls it.
+ *
+ * <p>Directories are made 0700 and files 0600 whatever the umask (where the file system has POSIX
+ * permissions). Nothing in the state directory that is a symbolic link is followed: a linked
+ * {@code jobs} directory is refused at open, a linked checkpoint is set aside unread at load, and
+ * a write replaces a link at its path by renaming a fresh file over it.
  */
 public final class FileCheckpointStore implements CheckpointStore {
 
@@ -43,18 +54,22 @@ public final class FileCheckpointStore implements CheckpointStore {
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
+    private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
+
     private final Path jobsDir;
     private final Clock clock;
     private final boolean fsync;
+    private final boolean posix;
     private final Map<String, Long> written = new HashMap<>(); // job id -> version on disk
     private final Map<String, Path> files = new HashMap<>();    // job id -> its file
     private long savedVersion;
     private long filesWritten;
 
-    private FileCheckpointStore(Path jobsDir, Clock clock, boolean fsync) {
+    private FileCheckpointStore(Path jobsDir, Clock clock, boolean fsync, boolean posix) {
         this.jobsDir = jobsDir;
         this.clock = clock;
         this.fsync = fsync;
+        this.posix = posix;
     }
 
     /** Opens the store under {@code nitelog.state.dir}. */
@@ -75,14 +90,17 @@ public final class FileCheckpointStore implements CheckpointStore {
     /** {@code fsync = false} only for tests that write thousands of files: an fsync costs milliseconds. */
     static FileCheckpointStore open(Path stateDir, Clock clock, boolean fsync) {
         Path jobs = stateDir.resolve("jobs");
+        boolean posix;
         try {
-            Files.createDirectories(jobs);
+            PrivateFiles.directory(stateDir);
+            PrivateFiles.innerDirectory(jobs);
+            posix = PrivateFiles.posix(jobs);
             Files.delete(Files.createTempFile(jobs, ".probe", TEMP_SUFFIX));
         } catch (IOException | SecurityException e) {
             throw new CheckpointStoreException("nitelog.state.dir=" + stateDir.toAbsolutePath()
                     + " is not a writable directory: create it or point nitelog.state.dir at one", e);
         }
-        return new FileCheckpointStore(jobs, clock, fsync);
+        return new FileCheckpointStore(jobs, clock, fsync, posix);
     }
 
     /** The directory holding the job files. */
@@ -99,8 +117,12 @@ public final class FileCheckpointStore implements CheckpointStore {
             for (Path file : entries) {
                 String name = file.getFileName().toString();
                 if (name.endsWith(TEMP_SUFFIX)) {
-                    Files.deleteIfExists(file); // a write interrupted before its rename
-                } else if (name.endsWith(SUFFIX) && Files.isRegularFile(file)) {
+                    // a write interrupted before its rename; safe only because the caller holds the
+                    // StateDirLock, so no other process is writing here (deletes a link, not its target)
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(SUFFIX) && Files.isSymbolicLink(file)) {
+                    setAside(file, "a symbolic link, which nitelog never makes and does not follow");
+                } else if (name.endsWith(SUFFIX) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                     JobSnapshot job = read(file);
                     if (job != null) {
                         jobs.put(job.jobId(), job);
@@ -116,7 +138,11 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     private JobSnapshot read(Path file) {
         try {
-            return CheckpointCodec.decode(Files.readAllBytes(file));
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                bytes = in.readAllBytes();
+            }
+            return CheckpointCodec.decode(bytes);
         } catch (CheckpointCodec.UnreadableCheckpoint e) {
             setAside(file, e.getMessage());
         } catch (IOException e) {
@@ -165,18 +191,30 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     private void write(JobSnapshot job) throws IOException {
         Path target = jobsDir.resolve(fileName(job.jobId()));
-        Path temp = jobsDir.resolve("." + target.getFileName() + TEMP_SUFFIX);
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer bytes = ByteBuffer.wrap(CheckpointCodec.encode(job));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+        // unique per process and write: CREATE_NEW never opens (or follows) anything already there
+        Path temp = jobsDir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + TEMP_SEQUENCE.incrementAndGet() + TEMP_SUFFIX);
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PrivateFiles.fileAttributes(posix))) {
+                PrivateFiles.restrict(temp, posix);
+                ByteBuffer bytes = ByteBuffer.wrap(CheckpointCodec.encode(job));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                if (fsync) {
+                    channel.force(true);
+                }
             }
-            if (fsync) {
-                channel.force(true);
+            // a rename replaces whatever is at the target, a planted link included, and never writes through it
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temp);
             }
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Path previous = files.put(job.jobId(), target);
         if (previous != null && !previous.equals(target)) {
             Files.deleteIfExists(previous); // a file named by an older scheme

@@ -50,6 +50,7 @@ public final class Spool implements AutoCloseable {
     private final AtomicLong fileNames = new AtomicLong();
     private final Map<String, JobFile> jobs = new LinkedHashMap<>();
     private volatile boolean broken;
+    private boolean posix;
 
     private Spool(Path dir, long maxBytes) {
         this.dir = dir;
@@ -64,13 +65,15 @@ public final class Spool implements AutoCloseable {
         Path dir = stateDir.resolve("spool");
         Spool spool = new Spool(dir, maxBytes);
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(stateDir);
+            PrivateFiles.innerDirectory(dir); // owner-only, and never a link
+            spool.posix = PrivateFiles.posix(dir);
             try (Stream<Path> old = Files.list(dir)) {
                 for (Path file : old.toList()) {
                     Files.deleteIfExists(file);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | CheckpointStoreException e) {
             spool.broken("cannot prepare " + dir + ": " + e.getMessage());
         }
         return spool;
@@ -265,8 +268,9 @@ public final class Spool implements AutoCloseable {
             }
             accounted += size;
             if (channel == null) {
-                channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+                channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE), PrivateFiles.fileAttributes(posix));
+                PrivateFiles.restrict(path, posix); // 0600 whatever the umask
             }
             long start = written; // the buffer is empty between appends
             for (LogRecord record : records) {

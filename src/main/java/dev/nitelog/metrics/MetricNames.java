@@ -26,6 +26,8 @@ public final class MetricNames {
     public static final String SINK_RECORDS_RETRIED = "nitelog.sink.records.retried";
     public static final String SINK_QUEUE_DEPTH = "nitelog.sink.queue.depth";
     public static final String SINK_QUEUE_CAPACITY = "nitelog.sink.queue.capacity";
+    /** 1 while the sink's worker is not failing, else 0 (exported as {@code nitelog_sink_up}). */
+    public static final String SINK_UP = "nitelog.sink.up";
     public static final String SINK_RECORDS_DEAD_LETTERED = "nitelog.sink.records.dead.lettered";
     public static final String SINK_BATCH_DURATION = "nitelog.sink.batch.duration";
     public static final String JOBS = "nitelog.jobs";

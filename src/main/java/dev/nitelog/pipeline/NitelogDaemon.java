@@ -5,6 +5,7 @@ import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.cursor.CheckpointStore;
 import dev.nitelog.cursor.CursorSnapshot;
 import dev.nitelog.cursor.FileCheckpointStore;
+import dev.nitelog.cursor.StateDirLock;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Spool;
 import dev.nitelog.jobs.JobTracker;
@@ -46,6 +47,7 @@ public final class NitelogDaemon implements DeliveryListener {
     private final Cursors cursors;
     private final Spool spool;
     private final CheckpointStore store;
+    private final StateDirLock stateLock;
     private final JobTracker tracker;
     private final List<SinkWorker> workers = new ArrayList<>();
     private final JobDiscovery discovery;
@@ -62,13 +64,21 @@ public final class NitelogDaemon implements DeliveryListener {
         this.config = config;
         this.clock = clock;
         this.metrics = new PipelineMetrics(meters);
-        this.store = FileCheckpointStore.open(Path.of(config.state().dir()));
-        this.cursors = Cursors.of(config.dedup(), clock);
-        cursors.restore(loadCheckpoints(store));
+        // first: a second daemon on this directory stops here, before it loads (and cleans) anything
+        this.stateLock = StateDirLock.acquire(Path.of(config.state().dir()));
+        try {
+            this.store = FileCheckpointStore.open(Path.of(config.state().dir()));
+            this.cursors = Cursors.of(config.dedup(), clock);
+            cursors.restore(loadCheckpoints(store));
+        } catch (RuntimeException e) {
+            stateLock.close();
+            throw e;
+        }
         this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().effectivePollIntervalMax(),
                 config.jobs().drainPolls(),
                 cursors::isRetired, RandomGenerator.getDefault());
-        DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock);
+        DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock,
+                config.deadLetter().maxBytes().asLongValue());
         for (Map.Entry<String, Sink> sink : registry.create(config.sinks()).entrySet()) {
             String name = sink.getKey();
             DeadLetters counted = countingDeadLetters(name, deadLetters.forSink(name));
@@ -212,6 +222,7 @@ public final class NitelogDaemon implements DeliveryListener {
             }
         }
         checkpoint();
+        stateLock.close();
     }
 
     List<SinkWorker> workers() {

@@ -47,12 +47,18 @@ public class PipelineHealth implements HealthSource {
         return parts;
     }
 
-    private static ComponentStatus sink(SinkWorker worker) {
+    /**
+     * A state word and a count, never the sink's or the destination's own error text: that may
+     * carry document content, index names or URLs, and the probe is often more widely readable
+     * than the log, where the error is written once per state change.
+     */
+    static ComponentStatus sink(SinkWorker worker) {
         String name = "sink:" + worker.name();
-        if (worker.failing()) {
-            return new ComponentStatus(name, false, "writes failing: " + worker.lastError());
+        int failures = worker.consecutiveFailures();
+        if (failures > 0) {
+            return new ComponentStatus(name, false, "failing (" + failures + (failures == 1 ? " failed attempt" : " failed attempts in a row") + ")");
         }
         SinkHealth health = worker.sink().check();
-        return new ComponentStatus(name, health.up(), health.detail());
+        return new ComponentStatus(name, health.up(), health.up() ? "ok" : "down (its health check fails)");
     }
 }

@@ -45,6 +45,9 @@ final class PipelineMetrics {
                     .description("Records waiting for the sink").register(registry);
             Gauge.builder(SINK_QUEUE_CAPACITY, worker, SinkWorker::capacity).tag("sink", worker.name())
                     .description("Most records that may wait for the sink").register(registry);
+            Gauge.builder(SINK_UP, worker, w -> w.failing() ? 0 : 1).tag("sink", worker.name())
+                    .description("1 while the sink's writes succeed, 0 while its worker is failing and backing off")
+                    .register(registry);
         }
         Gauge.builder(LAG, () -> lagSeconds(tracker, workers, cursors, clock)).baseUnit("seconds")
                 .description("Now minus the newest committed timestamp, for the worst polled job and sink").register(registry);

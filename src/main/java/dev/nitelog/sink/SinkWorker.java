@@ -46,7 +46,7 @@ public final class SinkWorker implements AutoCloseable {
     private int reserved; // room promised to polls in progress (see reserve)
     private boolean busy;
     private boolean closing;
-    private int consecutiveFailures;
+    private volatile int consecutiveFailures;
     private Instant backoffUntil = Instant.MIN;
     private volatile String lastError;
 
@@ -224,6 +224,11 @@ public final class SinkWorker implements AutoCloseable {
     /** True while the last batch failed and the worker waits to retry. */
     public boolean failing() {
         return consecutiveFailures > 0;
+    }
+
+    /** Failed attempts in a row (0 while healthy), for readiness: a count, never the sink's own words. */
+    public int consecutiveFailures() {
+        return consecutiveFailures;
     }
 
     /** The last failure's message while failing, else null. */

@@ -45,6 +45,18 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void boundsTheDeadLetterLimitAndAcceptsItAsAKnownKey() {
+        assertEquals("nitelog.dead-letter.max-bytes=1K is too small: use at least 64K",
+                problem(Map.of("nitelog.dead-letter.max-bytes", "1K")));
+        assertEquals("nitelog.dead-letter.max-bytes=2T is too large: use at most 1T",
+                problem(Map.of("nitelog.dead-letter.max-bytes", "2T")));
+        SmallRyeConfig config = config(Map.of("nitelog.dead-letter.max-bytes", "256M"));
+        assertDoesNotThrow(() -> VALIDATOR.validate(config.getConfigMapping(NitelogConfig.class), config));
+        assertEquals(256L << 20, config.getConfigMapping(NitelogConfig.class).deadLetter().maxBytes().asLongValue());
+        assertEquals(1L << 30, config(Map.of()).getConfigMapping(NitelogConfig.class).deadLetter().maxBytes().asLongValue());
+    }
+
+    @Test
     void rejectsAnUnknownSinkTypeListingTheKnownOnes() {
         assertEquals("nitelog.sinks.console.type=stdot is not a sink type: use one of file, kafka, stdout",
                 problem(Map.of("nitelog.sinks.console.type", "stdot")));

@@ -19,6 +19,11 @@ import java.util.List;
  */
 record BulkResponse(boolean allOk, List<Item> items) {
     private static final JsonFactory JSON = new JsonFactory();
+    /** Error types that describe the document, not the cluster (Elasticsearch and OpenSearch spell them alike). */
+    static final java.util.Set<String> DOCUMENT_ERRORS = java.util.Set.of("mapper_parsing_exception",
+            "document_parsing_exception", "illegal_argument_exception", "strict_dynamic_mapping_exception");
+    /** A read-only or write block: 403, or 429 for the disk flood stage, and never fixed by re-sending at once. */
+    static final String CLUSTER_BLOCK = "cluster_block_exception";
 
     /**
      * One operation's result.
@@ -34,8 +39,18 @@ record BulkResponse(boolean allOk, List<Item> items) {
             return status >= 200 && status < 300 || status == 409; // 409 on create: it is already there
         }
 
+        /** Throttled or a passing server error: worth re-sending this item alone, soon. */
         boolean retriable() {
-            return status == 429 || status >= 500;
+            return (status == 429 || status >= 500) && !CLUSTER_BLOCK.equals(type);
+        }
+
+        /**
+         * Wrong in the document itself, so no retry can fix it: the only errors that go to the dead
+         * letters. Any other refusal (security, a missing or closed index, a write block, an error
+         * type we do not know) is about the cluster and is retried until an operator fixes it.
+         */
+        boolean documentError() {
+            return status >= 400 && status < 500 && status != 429 && type != null && DOCUMENT_ERRORS.contains(type);
         }
 
         String describe() {

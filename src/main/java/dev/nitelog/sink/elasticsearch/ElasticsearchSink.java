@@ -26,8 +26,16 @@ import java.util.List;
  * (the copy already there answers 409, which counts as delivered).
  *
  * <p>Per item: 429 and 5xx items are re-sent alone with backoff, up to {@code max-item-retries}
- * times within the write, then the write fails retriably; any other 4xx (a mapping conflict) goes
- * to the dead letters with the engine's reason. Per request: 413 halves the request down to single
+ * times within the write, then the write fails retriably. Only an error in the document itself
+ * ({@link BulkResponse#DOCUMENT_ERRORS}: a mapping or parsing error, an illegal argument) goes to
+ * the dead letters with the engine's reason. Any other item error is about the cluster (403
+ * security, 404 index_not_found with auto-create off, index_closed_exception, a
+ * cluster_block_exception for a read-only or write block, an unknown type) and fails the whole
+ * write retriably at once: the worker backs off and re-sends the batch until the operator has fixed
+ * the cluster (documents already stored answer 409 and count as delivered), so nothing is
+ * dead-lettered and committed that a fixed cluster would have taken. Dead letters are written only
+ * when the write as a whole succeeds, so a retried batch never dead-letters a record twice. Per
+ * request: 413 halves the request down to single
  * documents (a single document too large is dead-lettered); 401/403 fail the sink; connection
  * errors, timeouts, 429 and 5xx fail over to the next URL and, once all failed, fail retriably.
  *
@@ -69,10 +77,15 @@ public final class ElasticsearchSink implements Sink {
         return settings.name();
     }
 
+    private record Rejection(LogRecord record, String reason) {
+    }
+
     @Override
     public void write(SinkBatch batch) throws SinkException {
         ensureTemplate();
         List<LogRecord> records = batch.records();
+        List<Rejection> rejected = new ArrayList<>();
+        DeadLetters deferred = (record, reason) -> rejected.add(new Rejection(record, reason));
         try {
             int next = 0;
             while (next < records.size()) {
@@ -87,10 +100,13 @@ public final class ElasticsearchSink implements Sink {
                     }
                     next++;
                 }
-                deliver(records.subList(start, next), batch.deadLetters(), true);
+                deliver(records.subList(start, next), deferred, true);
             }
         } finally {
             buffer.trim(RETAINED_BUFFER);
+        }
+        for (Rejection rejection : rejected) {
+            batch.deadLetters().reject(rejection.record(), rejection.reason());
         }
     }
 
@@ -113,6 +129,7 @@ public final class ElasticsearchSink implements Sink {
             if (response.allOk()) {
                 return;
             }
+            failOnClusterError(response);
             List<LogRecord> retry = new ArrayList<>();
             BulkResponse.Item firstRetriable = null;
             for (int i = 0; i < pending.size(); i++) {
@@ -137,6 +154,23 @@ public final class ElasticsearchSink implements Sink {
             }
             pause(attempt);
             pending = retry;
+        }
+    }
+
+    /** Throws when an item was refused for a reason about the cluster: the whole batch waits for it. */
+    private void failOnClusterError(BulkResponse response) throws RetriableSinkException {
+        int count = 0;
+        BulkResponse.Item first = null;
+        for (BulkResponse.Item item : response.items()) {
+            if (!item.ok() && !item.retriable() && !item.documentError()) {
+                first = first == null ? item : first;
+                count++;
+            }
+        }
+        if (first != null) {
+            throw new RetriableSinkException("sink " + name() + ": the cluster refused " + count + " documents for a"
+                    + " reason about the index or cluster, not the documents (" + first.describe() + "); retrying"
+                    + " with backoff until it accepts them (fix the index, its blocks or the user's privileges)");
         }
     }
 

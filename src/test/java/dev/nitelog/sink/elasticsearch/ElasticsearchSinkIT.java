@@ -231,6 +231,51 @@ class ElasticsearchSinkIT {
         assertEquals(0, feed.failures);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"write-block", "closed"})
+    void retriesWhileTheIndexRefusesWritesAndDeliversEverythingOnceItIsFixedDeadLetteringNothing(String kind)
+            throws Exception {
+        String index = "it-refusing-" + kind;
+        put("/" + index, "{}");
+        if (kind.equals("closed")) {
+            post("/" + index + "/_close");
+        } else {
+            put("/" + index + "/_settings", "{\"index.blocks.write\":true}");
+        }
+        Map<String, String> keys = keys("index", index, "linger", "10ms", "retry-backoff", "50ms",
+                "retry-max-backoff", "300ms");
+        List<LogRecord> batch = EsTestSupport.records("job-" + kind, 0, 20, NEAR_MIDNIGHT);
+        Feed feed = new Feed();
+        feed.produce(batch);
+        EsTestSupport.KeptDeadLetters deadLetters = new EsTestSupport.KeptDeadLetters();
+        try (SinkWorker worker = new SinkWorker(EsTestSupport.sink(keys), EsTestSupport.sinkConfig(keys),
+                deadLetters, feed, Clock.systemUTC(), Duration.ofMillis(20)).start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                feed.offer(worker);
+                return feed.failures >= 3;
+            });
+            assertTrue(deadLetters.records.isEmpty(), deadLetters.reasons::toString);
+            assertTrue(feed.delivered.isEmpty(), "nothing counts as delivered while the index refuses");
+
+            if (kind.equals("closed")) {
+                post("/" + index + "/_open");
+            } else {
+                put("/" + index + "/_settings", "{\"index.blocks.write\":false}");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                feed.offer(worker);
+                return feed.delivered.size() == batch.size();
+            });
+        }
+        assertTrue(deadLetters.records.isEmpty(), deadLetters.reasons::toString);
+        refresh(index);
+        assertEquals(batch.size(), count(index));
+    }
+
+    private static void post(String path) throws Exception {
+        send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     private static LogRecord taskRecord(int i, String taskId) {
         Instant ts = NEAR_MIDNIGHT.plusSeconds(i);
         String message = "strict " + i;

@@ -125,16 +125,82 @@ class ElasticsearchSinkTest {
         assertEquals(1, ids(bulkRequests().get(2)).size());
     }
 
+    /** A bulk response whose items are {@code "201"} or {@code "<status> <error type>"}. */
+    private static String bulk(String... items) {
+        String body = java.util.Arrays.stream(items).map(item -> {
+            String[] parts = item.split(" ", 2);
+            return parts.length == 1
+                    ? "{\"create\":{\"_index\":\"i\",\"status\":" + parts[0] + "}}"
+                    : "{\"create\":{\"_index\":\"i\",\"status\":" + parts[0] + ",\"error\":{\"type\":\""
+                    + parts[1] + "\",\"reason\":\"why " + parts[1] + "\"}}}";
+        }).collect(Collectors.joining(","));
+        return "{\"took\":3,\"errors\":true,\"items\":[" + body + "]}";
+    }
+
     @Test
     void deadLettersAMappingErrorWithTheEngineReasonAndDeliversTheRest() throws Exception {
-        server.stubFor(post("/_bulk").willReturn(okJson(items(201, 400, 409))));
+        server.stubFor(post("/_bulk").willReturn(okJson(bulk("201", "400 mapper_parsing_exception", "409"))));
         List<LogRecord> batch = records(3);
 
         sink().write(new SinkBatch(batch, deadLetters));
 
         assertEquals(List.of(batch.get(1)), deadLetters.records);
-        assertEquals(List.of("400 t400: r400"), deadLetters.reasons);
+        assertEquals(List.of("400 mapper_parsing_exception: why mapper_parsing_exception"), deadLetters.reasons);
         assertEquals(1, bulkRequests().size());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"400 mapper_parsing_exception",
+            "400 document_parsing_exception", "400 illegal_argument_exception", "400 strict_dynamic_mapping_exception"})
+    void deadLettersOnlyErrorsInTheDocumentItself(String error) throws Exception {
+        server.stubFor(post("/_bulk").willReturn(okJson(bulk("201", error))));
+        List<LogRecord> batch = records(2);
+
+        sink().write(new SinkBatch(batch, deadLetters));
+
+        assertEquals(List.of(batch.get(1)), deadLetters.records);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"403 security_exception", "404 index_not_found_exception",
+            "400 index_closed_exception", "403 cluster_block_exception", "429 cluster_block_exception",
+            "400 some_future_exception"})
+    void retriesTheBatchWhenTheClusterRefusesAndDeliversItOnceFixedDeadLetteringNothing(String error) throws Exception {
+        server.stubFor(post("/_bulk").inScenario("s").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(bulk("201", error, "201"))).willSetStateTo("fixed"));
+        server.stubFor(post("/_bulk").inScenario("s").whenScenarioStateIs("fixed")
+                .willReturn(okJson(bulk("409", "201", "409"))));
+        ElasticsearchSink sink = sink();
+        List<LogRecord> batch = records(3);
+
+        RetriableSinkException refused = assertThrows(RetriableSinkException.class,
+                () -> sink.write(new SinkBatch(batch, deadLetters)));
+        assertTrue(refused.getMessage().contains(error), refused.getMessage());
+        assertEquals(1, bulkRequests().size(), "no item retries within the write: the cluster needs fixing first");
+        assertTrue(deadLetters.records.isEmpty(), "nothing dead-lettered: " + deadLetters.reasons);
+
+        sink.write(new SinkBatch(batch, deadLetters)); // the worker's retry, after its backoff
+
+        assertEquals(2, bulkRequests().size());
+        assertEquals(batch.stream().map(r -> r.id().hex()).toList(), ids(bulkRequests().get(1)));
+        assertTrue(deadLetters.records.isEmpty(), "nothing dead-lettered: " + deadLetters.reasons);
+    }
+
+    @Test
+    void deadLettersADocumentErrorOnlyOnceWhenItsBatchIsRetriedForAClusterError() throws Exception {
+        server.stubFor(post("/_bulk").inScenario("s").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(bulk("201", "400 mapper_parsing_exception", "400 index_closed_exception")))
+                .willSetStateTo("opened"));
+        server.stubFor(post("/_bulk").inScenario("s").whenScenarioStateIs("opened")
+                .willReturn(okJson(bulk("409", "400 mapper_parsing_exception", "201"))));
+        ElasticsearchSink sink = sink();
+        List<LogRecord> batch = records(3);
+
+        assertThrows(RetriableSinkException.class, () -> sink.write(new SinkBatch(batch, deadLetters)));
+        assertTrue(deadLetters.records.isEmpty(), "dead letters wait until the write succeeds");
+        sink.write(new SinkBatch(batch, deadLetters));
+
+        assertEquals(List.of(batch.get(1)), deadLetters.records);
     }
 
     @Test
