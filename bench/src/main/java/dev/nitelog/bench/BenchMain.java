@@ -12,7 +12,8 @@ public final class BenchMain {
             "repoll", RepollBench::new,
             "throughput", ThroughputBench::new,
             "freshness", FreshnessBench::new,
-            "memory", MemoryBench::new);
+            "memory", MemoryBench::new,
+            "catchup", CatchUpBench::new);
 
     private BenchMain() {
     }

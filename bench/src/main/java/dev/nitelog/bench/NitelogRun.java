@@ -70,6 +70,13 @@ final class NitelogRun implements AutoCloseable {
     /** As {@link #start(ByteNiteSimulator, Path, Duration)}, with these JVM options. */
     static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval, String jvmOptions)
             throws IOException, InterruptedException {
+        return start(sim, dir, pollInterval, jvmOptions,
+                Path.of(System.getProperty("nitelog.jar", "target/quarkus-app/quarkus-run.jar")));
+    }
+
+    /** As {@link #start(ByteNiteSimulator, Path, Duration, String)}, running this nitelog jar (a baseline build). */
+    static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval, String jvmOptions, Path jar)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("sink"));
         String yaml = """
                 nitelog:
@@ -95,8 +102,7 @@ final class NitelogRun implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaTool("java"));
         cmd.addAll(List.of(jvmOptions.trim().split("\\s+")));
-        cmd.addAll(List.of("-jar", Path.of(System.getProperty("nitelog.jar", "target/quarkus-app/quarkus-run.jar"))
-                .toAbsolutePath().toString()));
+        cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
                 .redirectOutput(dir.resolve("stdout.log").toFile()).redirectError(dir.resolve("stderr.log").toFile());
         pb.environment().put("NITELOG_CONFIG", config.toString());
@@ -134,6 +140,21 @@ final class NitelogRun implements AutoCloseable {
     }
 
     /** Resident set size in MB (VmRSS). */
+    /** Peak resident set size so far ({@code VmHWM}), MB. */
+    double peakRssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** True while the process runs (an OutOfMemoryError ends it: the image's -XX:+ExitOnOutOfMemoryError). */
+    boolean alive() {
+        return process.isAlive();
+    }
+
     double rssMb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
             if (line.startsWith("VmRSS:")) {
