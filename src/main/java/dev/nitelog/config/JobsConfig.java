@@ -45,6 +45,14 @@ public interface JobsConfig {
         return pollIntervalMax().orElse(pollInterval().multipliedBy(6));
     }
 
+    /**
+     * Exit with code 0 once every followed job is done (terminal, drained, and every sink
+     * confirmed all of it): for a sidecar beside a job-submitting app, so a Kubernetes Job's pod
+     * can complete. Nothing is followed yet keeps it running.
+     */
+    @WithDefault("false")
+    boolean exitWhenDone();
+
     /** Polls of a job after it turned terminal, so late lines still arrive; then it is retired. */
     @WithDefault("2")
     int drainPolls();

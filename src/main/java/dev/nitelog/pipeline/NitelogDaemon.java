@@ -8,6 +8,7 @@ import dev.nitelog.cursor.FileCheckpointStore;
 import dev.nitelog.cursor.StateDirLock;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Spool;
+import dev.nitelog.jobs.JobLifecycle;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.DeadLetterFile;
@@ -57,6 +58,7 @@ public final class NitelogDaemon implements DeliveryListener {
     private volatile Instant nextDiscovery = Instant.MIN;
     private volatile boolean discoveryRunning;
     private volatile boolean stopping;
+    private boolean exitRequested; // the tick thread's own
     private volatile Instant lastTick = Instant.now();
     private volatile boolean checkpointFailing;
 
@@ -130,6 +132,25 @@ public final class NitelogDaemon implements DeliveryListener {
             });
         }
         polls.startDue(); // a poll that ends starts the next due ones itself; the tick starts those that came due
+        exitWhenDone();
+    }
+
+    /**
+     * With {@code jobs.exit-when-done}: once every followed job is done (terminal, drained, every
+     * sink confirmed all of it), nitelog exits 0, saving its cursors on the way out as on SIGTERM.
+     */
+    private void exitWhenDone() {
+        if (!config.jobs().exitWhenDone() || exitRequested) {
+            return;
+        }
+        Map<JobLifecycle, Integer> counts = tracker.countsByLifecycle();
+        int followed = counts.values().stream().mapToInt(Integer::intValue).sum();
+        if (followed > 0 && counts.get(JobLifecycle.DONE) == followed) {
+            exitRequested = true;
+            LOG.infof("Every followed job is done and confirmed by every sink (%d jobs):"
+                    + " exiting, as nitelog.jobs.exit-when-done asks", followed);
+            io.quarkus.runtime.Quarkus.asyncExit(0);
+        }
     }
 
     /** Persists committed cursors (debounced by the scheduler) and purges expired tombstones. */

@@ -105,12 +105,22 @@ final class CatchUpBench implements Scenario {
         bigJob(out, current, jvm, bigLines, quick ? 1 : Math.min(3, runs));
         return out.note(jobs + " jobs x " + linesPerJob + " lines, 1 ms apart, made visible at once 3 s after a"
                         + " fresh nitelog started (empty state); timed until the file sink's files hold every line."
-                        + " Poll interval " + POLL.toMillis() + " ms. nitelog JVM: " + jvm + " (-Dcatchup.maxram).")
+                        + " Poll interval " + POLL.toMillis() + " ms, never stretched (poll-interval-max). nitelog JVM: " + jvm + " (-Dcatchup.maxram).")
                 .build("catchup", "Catch-up: a backlog visible at once", new Result.Method(1, runs));
+    }
+
+    private static int recordings;
+
+    /** With {@code -Dcatchup.jfr=DIR}, each nitelog process records a JFR profile there. */
+    private static String profiled(String jvm) {
+        String dir = System.getProperty("catchup.jfr", "");
+        return dir.isEmpty() ? jvm : jvm + " -XX:StartFlightRecording=filename=" + dir + "/catchup-"
+                + (++recordings) + ".jfr,settings=profile";
     }
 
     /** One fresh nitelog taking {@code jobs} backlogs of {@code lines} lines. */
     private static Run backlog(Path jar, String jvm, int jobs, int lines) throws Exception {
+        jvm = profiled(jvm);
         Path dir = Files.createTempDirectory("nitelog-bench-catchup");
         SimulatorOptions options = SimulatorOptions.builder().jobs(0).seed(3).cacheRenderedLogs(true).build();
         try (ByteNiteSimulator sim = ByteNiteSimulator.start(options)) {
@@ -118,7 +128,9 @@ final class CatchUpBench implements Scenario {
             for (int j = 0; j < jobs; j++) {
                 ids.add(sim.addJob("catchup-" + j, List.of()));
             }
-            try (NitelogRun nitelog = NitelogRun.start(sim, dir, POLL, jvm, jar)) {
+            // every job polled each interval: an empty job's stretched interval would delay the first fetch
+            try (NitelogRun nitelog = NitelogRun.start(sim, dir, POLL, jvm, jar,
+                    java.util.Map.of("NITELOG_JOBS_POLL_INTERVAL_MAX", POLL.toMillis() + "ms"))) {
                 Thread.sleep(3000); // discovery (interval 1s)
                 List<List<ScriptedLine>> batches = new ArrayList<>();
                 for (int j = 0; j < jobs; j++) {
@@ -166,7 +178,10 @@ final class CatchUpBench implements Scenario {
             SimulatorOptions options = SimulatorOptions.builder().jobs(0).seed(4).cacheRenderedLogs(true).build();
             try (ByteNiteSimulator sim = ByteNiteSimulator.start(options)) {
                 String id = sim.addJob("big", List.of());
-                try (NitelogRun nitelog = NitelogRun.start(sim, dir, Duration.ofSeconds(1), jvm, jar)) {
+                // polled every second throughout: an idle job's interval would otherwise stretch, and the
+                // re-poll figure divide the idle daemon's CPU by fewer polls
+                try (NitelogRun nitelog = NitelogRun.start(sim, dir, Duration.ofSeconds(1), profiled(jvm), jar,
+                        java.util.Map.of("NITELOG_JOBS_POLL_INTERVAL_MAX", "1s"))) {
                     Thread.sleep(3000);
                     FileTail tail = new FileTail(nitelog.sinkDir);
                     long t0 = System.nanoTime();
@@ -183,7 +198,7 @@ final class CatchUpBench implements Scenario {
                     Thread.sleep(3000); // the last commits and the poll that settles the backlog
                     long fetched0 = sim.stats().requests(Route.LOGS);
                     double cpu0 = nitelog.cpuSeconds();
-                    Thread.sleep(10_000);
+                    Thread.sleep(20_000);
                     long polls = sim.stats().requests(Route.LOGS) - fetched0;
                     double cpu = nitelog.cpuSeconds() - cpu0;
                     repollCpu.add(cpu / Math.max(1, polls) / (lines / 100_000.0));
@@ -199,7 +214,7 @@ final class CatchUpBench implements Scenario {
                             repollCpu, Figure.Target.atMost(0.1)));
         }
         out.note("big job: " + lines + " lines, 1 ms apart, visible at once; poll interval 1 s; re-poll CPU is"
-                        + " the process's CPU over 10 s divided by the polls in that time (nothing new), per 100k lines"
+                        + " the process's CPU over 20 s divided by the polls in that time (nothing new), per 100k lines"
                         + " (it includes the idle daemon's own ticks).");
     }
 }

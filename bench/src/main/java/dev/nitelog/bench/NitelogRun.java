@@ -77,6 +77,12 @@ final class NitelogRun implements AutoCloseable {
     /** As {@link #start(ByteNiteSimulator, Path, Duration, String)}, running this nitelog jar (a baseline build). */
     static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval, String jvmOptions, Path jar)
             throws IOException, InterruptedException {
+        return start(sim, dir, pollInterval, jvmOptions, jar, java.util.Map.of());
+    }
+
+    /** As above, with these environment variables set for nitelog ({@code NITELOG_...} overrides). */
+    static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval, String jvmOptions, Path jar,
+                            java.util.Map<String, String> env) throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("sink"));
         String yaml = """
                 nitelog:
@@ -108,6 +114,7 @@ final class NitelogRun implements AutoCloseable {
         pb.environment().put("NITELOG_CONFIG", config.toString());
         pb.environment().put("NITELOG_HTTP_PORT", String.valueOf(freePort()));
         pb.environment().put("NITELOG_BYTENITE_API_KEY", sim.apiKey());
+        pb.environment().putAll(env);
         NitelogRun run = new NitelogRun(dir, pb.start());
         run.awaitStarted(Duration.ofSeconds(60));
         return run;
