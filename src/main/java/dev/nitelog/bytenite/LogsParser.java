@@ -257,6 +257,7 @@ final class LogsParser {
             throw malformed(p, "\"" + where + "\" is not an array of log entries");
         }
         ids.prefix(job.id(), service, taskId);
+        occurrences.nextArray(); // repeats never span arrays: the counter holds one array's lines
         arrayService = service;
         arrayTask = taskId;
         lastContainer = null;

@@ -73,6 +73,20 @@ final class OccurrenceCounter {
         }
     }
 
+    /**
+     * Forgets the keys of the array of lines just read, in O(1), keeping the table's size:
+     * identical tuples share their job, service and task, so they never span two arrays, and the
+     * table then holds one task's lines at a time, not the whole response's.
+     */
+    void nextArray() {
+        peak = Math.max(peak, size);
+        size = 0;
+        if (++generation == 0 || generation == Integer.MAX_VALUE) { // wrapped: clear for real
+            java.util.Arrays.fill(table, 0);
+            generation = 1;
+        }
+    }
+
     /** The slots of each idle counter's table, for tests. */
     static List<Integer> idleSlots() {
         return IDLE.stream().map(c -> c.mask + 1).toList();

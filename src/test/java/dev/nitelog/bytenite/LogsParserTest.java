@@ -270,6 +270,19 @@ class LogsParserTest {
         assertIdleCountersAreSmallAndFew();
     }
 
+    @Test
+    void numbersRepeatsPerArraySoTheCounterHoldsOneTaskAtATime() {
+        OccurrenceCounter counter = OccurrenceCounter.borrow();
+        try {
+            assertEquals(0, counter.next(1, 2));
+            assertEquals(1, counter.next(1, 2), "a repeat within the array");
+            counter.nextArray(); // the next task's lines: another prefix, so no key of the last array recurs
+            assertEquals(0, counter.next(1, 2), "the last array's keys are forgotten");
+        } finally {
+            counter.giveBack();
+        }
+    }
+
     private static void assertIdleCountersAreSmallAndFew() {
         List<Integer> idle = OccurrenceCounter.idleSlots();
         assertTrue(!idle.isEmpty() && idle.size() <= OccurrenceCounter.KEPT_IDLE, "idle counters: " + idle);
