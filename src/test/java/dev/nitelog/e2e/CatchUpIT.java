@@ -45,7 +45,12 @@ class CatchUpIT {
     }
 
     private static String config(ByteNiteSimulator sim, Path dir) {
+        return config(sim, dir, "1G");
+    }
+
+    private static String config(ByteNiteSimulator sim, Path dir, String spoolBytes) {
         return NitelogYaml.against(sim, dir.resolve("state")).set("state", "flush-interval", "200ms")
+                .set("spool", "max-bytes", spoolBytes)
                 .sinks("""
                             archive:
                               type: file
@@ -76,6 +81,23 @@ class CatchUpIT {
             // slices of one queue would take 40 fetches; the spool takes it from the first, and the
             // job's drain polls (a finished job is polled drain-polls more times) may follow
             assertTrue(fetches <= 5, fetches + " fetches of the job's log");
+        }
+    }
+
+    @Test
+    void aSpoolThatCannotBeWrittenLosesNothing(@TempDir Path dir) throws Exception {
+        try (ByteNiteSimulator sim = ByteNiteSimulator.start(SimulatorOptions.builder().jobs(0).build());
+             NitelogProcess nitelog = new NitelogProcess(dir, config(sim, dir),
+                     Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
+            Files.createDirectories(dir.resolve("state"));
+            Files.writeString(dir.resolve("state/spool"), "a file where the spool directory belongs");
+            backlogJob(sim, 20_000);
+            nitelog.start();
+            Path out = dir.resolve("out");
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> allShipped(sim, out));
+            assertEquals(served(sim), shipped(lines(out)), "each line once");
+            assertTrue(nitelog.stderr().contains("The spool is not usable"), nitelog.stderr());
         }
     }
 

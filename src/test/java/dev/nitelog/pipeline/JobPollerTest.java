@@ -71,8 +71,12 @@ class JobPollerTest {
             new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
 
     private static Spool spool() {
+        return spool(1L << 20);
+    }
+
+    private static Spool spool(long maxBytes) {
         try {
-            return Spool.open(java.nio.file.Files.createTempDirectory("nitelog-spool"), 1L << 20);
+            return Spool.open(java.nio.file.Files.createTempDirectory("nitelog-spool"), maxBytes);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -175,6 +179,36 @@ class JobPollerTest {
             assertEquals(List.of(10, 10), unreservedDuringFetch);
             assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(lines, sink.written);
+        }
+    }
+
+    @Test
+    void aFullSpoolLeavesTheRestOfABacklogToLaterPollsAndLosesNothing() throws Exception {
+        SinkWorkerTest.RecordingSink sink = new SinkWorkerTest.RecordingSink();
+        SinkWorker worker = new SinkWorker(sink, SinkWorkerTest.config(10, 10, List.of()), (r, why) -> { },
+                new SinkWorkerTest.Listener(), Clock.systemUTC(), Duration.ofMillis(10)); // started later
+        JobPoller withSink = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), spool(4096),
+                List.of(worker), new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
+        tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
+        List<LogRecord> lines = SinkWorkerTest.records(0, 100, Level.INFO).stream()
+                .map(r -> new LogRecord(r.id(), r.timestamp(), JOB.id(), JOB.name(), r.service(), r.taskId(),
+                        r.container(), r.level(), r.message())).toList();
+        try (worker) {
+            responses.add(new LogFetch(lines, 0, 0, 1000));
+            assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(1)), 10));
+            withSink.poll(JOB); // 10 queued, the spool (4 KB) takes a few, the rest is left unsent
+            assertEquals(1.0, meters.counter(dev.nitelog.metrics.MetricNames.SPOOL_FULL).count());
+            worker.start();
+            for (int poll = 2; sink.written.size() < lines.size() && poll < 60; poll++) {
+                assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
+                withSink.drainSpool();
+                assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
+                responses.add(new LogFetch(lines, 0, 0, 1000));
+                assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(poll)), 10));
+                withSink.poll(JOB);
+            }
+            assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
+            assertEquals(lines, sink.written, "every line once, in order");
         }
     }
 }
