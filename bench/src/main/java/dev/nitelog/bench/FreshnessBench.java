@@ -23,7 +23,9 @@ import java.util.Map;
  * after a full GC of nitelog at each J, once the runs are done.
  */
 final class FreshnessBench implements Scenario {
-    static final Duration INTERVAL = Duration.ofSeconds(5);
+    static final Duration INTERVAL = Duration.ofMillis(Params.integer("freshness.poll-ms", 5000));
+    /** nitelog's CPU seconds per second of each measured run, of the last {@link #measure}. */
+    final List<Double> cpuPerSecond = new ArrayList<>();
 
     /** RSS and heap samples per job count, filled for {@link MemoryBench}. */
     record Memory(List<Double> rss, List<Double> heap) {
@@ -48,8 +50,9 @@ final class FreshnessBench implements Scenario {
             out.figure(Figure.of("p99 delay" + at, "ms", p99,
                     jobs >= 1000 ? Figure.Target.atMost(INTERVAL.toMillis() + 500) : null));
             out.figure(Figure.of("max delay" + at, "ms", max));
+            out.figure(Figure.of("nitelog CPU-s per second" + at, "CPU s/s", new ArrayList<>(cpuPerSecond)));
         }
-        out.note("Poll interval 5 s (jittered +-20% by nitelog), " + linesPerSecond + " new lines/s in total spread "
+        out.note("Poll interval " + INTERVAL.toMillis() + " ms (-Dfreshness.poll-ms; jittered +-20% by nitelog), " + linesPerSecond + " new lines/s in total spread "
                 + "round-robin over the jobs, runs of " + runLength.toSeconds() + " s, lines going on between runs "
                 + "(not measured) so the jobs stay active; delay = time the line was "
                 + "seen in the sink file (10 ms tail) - time the simulator made it visible.");
@@ -61,6 +64,7 @@ final class FreshnessBench implements Scenario {
 
     void measure(int jobs, int runs, int memorySamples, Duration runLength, double linesPerSecond, List<Double> p50, List<Double> p99,
                  List<Double> max) throws Exception {
+        cpuPerSecond.clear();
         Path dir = Files.createTempDirectory("nitelog-bench-freshness-" + jobs);
         SimulatorOptions options = SimulatorOptions.builder().jobs(0).seed(3).maxPageSize(100)
                 .cacheRenderedLogs(true).build();
@@ -76,6 +80,8 @@ final class FreshnessBench implements Scenario {
                 for (int run = 0; run <= runs; run++) {
                     Map<Long, Long> seen = new HashMap<>();
                     long first = seq;
+                    double cpu0 = nitelog.cpuSeconds();
+                    long started = System.nanoTime();
                     seq = produce(sim, ids, tail, seen, seq, runLength, linesPerSecond);
                     long end = seq;
                     // a job idle before the first run has stretched to poll-interval-max (6 x interval by default)
@@ -94,6 +100,7 @@ final class FreshnessBench implements Scenario {
                         throw new IllegalStateException((end - first - arrived) + " lines never arrived");
                     }
                     if (run > 0) {
+                        cpuPerSecond.add((nitelog.cpuSeconds() - cpu0) / ((System.nanoTime() - started) / 1e9));
                         p50.add(pct(delays, 50));
                         p99.add(pct(delays, 99));
                         max.add(delays[delays.length - 1]);
