@@ -83,11 +83,17 @@ final class JobPoller {
             truncation(job, fetch);
             recovered(job);
         } catch (JobNotFoundException e) {
-            LOG.warnf("Job %s (%s) no longer exists at ByteNite; it is retired", job.name(), job.id());
-            gone = true;
-            forget(job.id());
-            if (tracker.jobGone(job.id())) {
-                cursors.retire(job.id(), clock.instant());
+            gone = confirmedGone(job);
+            if (gone) {
+                LOG.warnf("Job %s (%s) no longer exists at ByteNite; it is retired", job.name(), job.id());
+                forget(job.id());
+                if (tracker.jobGone(job.id())) {
+                    cursors.retire(job.id(), clock.instant());
+                }
+            } else {
+                metrics.pollFailed(e);
+                failed(job, "POST /logs answered 404 but GET /jobs/" + job.id() + " did not confirm the job is"
+                        + " gone; it is polled again");
             }
         } catch (ByteNiteException e) {
             metrics.pollFailed(e);
@@ -203,6 +209,21 @@ final class JobPoller {
                     return; // full, or not taking
                 }
             }
+        }
+    }
+
+    /**
+     * A 404 from {@code /logs} retires a job only when {@code GET /jobs/{id}} says 404 too: a proxy
+     * or a brief routing error must not end a live job for good.
+     */
+    private boolean confirmedGone(JobRef job) {
+        try {
+            api.getJob(job.id());
+            return false;
+        } catch (JobNotFoundException e) {
+            return true;
+        } catch (ByteNiteException | RuntimeException e) {
+            return false; // not confirmed: poll again later
         }
     }
 

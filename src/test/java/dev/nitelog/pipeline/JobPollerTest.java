@@ -40,6 +40,7 @@ class JobPollerTest {
     private final Deque<LogFetch> responses = new ArrayDeque<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private DuringFetch duringFetch = () -> { };
+    private boolean jobStillListed; // what GET /jobs/{id} answers: the job, or 404
 
     /** What the scripted API does before it answers; may fail the fetch as the client would. */
     private interface DuringFetch {
@@ -53,8 +54,11 @@ class JobPollerTest {
         }
 
         @Override
-        public JobStatus getJob(String jobId) {
-            throw new UnsupportedOperationException();
+        public JobStatus getJob(String jobId) throws ByteNiteException {
+            if (jobStillListed) {
+                return new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null);
+            }
+            throw new JobNotFoundException(jobId, 5, "not found");
         }
 
         @Override
@@ -210,5 +214,20 @@ class JobPollerTest {
             assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(lines, sink.written, "every line once, in order");
         }
+    }
+
+    @Test
+    void aLogs404ThatTheJobsApiDoesNotConfirmRetiresNothing() {
+        tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
+        jobStillListed = true; // a proxy's 404 on /logs; the job itself is there
+        duringFetch = () -> {
+            throw new JobNotFoundException(JOB.id(), 5, "not found");
+        };
+        poll(new LogFetch(List.of(), 0, 0, 0));
+        assertEquals(JobLifecycle.ACTIVE, tracker.lifecycle(JOB.id()), "still followed");
+
+        jobStillListed = false; // now GET /jobs/{id} says 404 too
+        poll(new LogFetch(List.of(), 0, 0, 0));
+        assertEquals(JobLifecycle.DONE, tracker.lifecycle(JOB.id()));
     }
 }
