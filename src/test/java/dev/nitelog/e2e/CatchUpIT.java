@@ -63,8 +63,27 @@ class CatchUpIT {
     }
 
     private static boolean allShipped(ByteNiteSimulator sim, Path out) throws Exception {
-        return shipped(lines(out)).keySet().equals(served(sim).keySet());
+        return shipped(wholeLines(out)).keySet().equals(served(sim).keySet());
     }
+
+    /**
+     * The sink's lines but one cut short by kill -9 in the middle of a write: the file sink ends
+     * such a fragment with a newline when it reopens the file, and ships its record again.
+     */
+    private static List<String> wholeLines(Path out) throws Exception {
+        List<String> whole = new ArrayList<>();
+        for (String line : lines(out)) {
+            try {
+                JSON.readTree(line);
+                whole.add(line);
+            } catch (com.fasterxml.jackson.core.JacksonException torn) {
+                // a fragment, counted by tornLines
+            }
+        }
+        return whole;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Test
     void aBacklogFortyQueuesLongIsFetchedOnceAndShippedOnce(@TempDir Path dir) throws Exception {
@@ -121,7 +140,8 @@ class CatchUpIT {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                     .until(() -> allShipped(sim, out));
             Map<String, Integer> served = served(sim);
-            Map<String, Integer> shipped = shipped(lines(out));
+            Map<String, Integer> shipped = shipped(wholeLines(out));
+            assertTrue(lines(out).size() - wholeLines(out).size() <= 1, "at most the one line the kill cut short");
             int duplicates = 0;
             for (Map.Entry<String, Integer> line : served.entrySet()) {
                 int got = shipped.getOrDefault(line.getKey(), 0);
