@@ -101,12 +101,6 @@ final class IdWindow {
         insertOrdered(time, high, low);
     }
 
-    /** The newest timestamp among the ids held, or {@link #EMPTY} when none is held. */
-    long newestTime() {
-        ensureSorted();
-        return head < tail ? times[tail - 1] : EMPTY;
-    }
-
     /**
      * The newest timestamp among the ids held that is at most {@code bound}, or {@link #EMPTY}:
      * how far the high water may rise once ids held above it (stamped in the future when they

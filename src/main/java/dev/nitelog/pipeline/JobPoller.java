@@ -69,11 +69,12 @@ final class JobPoller {
             cursors.holdHighWater(job.id(), fetch.partial());
             // a cut response, one with lines deferred, or one with lines still unconfirmed (queued or
             // spooled) never settles a draining job: not all was offered, or not all offered was confirmed
-            settled = offer.settled && !fetch.partial() && fetch.unconfirmed() == 0 && !spooled(job.id());
+            boolean spooled = spooled(job.id());
+            settled = offer.settled && !fetch.partial() && fetch.unconfirmed() == 0 && !spooled;
             if (settled) {
                 cursors.settled(job.id()); // a backlog taken while the high water was held lets it rise now
             }
-            boolean backlog = fetch.deferred() > 0 || spooled(job.id());
+            boolean backlog = fetch.deferred() > 0 || spooled;
             entries = fetch.truncated() ? -1 : backlog ? JobTracker.BACKLOG : fetch.entries();
             if (backlog) {
                 backloggedJobs.add(job.id());
@@ -130,6 +131,7 @@ final class JobPoller {
 
         @Override
         public boolean accept(List<LogRecord> chunk) {
+            long spoolBytes = Spool.bound(chunk); // once per chunk, not per sink
             boolean taken = true;
             for (int i = 0; i < workers.size(); i++) {
                 SinkWorker worker = workers.get(i);
@@ -143,7 +145,7 @@ final class JobPoller {
                 int queued = worker.offerOrSpill(room -> {
                     boolean inOrder = !spool.pending(job.id(), sink); // a waiting spool comes first
                     int toQueue = inOrder ? room : 0;
-                    if (!spoolable || !spool.hasRoom(Spool.bound(chunk))) {
+                    if (!spoolable || !spool.hasRoom(spoolBytes)) {
                         refused[0] = true; // take only what the queue holds; the rest stays unsent
                         return unsent(worker, chunk, toQueue).records();
                     }
