@@ -72,6 +72,7 @@ public interface ByteNiteApi {
         boolean taken = whole.records().isEmpty() || chunks.accept(whole.records());
         int handed = taken ? whole.records().size() : 0;
         return new LogFetch(List.of(), whole.skipped(), whole.malformedEntries(), whole.responseBytes(),
-                whole.truncated(), whole.deferred() + whole.records().size() - handed, whole.unconfirmed(), handed);
+                whole.truncated(), whole.deferred() + whole.records().size() - handed, whole.unconfirmed(), handed,
+                whole.cutLines());
     }
 }

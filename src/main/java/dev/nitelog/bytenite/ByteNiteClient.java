@@ -55,6 +55,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     private final EndpointGuard logsGuard;
     private final RequestThrottle throttle;
     private final long maxResponseBytes;
+    private final long maxLineBytes;
     private final List<String> taskIds;
     private final List<String> levels;
     private final List<String> services;
@@ -79,6 +80,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         this.requestTimeout = bytenite.requestTimeout();
         this.listener = listener;
         this.maxResponseBytes = bytenite.maxResponseBytes().asLongValue();
+        this.maxLineBytes = bytenite.maxLineBytes().asLongValue();
         this.throttle = new RequestThrottle(bytenite.maxRequestsPerSecond(), ticker,
                 (endpoint, waited, reason) -> listener.onThrottled(endpoint, waited,
                         reason == RequestThrottle.Reason.RETRY_AFTER));
@@ -192,7 +194,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         Wire.LogsRequest request = new Wire.LogsRequest(job.id(), taskIds, levels, services);
         return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, job.id(),
                 header -> customer.logs(header, request),
-                in -> new LogsParser(job, filter, maxResponseBytes, maxRecords, chunks).parse(in)));
+                in -> new LogsParser(job, filter, maxResponseBytes, maxLineBytes, maxRecords, chunks).parse(in)));
     }
 
     /** True while any endpoint's circuit is open: ByteNite is failing and calls fail fast. */

@@ -22,14 +22,16 @@ import java.util.List;
  *                         confirmed yet ({@code KnownIds.SENT}): while any remain, the job is not settled
  * @param chunked          records handed to a {@code RecordChunks} while parsing instead of held in
  *                         {@code records}
+ * @param cutLines         of the records made, lines longer than {@code nitelog.bytenite.max-line-bytes}
+ *                         that were cut there
  */
 public record LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
-                       boolean truncated, int deferred, int unconfirmed, int chunked) {
+                       boolean truncated, int deferred, int unconfirmed, int chunked, int cutLines) {
 
     /** A response whose records are all in {@code records}. */
     public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
                     boolean truncated, int deferred, int unconfirmed) {
-        this(records, skipped, malformedEntries, responseBytes, truncated, deferred, unconfirmed, 0);
+        this(records, skipped, malformedEntries, responseBytes, truncated, deferred, unconfirmed, 0, 0);
     }
 
     /** A complete response. */

@@ -47,6 +47,8 @@ final class LogsParser {
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
             .build();
     private static final Level[] LEVELS = Level.values();
+    /** For the constructors that name no {@code max-line-bytes}: lines are read whole. */
+    static final long WHOLE_LINES = Long.MAX_VALUE;
 
     private final JobRef job;
     private final LineFilter filter;
@@ -60,6 +62,10 @@ final class LogsParser {
     private OccurrenceCounter occurrences;
 
     private final long maxBytes;
+    private final long maxLineBytes;
+    private LongStringCutter cutter;
+    private long cutBytes; // of the entry being read: bytes dropped from its log
+    private int cutLines;
     private final int maxRecords;
     private final RecordChunks chunks; // null: every record stays in the returned LogFetch
     private boolean chunksRefused;
@@ -116,19 +122,22 @@ final class LogsParser {
      * @param maxRecords the most records made; further new lines are only counted as deferred
      */
     LogsParser(JobRef job, LineFilter filter, long maxBytes, int maxRecords) {
-        this(job, filter, maxBytes, maxRecords, null);
+        this(job, filter, maxBytes, WHOLE_LINES, maxRecords, null);
     }
 
     /**
-     * @param chunks takes the new records a {@link RecordChunks#SIZE} at a time while the body is
-     *               read, so no response is held as records whatever its size; null to keep them
+     * @param maxLineBytes the most bytes of one line (as JSON text) read; the rest is dropped and
+     *                     the record marked ({@link LogRecord#cutBytes()})
+     * @param chunks       takes the new records a {@link RecordChunks#SIZE} at a time while the body
+     *                     is read, so no response is held as records whatever its size; null to keep them
      */
-    LogsParser(JobRef job, LineFilter filter, long maxBytes, int maxRecords, RecordChunks chunks) {
+    LogsParser(JobRef job, LineFilter filter, long maxBytes, long maxLineBytes, int maxRecords, RecordChunks chunks) {
         this.chunks = chunks;
         this.maxRecords = maxRecords;
         this.job = job;
         this.filter = filter;
         this.maxBytes = maxBytes;
+        this.maxLineBytes = maxLineBytes;
         this.assembler = new RecordAssembler(job);
     }
 
@@ -141,7 +150,8 @@ final class LogsParser {
     LogFetch parse(InputStream body) throws MalformedResponseException, IOException {
         occurrences = OccurrenceCounter.borrow();
         CountingInputStream counted = new CountingInputStream(body, maxBytes);
-        try (JsonParser p = JSON.createParser(counted)) { // closing the parser closes the body
+        cutter = new LongStringCutter(counted, maxLineBytes);
+        try (JsonParser p = JSON.createParser(cutter)) { // closing the parser closes the body
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed(p, "the body is not a JSON object");
             }
@@ -168,12 +178,12 @@ final class LogsParser {
     /** The outcome; with chunks, the last records go to them too. */
     private LogFetch fetch(List<LogRecord> last, long bytes, boolean truncated) {
         if (chunks == null) {
-            return new LogFetch(last, skipped, malformed, bytes, truncated, deferred, unconfirmed);
+            return new LogFetch(last, skipped, malformed, bytes, truncated, deferred, unconfirmed, 0, cutLines);
         }
         if (!last.isEmpty()) {
             handOver(new ArrayList<>(last));
         }
-        return new LogFetch(List.of(), skipped, malformed, bytes, truncated, deferred, unconfirmed, chunked);
+        return new LogFetch(List.of(), skipped, malformed, bytes, truncated, deferred, unconfirmed, chunked, cutLines);
     }
 
     private void handOver(List<LogRecord> chunk) {
@@ -277,13 +287,14 @@ final class LogsParser {
         bad = false;
         hasTimestamp = false;
         level = Level.UNKNOWN;
+        cutBytes = 0;
         log.clear();
         container.clear();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken value = p.nextToken();
             switch (name) {
-                case "log" -> readString(p, value, log);
+                case "log" -> readLog(p, value);
                 case "container" -> readString(p, value, container);
                 case "timestamp" -> readTimestamp(p, value);
                 case "level" -> readLevel(p, value);
@@ -332,10 +343,21 @@ final class LogsParser {
             return;
         }
         made++;
+        if (cutBytes > 0) {
+            cutLines++;
+        }
         assembler.add(new RecordId(ids.high(), ids.low()), Instant.ofEpochSecond(timestamps.seconds(),
-                timestamps.nanos()), service, taskId, containerName, level, log.toString());
+                timestamps.nanos()), service, taskId, containerName, level, log.toString(), cutBytes);
         if (chunks != null && assembler.size() == RecordChunks.SIZE) {
             handOver(assembler.drain());
+        }
+    }
+
+    /** The line; when the cutter shortened it, how many bytes it dropped (asked only after a cut: no location object per line). */
+    private void readLog(JsonParser p, JsonToken value) throws IOException {
+        readString(p, value, log);
+        if (value == JsonToken.VALUE_STRING && cutter.anyCut()) {
+            cutBytes = cutter.cutWithin(p.currentTokenLocation().getByteOffset(), p.currentLocation().getByteOffset());
         }
     }
 

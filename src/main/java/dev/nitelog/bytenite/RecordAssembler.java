@@ -27,8 +27,9 @@ final class RecordAssembler {
     }
 
     void add(RecordId id, Instant timestamp, Service service, String taskId, String container, Level level,
-             String message) {
-        records.add(new LogRecord(id, timestamp, job.id(), job.name(), service, taskId, container, level, message));
+             String message, long cutBytes) {
+        records.add(new LogRecord(id, timestamp, job.id(), job.name(), service, taskId, container, level, message,
+                cutBytes));
     }
 
     /** The records, sorted. */

@@ -79,4 +79,13 @@ public interface ByteniteConfig {
      */
     @WithDefault("256M")
     MemorySize maxResponseBytes();
+
+    /**
+     * The longest line nitelog reads, in bytes of its JSON text. A longer line is cut there: its
+     * record holds the start, says how many bytes were dropped ({@code message_truncated_bytes}),
+     * and is counted in {@code nitelog_lines_cut_total}. Bounds the heap one line can take (the
+     * parser holds a whole line at once), however long the line ByteNite serves.
+     */
+    @WithDefault("1M")
+    MemorySize maxLineBytes();
 }

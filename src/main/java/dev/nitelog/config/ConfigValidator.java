@@ -89,6 +89,8 @@ public final class ConfigValidator {
         values.range("nitelog.bytenite.max-requests-per-second", bytenite.maxRequestsPerSecond(), 1, 10_000);
         values.size("nitelog.bytenite.max-response-bytes", bytenite.maxResponseBytes(), "64K", MIN_RESPONSE_BYTES,
                 "16G", MAX_RESPONSE_BYTES);
+        // the parser's own string limit is 256M characters: a bound above it would never act
+        values.size("nitelog.bytenite.max-line-bytes", bytenite.maxLineBytes(), "1K", 1024, "256M", 256L * 1024 * 1024);
         if (bytenite.apiKey().isPresent() && bytenite.apiKeyFile().isPresent()) {
             throw new InvalidConfigException("nitelog.bytenite.api-key and nitelog.bytenite.api-key-file are both set:"
                     + " keep only one");

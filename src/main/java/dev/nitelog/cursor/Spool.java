@@ -277,12 +277,13 @@ public final class Spool implements AutoCloseable {
                 byte[] message = record.message().getBytes(StandardCharsets.UTF_8);
                 byte[] container = record.container().getBytes(StandardCharsets.UTF_8);
                 byte[] task = record.taskId() == null ? null : record.taskId().getBytes(StandardCharsets.UTF_8);
-                int length = 8 + 16 + 12 + 2 + 4 + (task == null ? 0 : task.length) + 4 + container.length + 4
+                int length = 8 + 16 + 12 + 2 + 8 + 4 + (task == null ? 0 : task.length) + 4 + container.length + 4
                         + message.length;
-                ensure(42);
+                ensure(50);
                 out.putInt(length).putLong(mask).putLong(record.id().high()).putLong(record.id().low())
                         .putLong(record.timestamp().getEpochSecond()).putInt(record.timestamp().getNano())
-                        .put((byte) record.service().ordinal()).put((byte) record.level().ordinal());
+                        .put((byte) record.service().ordinal()).put((byte) record.level().ordinal())
+                        .putLong(record.cutBytes());
                 putBytes(task);
                 putBytes(container);
                 putBytes(message);
@@ -383,10 +384,11 @@ public final class Spool implements AutoCloseable {
             Instant timestamp = Instant.ofEpochSecond(entry.getLong(), entry.getInt());
             Service service = SERVICES[entry.get()];
             Level level = LEVELS[entry.get()];
+            long cutBytes = entry.getLong();
             String task = string(entry);
             String container = string(entry);
             String message = string(entry);
-            return new LogRecord(id, timestamp, jobId, jobName, service, task, container, level, message);
+            return new LogRecord(id, timestamp, jobId, jobName, service, task, container, level, message, cutBytes);
         }
 
         private String string(ByteBuffer entry) {
@@ -432,7 +434,7 @@ public final class Spool implements AutoCloseable {
 
     private static int encodedSize(LogRecord record) {
         // UTF-8 is at most 3 bytes per UTF-16 unit: a bound, so the budget is never exceeded
-        return 8 + 16 + 12 + 2 + 12 + 3 * (record.message().length() + record.container().length()
+        return 8 + 16 + 12 + 2 + 8 + 12 + 3 * (record.message().length() + record.container().length()
                 + (record.taskId() == null ? 0 : record.taskId().length()));
     }
 }

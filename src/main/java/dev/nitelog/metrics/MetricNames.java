@@ -12,6 +12,8 @@ public final class MetricNames {
     public static final String RECORDS_SKIPPED = "nitelog.records.skipped";
     public static final String RECORDS_MALFORMED = "nitelog.records.malformed";
     public static final String RECORDS_LATE = "nitelog.records.late";
+    /** Lines longer than {@code bytenite.max-line-bytes}, cut there (counted when their record is made). */
+    public static final String LINES_CUT = "nitelog.lines.cut";
     /** Records stamped more than {@code dedup.max-future} ahead: shipped without moving a high water. */
     public static final String RECORDS_FUTURE = "nitelog.records.future";
     /** Records of a backlog set aside in the spool because a sink's queue was full. */

@@ -91,6 +91,7 @@ final class PipelineMetrics {
         registry.counter(RECORDS_FETCHED).increment(fetch.records().size() + fetch.chunked());
         registry.counter(RECORDS_SKIPPED).increment(fetch.skipped());
         registry.counter(RECORDS_MALFORMED).increment(fetch.malformedEntries());
+        registry.counter(LINES_CUT).increment(fetch.cutLines());
     }
 
     void truncated() {

@@ -36,6 +36,9 @@ public final class RecordJson {
         out.appendAscii(",\"level\":\"").appendAscii(r.level().name());
         out.appendAscii("\",\"message\":");
         appendString(r.message(), out);
+        if (r.cut()) {
+            out.appendAscii(",\"message_truncated_bytes\":").appendAscii(Long.toString(r.cutBytes()));
+        }
         out.appendByte('}');
     }
 

@@ -31,6 +31,9 @@ public final class RecordText {
         }
         out.appendAscii(" | ");
         appendEscaped(r.message(), out);
+        if (r.cut()) {
+            out.appendAscii(" [truncated ").appendAscii(Long.toString(r.cutBytes())).appendAscii(" bytes]");
+        }
     }
 
     private static void appendEscaped(CharSequence s, Utf8Buffer out) {

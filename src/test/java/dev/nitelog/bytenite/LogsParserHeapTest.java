@@ -2,6 +2,8 @@ package dev.nitelog.bytenite;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.nitelog.record.JobRef;
+import dev.nitelog.record.KnownIds;
+import dev.nitelog.record.LogRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +64,42 @@ class LogsParserHeapTest {
                 + " MB live for a " + (body.size >> 20) + " MB body");
     }
 
+    /**
+     * One line of 256 MB (the parser's own string limit is 256 M characters): cut at the line bound,
+     * it must cost the parse about that bound, not the line. Read whole, Jackson alone would hold
+     * the line twice over as characters.
+     */
+    @Test
+    void readsAQuarterGigabyteLineInBoundedHeap() throws Exception {
+        long lineBytes = 256L * 1024 * 1024;
+        long maxLineBytes = 1024 * 1024;
+        OneLongLine body = new OneLongLine(lineBytes);
+        long baseline = usedAfterGc();
+        AtomicLong peakAfterGc = new AtomicLong();
+        List<Runnable> unregister = watchGcs(peakAfterGc);
+        LogFetch fetch;
+        long afterParse;
+        try {
+            fetch = new LogsParser(new JobRef("job-long", "long"), LineFilter.uniform(Long.MIN_VALUE, KnownIds.NONE),
+                    Long.MAX_VALUE, maxLineBytes, Integer.MAX_VALUE, null).parse(body);
+            afterParse = usedAfterGc();
+        } finally {
+            unregister.forEach(Runnable::run);
+        }
+        assertEquals(2, fetch.records().size());
+        LogRecord cut = fetch.records().get(0);
+        assertTrue(cut.cut());
+        assertTrue(cut.message().startsWith(OneLongLine.PATTERN_TEXT), cut.message().substring(0, 40));
+        assertTrue(cut.cutBytes() >= body.patternBytes - maxLineBytes - 6, "dropped " + cut.cutBytes());
+        assertEquals("the next line", fetch.records().get(1).message());
+        assertEquals(1, fetch.cutLines());
+        long peak = Math.max(peakAfterGc.get(), afterParse);
+        System.out.printf("LogsParserHeapTest: a %d MB line; live heap before %d MB, peak after a GC %d MB%n",
+                lineBytes >> 20, baseline >> 20, peak >> 20);
+        assertTrue(peak - baseline < MAX_RETAINED_BYTES, "the parse kept " + ((peak - baseline) >> 20)
+                + " MB live for a " + (lineBytes >> 20) + " MB line");
+    }
+
     private static long usedAfterGc() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -90,6 +128,43 @@ class LogsParserHeapTest {
             });
         }
         return unregister;
+    }
+
+    /** Two entries, the first one's log {@code lineBytes} long (escapes and two-byte characters among them), made as read. */
+    static final class OneLongLine extends InputStream {
+        static final String PATTERN_TEXT = "abc\"\u00e9\n";
+        private static final byte[] PATTERN = "abc\\\"\u00e9\\n".getBytes(StandardCharsets.UTF_8);
+        private final byte[] head = "{\"taskrunner\":{\"task-1\":{\"logs\":[{\"log\":\"".getBytes(StandardCharsets.UTF_8);
+        private final byte[] tail = ("\",\"timestamp\":\"2026-03-01T10:00:00Z\",\"level\":\"INFO\",\"container\":\"main\"},"
+                + "{\"log\":\"the next line\",\"timestamp\":\"2026-03-01T10:00:01Z\",\"level\":\"INFO\",\"container\":\"main\"}]}}}")
+                .getBytes(StandardCharsets.UTF_8);
+        final long patternBytes;
+        private long at;
+
+        OneLongLine(long lineBytes) {
+            this.patternBytes = lineBytes / PATTERN.length * PATTERN.length;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int off, int len) {
+            long size = head.length + patternBytes + tail.length;
+            if (at >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(len, size - at);
+            for (int i = 0; i < n; i++, at++) {
+                into[off + i] = at < head.length ? head[(int) at]
+                        : at < head.length + patternBytes ? PATTERN[(int) ((at - head.length) % PATTERN.length)]
+                        : tail[(int) (at - head.length - patternBytes)];
+            }
+            return n;
+        }
     }
 
     /**

@@ -60,6 +60,14 @@ class PolitenessConfigTest {
     }
 
     @Test
+    void rejectsALineBoundOutOfRange() {
+        assertEquals("nitelog.bytenite.max-line-bytes=100 is too small: use at least 1K",
+                problem(Map.of("nitelog.bytenite.max-line-bytes", "100")));
+        assertEquals("nitelog.bytenite.max-line-bytes=1G is too large: use at most 256M",
+                problem(Map.of("nitelog.bytenite.max-line-bytes", "1G")));
+    }
+
+    @Test
     void rejectsAMaximumIntervalBelowTheBase() {
         assertEquals("nitelog.jobs.poll-interval-max=2s is shorter than nitelog.jobs.poll-interval=5s:"
                 + " use a poll-interval-max of at least 5s", problem(Map.of("nitelog.jobs.poll-interval-max", "2s")));

@@ -46,6 +46,30 @@ class RecordEncodingTest {
     }
 
     @Test
+    void aCutLineSaysHowManyBytesWereDroppedInEveryFormat() throws Exception {
+        Instant ts = Instant.parse("2025-07-11T16:29:35.101Z");
+        LogRecord whole = record(Service.TASKRUNNER, "t-1", "main", "start of a long line", ts);
+        LogRecord cut = new LogRecord(whole.id(), ts, whole.jobId(), whole.jobName(), whole.service(), whole.taskId(),
+                whole.container(), whole.level(), whole.message(), 4096);
+        JsonNode node = JSON.readTree(json(cut));
+        assertEquals(4096, node.get("message_truncated_bytes").asLong());
+        assertEquals("message_truncated_bytes", last(node.fieldNames()), "after the documented keys");
+        assertTrue(JSON.readTree(json(whole)).get("message_truncated_bytes") == null, "a whole line has no mark");
+        Utf8Buffer text = new Utf8Buffer(64);
+        RecordText.append(cut, text);
+        String line = new String(text.toByteArray(), StandardCharsets.UTF_8);
+        assertTrue(line.endsWith("| start of a long line [truncated 4096 bytes]"), line);
+    }
+
+    private static String last(Iterator<String> names) {
+        String last = null;
+        while (names.hasNext()) {
+            last = names.next();
+        }
+        return last;
+    }
+
+    @Test
     void jsonRoundTripsAnyMessageExactly() throws Exception {
         long seed = Long.getLong("encoding.seed", System.nanoTime());
         Random random = new Random(seed);

@@ -42,7 +42,11 @@ final class BulkEncoder {
         Rfc3339.append(r.timestamp(), out);
         out.appendAscii("\",\"message\":");
         RecordJson.appendString(r.message(), out);
-        out.appendAscii(",\"log\":{\"level\":\"").appendAscii(r.level().name()).appendAscii("\"}");
+        out.appendAscii(",\"log\":{\"level\":\"").appendAscii(r.level().name()).appendByte('"');
+        if (r.cut()) { // Filebeat's mark for a line cut at its size bound
+            out.appendAscii(",\"flags\":[\"truncated\"]");
+        }
+        out.appendByte('}');
         if (!r.container().isEmpty()) {
             out.appendAscii(",\"container\":{\"name\":");
             RecordJson.appendString(r.container(), out);

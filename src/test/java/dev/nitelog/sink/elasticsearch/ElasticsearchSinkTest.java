@@ -95,6 +95,19 @@ class ElasticsearchSinkTest {
     }
 
     @Test
+    void aCutLineIsFlaggedTruncatedAsFilebeatDoes() throws Exception {
+        LogRecord r = records(1).get(0);
+        LogRecord cut = new LogRecord(r.id(), r.timestamp(), r.jobId(), r.jobName(), r.service(), r.taskId(),
+                r.container(), r.level(), r.message(), 99);
+        for (LogRecord record : List.of(r, cut)) {
+            dev.nitelog.sink.Utf8Buffer out = new dev.nitelog.sink.Utf8Buffer(64);
+            BulkEncoder.appendDocument(record, record.id().hex(), out);
+            JsonNode log = JSON.readTree(out.toByteArray()).get("log");
+            assertEquals(record.cut() ? "[\"truncated\"]" : null, log.has("flags") ? log.get("flags").toString() : null);
+        }
+    }
+
+    @Test
     void resendsOnlyTheThrottledItemsAlone() throws Exception {
         server.stubFor(post("/_bulk").inScenario("s").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(okJson(items(201, 429, 201, 409, 503, 201))).willSetStateTo("second"));

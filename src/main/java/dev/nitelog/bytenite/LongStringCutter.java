@@ -1,0 +1,162 @@
+package dev.nitelog.bytenite;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Cuts every JSON string of a body that is longer than a bound, so that one huge line costs the
+ * parser at most that bound: Jackson holds a whole string value in memory before handing it on, so
+ * the bound has to act on the bytes, before Jackson sees them. The bytes past the bound are dropped
+ * up to the string's closing quote, never inside a UTF-8 sequence or an escape, so what remains is
+ * still valid JSON.
+ *
+ * <p>The parser learns which of its strings was cut by position: each cut is remembered as the
+ * offset, in the bytes handed out, of the cut string's closing quote ({@link #cutWithin}).
+ * Strings are told apart from structure by quotes and backslashes alone; on a body that is not
+ * JSON the parser fails as it would without this stream.
+ */
+final class LongStringCutter extends FilterInputStream {
+    private static final int NO_CUT = -1;
+    private static final int AFTER_BACKSLASH = -1;
+
+    private final long maxStringBytes;
+    private long handedOut;
+
+    private boolean inString;
+    private int escape; // AFTER_BACKSLASH, or the hex digits still to come of a backslash-u escape
+    private long stringBytes;
+    private long dropped = NO_CUT; // bytes dropped from the current string, NO_CUT while it is whole
+
+    // cuts not yet claimed by the parser, oldest first: closing-quote offset and bytes dropped
+    private long[] cutEnds = new long[4];
+    private long[] cutBytes = new long[4];
+    private int cutsHead;
+    private int cutsTail;
+
+    LongStringCutter(InputStream in, long maxStringBytes) {
+        super(in);
+        this.maxStringBytes = maxStringBytes;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        int kept;
+        do { // inside a string being dropped a whole read may vanish: read on rather than return 0
+            int n = super.read(b, off, len);
+            if (n < 0) {
+                return -1;
+            }
+            kept = filter(b, off, n);
+        } while (kept == 0);
+        handedOut += kept;
+        return kept;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        throw new IOException("a JSON body is read, not skipped"); // skipping would lose the string state
+    }
+
+    /** Drops, in place, the bytes of strings past the bound; returns how many bytes are kept. */
+    private int filter(byte[] b, int off, int n) {
+        int to = off;
+        for (int i = off, end = off + n; i < end; i++) {
+            byte c = b[i];
+            if (keep(c, to - off)) {
+                b[to++] = c;
+            }
+        }
+        return to - off;
+    }
+
+    /** @param keptBefore bytes kept from this read before {@code c}: positions the closing quote */
+    private boolean keep(byte c, int keptBefore) {
+        if (!inString) {
+            if (c == '"') {
+                inString = true;
+                stringBytes = 0;
+                dropped = NO_CUT;
+            }
+            return true;
+        }
+        if (escape == AFTER_BACKSLASH) {
+            escape = c == 'u' ? 4 : 0; // backslash-u takes four hex digits more
+            return count();
+        }
+        if (escape > 0) {
+            escape--;
+            return count();
+        }
+        if (c == '"') {
+            inString = false;
+            if (dropped != NO_CUT) {
+                remember(handedOut + keptBefore, dropped);
+            }
+            return true;
+        }
+        if (dropped == NO_CUT && stringBytes >= maxStringBytes && (c & 0xC0) != 0x80) {
+            dropped = 0; // cut here: at a character's first byte, never inside an escape
+        }
+        if (c == '\\') {
+            escape = AFTER_BACKSLASH;
+        }
+        return count();
+    }
+
+    /** Counts a byte of the current string; false when it is dropped. */
+    private boolean count() {
+        if (dropped != NO_CUT) {
+            dropped++;
+            return false;
+        }
+        stringBytes++;
+        return true;
+    }
+
+    private void remember(long quoteOffset, long bytes) {
+        if (cutsTail == cutEnds.length) {
+            int live = cutsTail - cutsHead;
+            long[] ends = new long[Math.max(4, live * 2)];
+            long[] sizes = new long[ends.length];
+            System.arraycopy(cutEnds, cutsHead, ends, 0, live);
+            System.arraycopy(cutBytes, cutsHead, sizes, 0, live);
+            cutEnds = ends;
+            cutBytes = sizes;
+            cutsHead = 0;
+            cutsTail = live;
+        }
+        cutEnds[cutsTail] = quoteOffset;
+        cutBytes[cutsTail++] = bytes;
+    }
+
+    /** True when any cut is waiting to be claimed: the parser asks {@link #cutWithin} only then. */
+    boolean anyCut() {
+        return cutsHead < cutsTail;
+    }
+
+    /**
+     * The bytes dropped from the string whose opening quote is at {@code from} and whose closing
+     * quote lies before {@code to} (offsets in the bytes handed out), or 0 when it was whole. Cuts
+     * before {@code from} belong to strings the parser has passed and are forgotten.
+     */
+    long cutWithin(long from, long to) {
+        while (cutsHead < cutsTail && cutEnds[cutsHead] < from) {
+            cutsHead++;
+        }
+        if (cutsHead < cutsTail && cutEnds[cutsHead] < to) {
+            return cutBytes[cutsHead++];
+        }
+        return 0;
+    }
+}
