@@ -115,6 +115,9 @@ public final class ConfigValidator {
         values.between("nitelog.jobs.discovery-interval", jobs.discoveryInterval(), Duration.ofSeconds(1), Duration.ofDays(1));
         values.range("nitelog.jobs.discovery-page-size", jobs.discoveryPageSize(), 1, 1000);
         values.range("nitelog.jobs.drain-polls", jobs.drainPolls(), 0, 100);
+        if (jobs.drainPeriod().isPresent()) {
+            values.between("nitelog.jobs.drain-period", jobs.drainPeriod().get(), Duration.ZERO, Duration.ofDays(1));
+        }
         values.range("nitelog.jobs.max-concurrent-polls", jobs.maxConcurrentPolls(), 1, 1024);
         values.between("nitelog.jobs.retention", jobs.retention(), Duration.ZERO, Duration.ofDays(3650));
         values.between("nitelog.jobs.backfill", jobs.backfill(), Duration.ZERO, Duration.ofDays(3650));

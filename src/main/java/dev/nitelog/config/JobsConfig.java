@@ -53,9 +53,18 @@ public interface JobsConfig {
     @WithDefault("false")
     boolean exitWhenDone();
 
-    /** Polls of a job after it turned terminal, so late lines still arrive; then it is retired. */
+    /**
+     * Polls of a job after it turned terminal; it is retired once these were made and
+     * {@link #drainPeriod()} has passed.
+     */
     @WithDefault("2")
     int drainPolls();
+
+    /**
+     * How long a job is still polled after it turned terminal, so lines that reach ByteNite late
+     * are still shipped however short the poll interval. Default: {@code nitelog.dedup.lateness}.
+     */
+    Optional<Duration> drainPeriod();
 
     /** At most this many /logs requests in flight at once, over all jobs. */
     @WithDefault("8")

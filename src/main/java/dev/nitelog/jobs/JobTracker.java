@@ -28,8 +28,8 @@ import java.util.random.RandomGenerator;
  * a poll that left a backlog for later ({@link #BACKLOG}) returns it to the base, since more lines
  * are known to be waiting.
  *
- * <p>A job that turns terminal is polled {@code drainPolls} more times, then reported done. Thread
- * safe: every method synchronises on the tracker, and none does I/O.
+ * <p>A job that turns terminal is drained ({@link Drain}): polled a few more times and for a while,
+ * then reported done. Thread safe: every method synchronises on the tracker, and none does I/O.
  */
 public final class JobTracker {
     private static final Logger LOG = Logger.getLogger(JobTracker.class);
@@ -43,7 +43,7 @@ public final class JobTracker {
 
     private final Duration pollInterval;
     private final Duration maxPollInterval;
-    private final int drainPolls;
+    private final Drain drain;
     private final Predicate<String> isRetired;
     private final RandomGenerator random;
     private final Map<String, TrackedJob> jobs = new HashMap<>();
@@ -52,7 +52,7 @@ public final class JobTracker {
      * @param isRetired true for jobs whose tombstone says they were fully shipped already
      */
     public JobTracker(Duration pollInterval, int drainPolls, Predicate<String> isRetired, RandomGenerator random) {
-        this(pollInterval, pollInterval, drainPolls, isRetired, random);
+        this(pollInterval, pollInterval, Drain.polls(drainPolls), isRetired, random);
     }
 
     /**
@@ -60,7 +60,7 @@ public final class JobTracker {
      * @param maxPollInterval the longest interval of a job that writes nothing (at least the base)
      * @param isRetired       true for jobs whose tombstone says they were fully shipped already
      */
-    public JobTracker(Duration pollInterval, Duration maxPollInterval, int drainPolls, Predicate<String> isRetired,
+    public JobTracker(Duration pollInterval, Duration maxPollInterval, Drain drain, Predicate<String> isRetired,
                       RandomGenerator random) {
         if (maxPollInterval.compareTo(pollInterval) < 0) {
             throw new IllegalArgumentException("nitelog.jobs.poll-interval-max=" + maxPollInterval
@@ -68,7 +68,7 @@ public final class JobTracker {
         }
         this.pollInterval = pollInterval;
         this.maxPollInterval = maxPollInterval;
-        this.drainPolls = drainPolls;
+        this.drain = drain;
         this.isRetired = isRetired;
         this.random = random;
     }
@@ -88,10 +88,10 @@ public final class JobTracker {
             jobs.put(id, job);
             LOG.infof("Following job %s (%s), state %s", status.job().name(), id, status.state());
         }
-        apply(job, status.phase());
+        apply(job, status.phase(), now);
     }
 
-    private void apply(TrackedJob job, JobPhase phase) {
+    private void apply(TrackedJob job, JobPhase phase, Instant now) {
         switch (phase) {
             case PENDING -> { }
             case ACTIVE -> {
@@ -103,7 +103,8 @@ public final class JobTracker {
                 if (!job.sawTerminal && job.lifecycle != JobLifecycle.DONE) {
                     job.sawTerminal = true;
                     job.lifecycle = JobLifecycle.DRAINING;
-                    job.drainPollsLeft = Math.max(1, drainPolls);
+                    job.drainPollsLeft = Math.max(1, drain.polls());
+                    job.drainUntil = now.plus(drain.period());
                 }
             }
         }
@@ -163,7 +164,8 @@ public final class JobTracker {
             return false;
         }
         job.inFlight = false;
-        if (job.lifecycle == JobLifecycle.DRAINING && delivered && --job.drainPollsLeft <= 0) {
+        if (job.lifecycle == JobLifecycle.DRAINING && delivered && --job.drainPollsLeft <= 0
+                && !now.isBefore(job.drainUntil)) {
             job.lifecycle = JobLifecycle.DONE;
             LOG.infof("Job %s (%s) finished: all lines shipped", job.ref.name(), jobId);
             return true;

@@ -12,6 +12,8 @@ final class TrackedJob {
     Instant nextPoll;
     boolean inFlight;
     int drainPollsLeft;
+    /** Not done before this, once terminal: late lines may still arrive until then. */
+    Instant drainUntil;
     boolean sawTerminal;
     /** The current (unjittered) interval: the base while lines flow, doubled per empty poll. */
     Duration interval;

@@ -9,6 +9,7 @@ import dev.nitelog.cursor.StateDirLock;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Spool;
 import dev.nitelog.jobs.JobLifecycle;
+import dev.nitelog.jobs.Drain;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.DeadLetterFile;
@@ -77,7 +78,7 @@ public final class NitelogDaemon implements DeliveryListener {
             throw e;
         }
         this.tracker = new JobTracker(config.jobs().pollInterval(), config.jobs().effectivePollIntervalMax(),
-                config.jobs().drainPolls(),
+                new Drain(config.jobs().drainPolls(), config.jobs().drainPeriod().orElse(config.dedup().lateness())),
                 cursors::isRetired, RandomGenerator.getDefault());
         DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock,
                 config.deadLetter().maxBytes().asLongValue());

@@ -56,6 +56,7 @@ class RetentionIT {
                     poll-interval: 300ms
                     discovery-interval: 1s
                     drain-polls: 1
+                    drain-period: 0s
                     backfill: 15s
                     retention: %ds
                   state:

@@ -94,6 +94,29 @@ class JobTrackerTest {
         assertTrue(tracker.takeDue(now.plus(Duration.ofHours(1)), 10).isEmpty());
     }
 
+    /** Polls alone once retired a job 2 polls after its end whatever the interval: late lines then had 2 s. */
+    @Test
+    void aTerminalJobIsDrainedForTheDrainPeriodHoweverShortTheInterval() {
+        Duration period = Duration.ofMinutes(2);
+        JobTracker draining = new JobTracker(Duration.ofSeconds(1), Duration.ofSeconds(1), new Drain(2, period),
+                id -> false, new Random(3));
+        draining.observe(status("a", JobPhase.TERMINAL), T0);
+        Instant now = T0;
+        int polls = 0;
+        while (true) {
+            now = now.plus(Duration.ofSeconds(2));
+            draining.takeDue(now, 10);
+            polls++;
+            if (draining.pollFinished("a", true, null, now)) {
+                break;
+            }
+            assertTrue(polls < 1000, "never done");
+        }
+        assertFalse(now.isBefore(T0.plus(period)), "done at " + now + ", before the drain period ended");
+        assertTrue(now.isBefore(T0.plus(period).plus(Duration.ofSeconds(3))), "done at " + now + ", long after it");
+        assertEquals(JobLifecycle.DONE, draining.lifecycle("a"));
+    }
+
     @Test
     void retiredJobsAreNotFollowedAgainAndForgottenOnesDisappear() {
         tracker.observe(status("retired-1", JobPhase.ACTIVE), T0);
@@ -119,7 +142,7 @@ class JobTrackerTest {
 
     @Test
     void anIdleJobBacksOffToTheMaximumAndNewLinesBringItBackToTheBase() {
-        JobTracker adaptive = new JobTracker(INTERVAL, Duration.ofSeconds(40), 2, id -> false, new Random(7));
+        JobTracker adaptive = new JobTracker(INTERVAL, Duration.ofSeconds(40), Drain.polls(2), id -> false, new Random(7));
         adaptive.observe(status("a", JobPhase.ACTIVE), T0);
         Instant[] now = {T0.plus(INTERVAL)};
         long[] entries = {10, 10, 10, 10, 10, -1, 10, 11, 11};
@@ -137,7 +160,7 @@ class JobTrackerTest {
 
     @Test
     void aBacklogBringsAStretchedJobBackToTheBaseInterval() {
-        JobTracker adaptive = new JobTracker(INTERVAL, Duration.ofSeconds(40), 2, id -> false, new Random(7));
+        JobTracker adaptive = new JobTracker(INTERVAL, Duration.ofSeconds(40), Drain.polls(2), id -> false, new Random(7));
         adaptive.observe(status("a", JobPhase.ACTIVE), T0);
         Instant[] now = {T0.plus(INTERVAL)};
         long[] entries = {10, 10, 10, 10, JobTracker.BACKLOG, JobTracker.BACKLOG, 20, 20};
@@ -154,7 +177,7 @@ class JobTrackerTest {
     @Test
     void theMaximumCannotBeBelowTheBase() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new JobTracker(INTERVAL, Duration.ofSeconds(1), 2, id -> false, new Random(1)));
+                () -> new JobTracker(INTERVAL, Duration.ofSeconds(1), Drain.polls(2), id -> false, new Random(1)));
         assertTrue(e.getMessage().startsWith("nitelog.jobs.poll-interval-max="), e.getMessage());
     }
 }

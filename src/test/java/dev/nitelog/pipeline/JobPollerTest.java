@@ -68,7 +68,7 @@ class JobPollerTest {
             return responses.removeFirst();
         }
     };
-    private final JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), 1, id -> false,
+    private final JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), dev.nitelog.jobs.Drain.polls(1), id -> false,
             new Random(3));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final JobPoller poller = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), spool(), List.of(),
