@@ -449,6 +449,29 @@ public final class Cursors {
     }
 
     /**
+     * Follows a retired job again (it showed up running after it was retired): from its
+     * tombstone, so every line at or below a stream's tombstone high water counts as shipped and
+     * only later lines are new. False when the job is not retired.
+     */
+    public boolean revive(String jobId) {
+        JobCursors job = jobs.get(jobId);
+        if (job == null) {
+            return false;
+        }
+        synchronized (job) {
+            if (job.retiredAt == null) {
+                return false;
+            }
+            job.retiredAt = null;
+            for (SinkCursors cursors : job.sinks.values()) {
+                cursors.revive();
+            }
+            job.version = version.incrementAndGet();
+            return true;
+        }
+    }
+
+    /**
      * The newest timestamp the sink confirmed for the job over all its streams, or null when it
      * confirmed nothing yet.
      */
@@ -874,6 +897,12 @@ public final class Cursors {
             }
         }
 
+        void revive() {
+            for (StreamCursors stream : streams.values()) {
+                stream.revive();
+            }
+        }
+
         long retainedBytes() {
             long bytes = legacy == null ? 0 : legacy.retainedBytes();
             for (StreamCursors stream : streams.values()) {
@@ -902,6 +931,16 @@ public final class Cursors {
             committed.clear();
             committed.raiseHighWater(highWater);
             sent.copyFrom(committed);
+        }
+
+        /** A tombstone holds no ids: its floor goes above its high water, where nothing is held. */
+        void revive() {
+            long highWater = committed.highWater();
+            if (highWater != IdWindow.EMPTY && highWater < Long.MAX_VALUE) {
+                committed.pruneBelow(highWater + 1);
+            }
+            sent.copyFrom(committed);
+            calibrated = false; // the old lines below the floor are counted by the first poll, not late
         }
     }
 }

@@ -97,6 +97,13 @@ public final class JobTracker {
             case ACTIVE -> {
                 if (job.lifecycle == JobLifecycle.PENDING) {
                     job.lifecycle = JobLifecycle.ACTIVE;
+                } else if (job.lifecycle == JobLifecycle.DONE && !isRetired.test(job.ref.id())) {
+                    // running again after it was retired, and its tombstone revived: follow it anew
+                    job.lifecycle = JobLifecycle.ACTIVE;
+                    job.sawTerminal = false;
+                    job.interval = pollInterval;
+                    job.lastEntries = -1;
+                    job.nextPoll = now.plus(randomFraction(pollInterval));
                 }
             }
             case TERMINAL -> {

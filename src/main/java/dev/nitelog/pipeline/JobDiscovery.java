@@ -34,18 +34,20 @@ final class JobDiscovery {
     private final List<String> configuredIds;
     private final Duration backfill;
     private final Predicate<String> hasState;
+    private final Predicate<String> revive;
     private final Clock clock;
     private final Set<String> missingIdsReported = new HashSet<>();
     private volatile String lastFailure;
 
     JobDiscovery(ByteNiteApi api, JobTracker tracker, boolean discover, List<String> configuredIds,
-                 Duration backfill, Predicate<String> hasState, Clock clock) {
+                 Duration backfill, Predicate<String> hasState, Predicate<String> revive, Clock clock) {
         this.api = api;
         this.tracker = tracker;
         this.discover = discover;
         this.configuredIds = List.copyOf(configuredIds);
         this.backfill = backfill;
         this.hasState = hasState;
+        this.revive = revive;
         this.clock = clock;
     }
 
@@ -91,6 +93,10 @@ final class JobDiscovery {
         if (status.phase() == JobPhase.TERMINAL && tracker.lifecycle(status.job().id()) == null
                 && !configured && !hasState.test(status.job().id()) && !endedRecently(status, now)) {
             return;
+        }
+        if (status.phase() == JobPhase.ACTIVE && revive.test(status.job().id())) {
+            LOG.infof("Job %s (%s) is running again after it was retired: following it from where it ended",
+                    status.job().name(), status.job().id());
         }
         tracker.observe(status, now);
     }

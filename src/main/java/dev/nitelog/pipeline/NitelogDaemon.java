@@ -89,7 +89,7 @@ public final class NitelogDaemon implements DeliveryListener {
                     config.state().flushInterval()).start());
         }
         this.discovery = new JobDiscovery(api, tracker, config.jobs().discover(),
-                config.jobs().ids().orElse(List.of()), config.jobs().backfill(), cursors::knows, clock);
+                config.jobs().ids().orElse(List.of()), config.jobs().backfill(), cursors::knows, cursors::revive, clock);
         this.spool = Spool.open(Path.of(config.state().dir()), config.spool().maxBytes().asLongValue());
         metrics.watchSpool(spool);
         this.poller = new JobPoller(api, tracker, cursors, spool, workers, metrics, clock);

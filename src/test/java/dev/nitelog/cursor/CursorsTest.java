@@ -153,6 +153,31 @@ class CursorsTest {
         assertFalse(cursors.isRetired("old"));
     }
 
+    /** Also from a tombstone restored after a restart, whose streams hold a high water and no ids. */
+    @Test
+    void aRevivedJobShipsOnlyTheLinesAfterItsTombstone() {
+        List<Line> visible = new ArrayList<>();
+        for (int s = 0; s <= 60; s += 10) {
+            visible.add(Line.of("j", s, "main", "line " + s));
+            visible.add(Line.of("j", s, "", "app " + s));
+        }
+        cursors.commit("out", cursors.takeUnsent("j", "out", Lines.response(visible)).records());
+        cursors.retire("j", Lines.T0.plusSeconds(61));
+        Cursors restarted = new Cursors(LATENESS);
+        restarted.restore(cursors.snapshotCommitted());
+
+        for (Cursors revived : List.of(cursors, restarted)) {
+            assertTrue(revived.revive("j"));
+            assertFalse(revived.isRetired("j"));
+            assertFalse(revived.revive("j"), "a live job is not revived");
+        }
+        visible.add(Line.of("j", 90, "main", "after the revival"));
+        for (Cursors revived : List.of(cursors, restarted)) {
+            assertEquals(List.of("after the revival"), revived.takeUnsent("j", "out", Lines.response(visible))
+                    .records().stream().map(LogRecord::message).toList());
+        }
+    }
+
     @Test
     void restoredCursorsOfferNothingAlreadyCommitted() {
         List<LogRecord> poll = Lines.response(List.of(Line.of("j", 0, "main", "a"), Line.of("j", 1, "main", "b")));

@@ -118,6 +118,24 @@ class JobTrackerTest {
     }
 
     @Test
+    void aDoneJobRunningAgainIsFollowedOnceItsTombstoneIsRevived() {
+        java.util.Set<String> retired = new java.util.HashSet<>();
+        JobTracker tracking = new JobTracker(INTERVAL, 1, retired::contains, new Random(5));
+        tracking.observe(status("a", JobPhase.TERMINAL), T0);
+        Instant now = T0.plus(INTERVAL.multipliedBy(2));
+        tracking.takeDue(now, 10);
+        assertTrue(tracking.pollFinished("a", true, null, now));
+        retired.add("a");
+
+        tracking.observe(status("a", JobPhase.ACTIVE), now);
+        assertEquals(JobLifecycle.DONE, tracking.lifecycle("a"), "still retired: not followed");
+        retired.remove("a"); // what JobDiscovery does through Cursors.revive
+        tracking.observe(status("a", JobPhase.ACTIVE), now);
+        assertEquals(JobLifecycle.ACTIVE, tracking.lifecycle("a"));
+        assertEquals(List.of(new JobRef("a", "job a")), tracking.takeDue(now.plus(INTERVAL), 10));
+    }
+
+    @Test
     void retiredJobsAreNotFollowedAgainAndForgottenOnesDisappear() {
         tracker.observe(status("retired-1", JobPhase.ACTIVE), T0);
         assertNull(tracker.lifecycle("retired-1"));
