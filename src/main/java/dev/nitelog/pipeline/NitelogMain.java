@@ -3,13 +3,9 @@ package dev.nitelog.pipeline;
 import dev.nitelog.cli.Command;
 import dev.nitelog.cli.Invocation;
 import dev.nitelog.cli.LogsCommand;
+import dev.nitelog.cli.Parsed;
 import dev.nitelog.cli.UsageException;
 import dev.nitelog.cli.ValidateCommand;
-import dev.nitelog.cli.Version;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -17,11 +13,13 @@ import jakarta.inject.Provider;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
- * The process entry point: parses the command line ({@link Command}), then runs the daemon (whose
- * startup is {@link Lifecycle}'s) or one of the CLI commands. A configuration error becomes one
- * line on stderr and exit code 2; a command line error the usage and exit code 64.
+ * The process entry point: parses the command line ({@link Command}, with picocli) before Quarkus
+ * boots, prints help, version or the completion script without booting it, else runs the daemon
+ * (whose startup is {@link Lifecycle}'s) or one of the CLI commands. A configuration error becomes
+ * one line on stderr and exit code 2; a command line error the usage and exit code 64.
  */
 @QuarkusMain
 public class NitelogMain implements QuarkusApplication {
@@ -42,19 +40,22 @@ public class NitelogMain implements QuarkusApplication {
     }
 
     public static void main(String... args) {
-        Command command;
+        Parsed parsed;
         try {
-            command = Command.parse(args);
+            parsed = Command.parse(Clock.systemUTC(), args);
         } catch (UsageException e) {
             System.err.println("nitelog: " + e.getMessage());
-            System.err.print(Command.USAGE);
+            System.err.print(e.usage());
             System.exit(Command.EXIT_USAGE);
             return;
         }
-        if (command.kind() == Command.Kind.VERSION) {
-            System.out.println("nitelog " + Version.current()); // no Quarkus: works with any config
-            System.exit(0);
+        if (parsed instanceof Parsed.Printout printout) {
+            System.out.print(printout.stdout()); // help, version, completion: no Quarkus, so any config will do
+            System.out.flush();
+            System.exit(printout.exitCode());
+            return;
         }
+        Command command = (Command) parsed;
         Invocation.set(command);
         if (command.config().isPresent()) {
             String file = command.config().get();
@@ -104,10 +105,6 @@ public class NitelogMain implements QuarkusApplication {
         return switch (command.kind()) {
             case VALIDATE -> validate.get().run(System.out, System.err);
             case LOGS -> logs.get().run(command.logs(), System.out, System.err);
-            case VERSION -> {
-                System.out.println("nitelog " + Version.current());
-                yield 0;
-            }
             case RUN -> runDaemon();
         };
     }
