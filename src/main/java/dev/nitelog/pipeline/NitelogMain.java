@@ -39,6 +39,9 @@ public class NitelogMain implements QuarkusApplication {
         this.logs = logs;
     }
 
+    /** Set when the demo defaults apply, to remove their state directory at exit. */
+    private static volatile DemoDefaults demo;
+
     public static void main(String... args) {
         Parsed parsed;
         try {
@@ -75,6 +78,10 @@ public class NitelogMain implements QuarkusApplication {
         if (problem != null) {
             System.err.println("nitelog: " + problem);
             System.exit(EXIT_BAD_CONFIG);
+        }
+        demo = DemoDefaults.applyIfUnconfigured(System.getenv()).orElse(null);
+        if (demo != null && command.kind() != Command.Kind.LOGS) { // logs says DEMO itself
+            System.err.println(demo.notice());
         }
         Quarkus.run(NitelogMain.class, NitelogMain::exit, args);
     }
@@ -120,8 +127,14 @@ public class NitelogMain implements QuarkusApplication {
         return 0;
     }
 
-    /** Startup failed before {@link #run}: a config value of the wrong type, for instance. */
+    /**
+     * Quarkus has stopped; {@code failure} is set when startup failed before {@link #run} (a config
+     * value of the wrong type, for instance).
+     */
     private static void exit(int code, Throwable failure) {
+        if (demo != null) {
+            demo.cleanUp(); // Quarkus has stopped: nothing writes the state any more
+        }
         if (failure != null) {
             System.err.println("nitelog: " + StartupErrors.oneLine(failure));
             System.exit(StartupErrors.isConfigProblem(failure) ? EXIT_BAD_CONFIG : code == 0 ? 1 : code);

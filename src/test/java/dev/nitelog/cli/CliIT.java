@@ -150,6 +150,25 @@ class CliIT {
     }
 
     @Test
+    void withNoConfigAndNoKeyItRunsTheDemoFromAnEmptyDirectory(@TempDir Path dir) throws Exception {
+        try (NitelogProcess nitelog = NitelogProcess.unconfigured(dir)) {
+            nitelog.start();
+            List<String> records = nitelog.awaitStdoutLines(3, EXIT);
+            String notice = ownLines(nitelog.stderr()).get(0);
+            assertTrue(notice.startsWith("nitelog: DEMO: no config file"), "said first: " + nitelog.stderr());
+            assertTrue(records.stream().allMatch(l -> l.contains(" | ")), "text records: " + records);
+            Path state = Path.of(notice.replaceAll(".*state in (\\S+) \\(removed at exit\\)$", "$1"));
+            assertTrue(Files.isDirectory(state), notice);
+            nitelog.awaitStarted(EXIT);
+            assertEquals(0, nitelog.terminate(EXIT), nitelog.stderr());
+            assertFalse(Files.exists(state), "the demo's state directory is removed at exit: " + state);
+            try (var left = Files.list(dir.resolve("cwd"))) {
+                assertEquals(List.of(), left.toList(), "nothing written to the working directory");
+            }
+        }
+    }
+
+    @Test
     void logsPrintsEveryLineOfAJobOnceInTimeOrderAndWritesNoState(@TempDir Path dir) throws Exception {
         Instant t0 = Instant.parse("2026-01-02T03:04:05.123456789Z");
         List<ScriptedLine> script = List.of(
