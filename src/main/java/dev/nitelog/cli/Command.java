@@ -3,51 +3,55 @@ package dev.nitelog.cli;
 import dev.nitelog.config.OutputFormat;
 import dev.nitelog.record.Level;
 import dev.nitelog.record.Service;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
 
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
-import java.util.EnumSet;
-import java.util.Locale;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What the command line asks for: {@code run} (the daemon, the default), {@code validate},
- * {@code logs} or {@code version}.
+ * A command that runs inside Quarkus: {@code run} (the daemon, the default), {@code validate} or
+ * {@code logs}.
  *
  * @param kind   the command
  * @param config {@code --config FILE}: the config file to read instead of {@code NITELOG_CONFIG}
  * @param logs   the options of {@code logs}; null for the other commands
  */
-public record Command(Kind kind, Optional<String> config, LogsOptions logs) {
+public record Command(Kind kind, Optional<String> config, LogsOptions logs) implements Parsed {
     /** Exit code for a command line nitelog does not understand (sysexits' EX_USAGE). */
     public static final int EXIT_USAGE = 64;
 
-    /** The command line help, printed on stderr with a usage error. */
-    public static final String USAGE = """
-            usage: nitelog [command]
-              run                      follow jobs and ship their logs to the sinks (the default)
-              validate [--config FILE] check the configuration and exit: 0 when OK, 2 naming the problem
-              logs <jobId> [--follow] [--level LEVEL]... [--service SERVICE]... [--output text|json] [--config FILE]
-                                       print one job's log once (or follow it until the job ends)
-              version                  print nitelog's version
-            """;
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     /** The commands. */
-    public enum Kind { RUN, VALIDATE, LOGS, VERSION }
+    public enum Kind { RUN, VALIDATE, LOGS }
 
     /**
      * Options of {@code logs}.
      *
-     * @param jobId    the job whose log to print
-     * @param follow   keep polling until the job ended and drained
-     * @param levels   only these levels; empty for all
-     * @param services only these services; empty for all
-     * @param output   text lines or canonical JSON
+     * @param jobId      the job whose log to print
+     * @param follow     keep polling until the job ended and drained
+     * @param levels     only these levels; empty for all
+     * @param services   only these services; empty for all
+     * @param output     text lines or canonical JSON
+     * @param since      only lines stamped at or after this instant
+     * @param tail       print only the last this many lines of the first fetch; empty for all
+     * @param timestamps text lines start with the record's timestamp
      */
     public record LogsOptions(String jobId, boolean follow, Set<Level> levels, Set<Service> services,
-                              OutputFormat output) {
+                              OutputFormat output, Optional<Instant> since, OptionalInt tail, boolean timestamps) {
         public LogsOptions {
             levels = Set.copyOf(levels);
             services = Set.copyOf(services);
@@ -64,91 +68,86 @@ public record Command(Kind kind, Optional<String> config, LogsOptions logs) {
         return kind == Kind.RUN;
     }
 
-    /** @throws UsageException an unknown command, flag or value */
-    public static Command parse(String... args) throws UsageException {
-        Deque<String> rest = new ArrayDeque<>(Arrays.asList(args));
-        String name = rest.isEmpty() ? "run" : rest.pop();
-        return switch (name) {
-            case "run" -> new Command(Kind.RUN, configOnly(rest), null);
-            case "validate" -> new Command(Kind.VALIDATE, configOnly(rest), null);
-            case "version" -> {
-                none(rest);
-                yield new Command(Kind.VERSION, Optional.empty(), null);
-            }
-            case "logs" -> logs(rest);
-            default -> throw new UsageException("unknown command " + name);
-        };
-    }
-
-    private static Optional<String> configOnly(Deque<String> args) throws UsageException {
-        Optional<String> config = Optional.empty();
-        while (!args.isEmpty()) {
-            String arg = args.pop();
-            if (!arg.equals("--config")) {
-                throw new UsageException("unknown argument " + arg);
-            }
-            config = Optional.of(value(arg, args));
-        }
-        return config;
-    }
-
-    private static void none(Deque<String> args) throws UsageException {
-        if (!args.isEmpty()) {
-            throw new UsageException("unknown argument " + args.peek());
-        }
-    }
-
-    private static Command logs(Deque<String> args) throws UsageException {
-        String jobId = null;
-        boolean follow = false;
-        Optional<String> config = Optional.empty();
-        Set<Level> levels = EnumSet.noneOf(Level.class);
-        Set<Service> services = EnumSet.noneOf(Service.class);
-        OutputFormat output = OutputFormat.TEXT;
-        while (!args.isEmpty()) {
-            String arg = args.pop();
-            switch (arg) {
-                case "--follow", "-f" -> follow = true;
-                case "--config" -> config = Optional.of(value(arg, args));
-                case "--level" -> levels.addAll(each(value(arg, args), Level.class, "--level"));
-                case "--service" -> services.addAll(each(value(arg, args), Service.class, "--service"));
-                case "--output", "-o" -> output = one(value(arg, args), OutputFormat.class, arg);
-                default -> {
-                    if (arg.startsWith("-") || jobId != null) {
-                        throw new UsageException("unknown argument " + arg);
-                    }
-                    jobId = arg;
-                }
-            }
-        }
-        if (jobId == null || jobId.isBlank()) {
-            throw new UsageException("logs needs a job id");
-        }
-        return new Command(Kind.LOGS, config, new LogsOptions(jobId, follow, levels, services, output));
-    }
-
-    private static String value(String flag, Deque<String> args) throws UsageException {
-        if (args.isEmpty() || args.peek().startsWith("--")) {
-            throw new UsageException(flag + " needs a value");
-        }
-        return args.pop();
-    }
-
-    /** Accepts repeated flags and comma-separated values alike, in any case. */
-    private static <E extends Enum<E>> Set<E> each(String values, Class<E> type, String flag) throws UsageException {
-        Set<E> parsed = EnumSet.noneOf(type);
-        for (String value : values.split(",")) {
-            parsed.add(one(value.strip(), type, flag));
-        }
-        return parsed;
-    }
-
-    private static <E extends Enum<E>> E one(String value, Class<E> type, String flag) throws UsageException {
+    /**
+     * Parses the command line; {@code clock} is what {@code --since 10m} counts back from.
+     *
+     * @throws UsageException an unknown command, flag or value, with the usage of the command it was given to
+     */
+    public static Parsed parse(Clock clock, String... args) throws UsageException {
+        CommandLine line = CommandLineSpec.create();
+        StringWriter help = new StringWriter();
+        line.setOut(new PrintWriter(help, true));
         try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(flag + " " + value + " is not one of "
-                    + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+            ParseResult result = line.parseArgs(args);
+            if (CommandLine.printHelpIfRequested(result)) {
+                return new Printout(help.toString(), 0);
+            }
+            return command(line, result.subcommand(), clock);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage(), e.getCommandLine().getUsageMessage());
         }
+    }
+
+    private static Parsed command(CommandLine top, ParseResult sub, Clock clock) throws UsageException {
+        Object spec = sub == null ? new CommandLineSpec.Run() : sub.commandSpec().userObject();
+        if (spec instanceof CommandLineSpec.Run run) {
+            return new Command(Kind.RUN, Optional.ofNullable(run.config), null);
+        } else if (spec instanceof CommandLineSpec.Validate validate) {
+            return new Command(Kind.VALIDATE, Optional.ofNullable(validate.config), null);
+        } else if (spec instanceof CommandLineSpec.Logs logs) {
+            return new Command(Kind.LOGS, Optional.ofNullable(logs.config), logsOptions(logs, sub.commandSpec().commandLine(), clock));
+        } else if (spec instanceof CommandLineSpec.Completion) {
+            return new Printout(AutoComplete.bash("nitelog", top), 0);
+        }
+        return new Printout("nitelog " + Version.current() + "\n", 0);
+    }
+
+    private static LogsOptions logsOptions(CommandLineSpec.Logs logs, CommandLine line, Clock clock) throws UsageException {
+        if (logs.jobId.isBlank()) {
+            throw new UsageException("logs needs a job id", line.getUsageMessage());
+        }
+        if (logs.tail < -1) {
+            throw new UsageException("--tail " + logs.tail + " is negative: give a number of lines, or -1 for all",
+                    line.getUsageMessage());
+        }
+        Optional<Instant> since = Optional.empty();
+        if (logs.since != null) {
+            since = Optional.of(since(logs.since, clock).orElseThrow(() -> new UsageException("--since " + logs.since
+                    + " is neither a duration (10m, 1h30m) nor an RFC3339 time (2026-01-02T03:04:05Z)", line.getUsageMessage())));
+        }
+        return new LogsOptions(logs.jobId, logs.follow, logs.levels, logs.services, logs.output, since,
+                logs.tail < 0 ? OptionalInt.empty() : OptionalInt.of(logs.tail), logs.timestamps);
+    }
+
+    /** A duration back from now ({@code 1h30m}, as kubectl and Go write them) or an RFC3339 time. */
+    static Optional<Instant> since(String value, Clock clock) {
+        try {
+            return Optional.of(OffsetDateTime.parse(value).toInstant());
+        } catch (DateTimeParseException e) {
+            try {
+                return duration(value).map(d -> clock.instant().minus(d));
+            } catch (ArithmeticException | NumberFormatException | DateTimeException tooLong) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<Duration> duration(String value) {
+        Matcher part = DURATION_PART.matcher(value);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (part.lookingAt()) {
+            long n = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+            end = part.end();
+            part.region(end, value.length());
+        }
+        return end == value.length() && end > 0 ? Optional.of(total) : Optional.empty();
     }
 }

@@ -105,17 +105,21 @@ public class LogsCommand {
         Cursors cursors = Cursors.of(config.dedup(), java.time.Clock.systemUTC());
         Utf8Buffer buffer = new Utf8Buffer(64 * 1024);
         int drainPolls = config.jobs().drainPolls();
+        boolean first = true;
         while (!stopped.get()) {
             // the state before the fetch: a job seen terminal here has all its lines in this fetch or a drain poll
             JobStatus status = api.get().getJob(options.jobId());
             LogFetch fetch = api.get().fetchLogs(status.job(), cursors.skipFloor(options.jobId(), List.of(PRINTED)));
             List<LogRecord> wanted = fetch.records().stream().filter(r -> wanted(options, r)).toList();
             Unsent unsent = cursors.takeUnsent(options.jobId(), PRINTED, wanted);
+            // --tail limits the first print only; what it skips is committed, so following never prints it
+            List<LogRecord> shown = first ? tail(unsent.records(), options) : unsent.records();
+            first = false;
             if (unsent.lateBeyondWindow() > 0) {
                 err.println("nitelog: " + unsent.lateBeyondWindow() + " lines arrived later than nitelog.dedup.lateness"
                         + " after newer ones and were not printed");
             }
-            if (!write(unsent.records(), options.output(), buffer, out)) {
+            if (!write(shown, options, buffer, out)) {
                 return; // stdout closed by its reader (e.g. head): nothing more to do
             }
             cursors.commit(PRINTED, unsent.records());
@@ -128,16 +132,25 @@ public class LogsCommand {
 
     private static boolean wanted(LogsOptions options, LogRecord record) {
         return (options.levels().isEmpty() || options.levels().contains(record.level()))
-                && (options.services().isEmpty() || options.services().contains(record.service()));
+                && (options.services().isEmpty() || options.services().contains(record.service()))
+                && options.since().map(since -> !record.timestamp().isBefore(since)).orElse(true);
+    }
+
+    /** The last {@code --tail} records (they are in time order), or all of them. */
+    private static List<LogRecord> tail(List<LogRecord> records, LogsOptions options) {
+        int n = options.tail().orElse(records.size());
+        return records.subList(Math.max(0, records.size() - n), records.size());
     }
 
     /** @return false once stdout is closed */
-    private static boolean write(List<LogRecord> records, OutputFormat format, Utf8Buffer buffer, PrintStream out) {
+    private static boolean write(List<LogRecord> records, LogsOptions options, Utf8Buffer buffer, PrintStream out) {
         for (LogRecord record : records) {
-            if (format == OutputFormat.JSON) {
+            if (options.output() == OutputFormat.JSON) {
                 RecordJson.append(record, buffer);
-            } else {
+            } else if (options.timestamps()) {
                 RecordText.append(record, buffer);
+            } else {
+                RecordText.appendWithoutTimestamp(record, buffer); // like kubectl logs: --timestamps adds it
             }
             buffer.appendByte('\n');
             if (buffer.size() >= 32 * 1024) {

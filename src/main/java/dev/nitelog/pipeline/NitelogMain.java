@@ -3,13 +3,9 @@ package dev.nitelog.pipeline;
 import dev.nitelog.cli.Command;
 import dev.nitelog.cli.Invocation;
 import dev.nitelog.cli.LogsCommand;
+import dev.nitelog.cli.Parsed;
 import dev.nitelog.cli.UsageException;
 import dev.nitelog.cli.ValidateCommand;
-import dev.nitelog.cli.Version;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -17,11 +13,13 @@ import jakarta.inject.Provider;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
- * The process entry point: parses the command line ({@link Command}), then runs the daemon (whose
- * startup is {@link Lifecycle}'s) or one of the CLI commands. A configuration error becomes one
- * line on stderr and exit code 2; a command line error the usage and exit code 64.
+ * The process entry point: parses the command line ({@link Command}, with picocli) before Quarkus
+ * boots, prints help, version or the completion script without booting it, else runs the daemon
+ * (whose startup is {@link Lifecycle}'s) or one of the CLI commands. A configuration error becomes
+ * one line on stderr and exit code 2; a command line error the usage and exit code 64.
  */
 @QuarkusMain
 public class NitelogMain implements QuarkusApplication {
@@ -41,20 +39,26 @@ public class NitelogMain implements QuarkusApplication {
         this.logs = logs;
     }
 
+    /** Set when the demo defaults apply, to remove their state directory at exit. */
+    private static volatile DemoDefaults demo;
+
     public static void main(String... args) {
-        Command command;
+        Parsed parsed;
         try {
-            command = Command.parse(args);
+            parsed = Command.parse(Clock.systemUTC(), args);
         } catch (UsageException e) {
             System.err.println("nitelog: " + e.getMessage());
-            System.err.print(Command.USAGE);
+            System.err.print(e.usage());
             System.exit(Command.EXIT_USAGE);
             return;
         }
-        if (command.kind() == Command.Kind.VERSION) {
-            System.out.println("nitelog " + Version.current()); // no Quarkus: works with any config
-            System.exit(0);
+        if (parsed instanceof Parsed.Printout printout) {
+            System.out.print(printout.stdout()); // help, version, completion: no Quarkus, so any config will do
+            System.out.flush();
+            System.exit(printout.exitCode());
+            return;
         }
+        Command command = (Command) parsed;
         Invocation.set(command);
         if (command.config().isPresent()) {
             String file = command.config().get();
@@ -74,6 +78,10 @@ public class NitelogMain implements QuarkusApplication {
         if (problem != null) {
             System.err.println("nitelog: " + problem);
             System.exit(EXIT_BAD_CONFIG);
+        }
+        demo = DemoDefaults.applyIfUnconfigured(System.getenv()).orElse(null);
+        if (demo != null && command.kind() != Command.Kind.LOGS) { // logs says DEMO itself
+            System.err.println(demo.notice());
         }
         Quarkus.run(NitelogMain.class, NitelogMain::exit, args);
     }
@@ -104,10 +112,6 @@ public class NitelogMain implements QuarkusApplication {
         return switch (command.kind()) {
             case VALIDATE -> validate.get().run(System.out, System.err);
             case LOGS -> logs.get().run(command.logs(), System.out, System.err);
-            case VERSION -> {
-                System.out.println("nitelog " + Version.current());
-                yield 0;
-            }
             case RUN -> runDaemon();
         };
     }
@@ -123,8 +127,14 @@ public class NitelogMain implements QuarkusApplication {
         return 0;
     }
 
-    /** Startup failed before {@link #run}: a config value of the wrong type, for instance. */
+    /**
+     * Quarkus has stopped; {@code failure} is set when startup failed before {@link #run} (a config
+     * value of the wrong type, for instance).
+     */
     private static void exit(int code, Throwable failure) {
+        if (demo != null) {
+            demo.cleanUp(); // Quarkus has stopped: nothing writes the state any more
+        }
         if (failure != null) {
             System.err.println("nitelog: " + StartupErrors.oneLine(failure));
             System.exit(StartupErrors.isConfigProblem(failure) ? EXIT_BAD_CONFIG : code == 0 ? 1 : code);

@@ -16,7 +16,13 @@ public final class RecordText {
     /** Appends the record as one text line, without a trailing newline. */
     public static void append(LogRecord r, Utf8Buffer out) {
         Rfc3339.append(r.timestamp(), out);
-        out.appendByte(' ').appendAscii(r.level().name()).appendByte(' ');
+        out.appendByte(' ');
+        appendWithoutTimestamp(r, out);
+    }
+
+    /** The same line without its leading timestamp and space (what {@code logs} prints without --timestamps). */
+    public static void appendWithoutTimestamp(LogRecord r, Utf8Buffer out) {
+        out.appendAscii(r.level().name()).appendByte(' ');
         appendEscaped(r.jobName(), out);
         out.appendByte('/').appendAscii(r.service().jsonName());
         if (r.taskId() != null) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command line of the packaged jar: validate, logs, version and usage errors, as processes. */
+/** The command line of the packaged jar: validate, logs, version, help, usage errors and the demo, as processes. */
 class CliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration EXIT = Duration.ofSeconds(60);
@@ -119,7 +120,50 @@ class CliIT {
                     new String[]{"logs", "job", "--output", "xml"}, new String[]{"validate", "--nope"})) {
                 Result result = nitelog.runCommand(EXIT, args);
                 assertEquals(64, result.exit(), String.join(" ", args) + ": " + result.stderr());
-                assertTrue(result.stderr().contains("usage: nitelog"), result.stderr());
+                assertTrue(ownLines(result.stderr()).get(0).startsWith("nitelog: "), result.stderr());
+                assertTrue(ownLines(result.stderr()).get(1).startsWith("Usage: nitelog"), result.stderr());
+                assertEquals("", result.stdout());
+            }
+        }
+    }
+
+    /** stderr without the JVM's own notes (a CI may set JAVA_TOOL_OPTIONS). */
+    private static List<String> ownLines(String stderr) {
+        return stderr.lines().filter(l -> !l.startsWith("Picked up ")).toList();
+    }
+
+    @Test
+    void helpOfNitelogAndOfEachCommandGoesToStdoutWithExit0(@TempDir Path dir) throws Exception {
+        try (NitelogProcess nitelog = new NitelogProcess(dir, "broken: [", Map.of())) {
+            Map<String, List<String>> usageOf = Map.of("Usage: nitelog [", List.of("--help"),
+                    "Usage: nitelog logs ", List.of("logs", "--help"), "Usage: nitelog validate ", List.of("help", "validate"));
+            for (Map.Entry<String, List<String>> help : usageOf.entrySet()) {
+                Result result = nitelog.runCommand(EXIT, help.getValue().toArray(String[]::new));
+                assertEquals(0, result.exit(), help.getValue() + ": " + result.stderr());
+                assertTrue(result.stdout().startsWith(help.getKey()), result.stdout());
+                assertEquals(List.of(), ownLines(result.stderr()), "help boots nothing, so says nothing");
+            }
+            Result completion = nitelog.runCommand(EXIT, "completion");
+            assertEquals(0, completion.exit(), completion.stderr());
+            assertTrue(completion.stdout().contains("complete -F _complete_nitelog"), completion.stdout());
+        }
+    }
+
+    @Test
+    void withNoConfigAndNoKeyItRunsTheDemoFromAnEmptyDirectory(@TempDir Path dir) throws Exception {
+        try (NitelogProcess nitelog = NitelogProcess.unconfigured(dir)) {
+            nitelog.start();
+            List<String> records = nitelog.awaitStdoutLines(3, EXIT);
+            String notice = ownLines(nitelog.stderr()).get(0);
+            assertTrue(notice.startsWith("nitelog: DEMO: no config file"), "said first: " + nitelog.stderr());
+            assertTrue(records.stream().allMatch(l -> l.contains(" | ")), "text records: " + records);
+            Path state = Path.of(notice.replaceAll(".*state in (\\S+) \\(removed at exit\\)$", "$1"));
+            assertTrue(Files.isDirectory(state), notice);
+            nitelog.awaitStarted(EXIT);
+            assertEquals(0, nitelog.terminate(EXIT), nitelog.stderr());
+            assertFalse(Files.exists(state), "the demo's state directory is removed at exit: " + state);
+            try (var left = Files.list(dir.resolve("cwd"))) {
+                assertEquals(List.of(), left.toList(), "nothing written to the working directory");
             }
         }
     }
@@ -139,7 +183,7 @@ class CliIT {
             Path state = dir.resolve("state");
             try (NitelogProcess nitelog = new NitelogProcess(dir, simConfig(sim, state),
                     Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
-                Result text = nitelog.runCommand(EXIT, "logs", job);
+                Result text = nitelog.runCommand(EXIT, "logs", job, "--timestamps");
                 assertEquals(0, text.exit(), text.stderr());
                 assertEquals(List.of(
                         "2026-01-02T03:04:05.123456789Z UNKNOWN scripted/partitioner - | first",
@@ -162,8 +206,8 @@ class CliIT {
                 assertEquals(List.of("first", "second", "second", "third", "fourth\nwith a newline"), messages);
 
                 Result errors = nitelog.runCommand(EXIT, "logs", job, "--level", "error", "--service", "taskrunner");
-                assertEquals(List.of("2026-01-02T03:04:05.153456789Z ERROR scripted/taskrunner/task-1 app | third"),
-                        errors.stdout().lines().toList());
+                assertEquals(List.of("ERROR scripted/taskrunner/task-1 app | third"), errors.stdout().lines().toList(),
+                        "without --timestamps, as kubectl logs");
                 assertFalse(Files.exists(state), "logs must not write checkpoints");
             }
         }
@@ -220,6 +264,48 @@ class CliIT {
             assertEquals(List.of("a", "b", "c", "late", "d"),
                     nitelog.stdoutLines().stream().map(l -> l.substring(l.indexOf(" | ") + 3)).toList());
         }
+    }
+
+    @Test
+    void logsSinceAndTailPickTheLinesLikeKubectlAndFollowGoesOnAfterTheTail(@TempDir Path dir) throws Exception {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        try (ByteNiteSimulator sim = ByteNiteSimulator.start(SimulatorOptions.builder().jobs(0).build());
+             NitelogProcess nitelog = new NitelogProcess(dir, simConfig(sim, dir.resolve("state")),
+                     Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
+            String job = sim.addJob("window", List.of(
+                    ScriptedLine.task("task-1", now.minus(Duration.ofHours(2)), "INFO", "app", "2h ago"),
+                    ScriptedLine.task("task-1", now.minus(Duration.ofMinutes(30)), "INFO", "app", "30m ago"),
+                    ScriptedLine.task("task-1", now.minus(Duration.ofMinutes(5)), "INFO", "app", "5m ago"),
+                    ScriptedLine.task("task-1", now.minus(Duration.ofMinutes(1)), "INFO", "app", "1m ago")));
+            assertEquals(List.of("5m ago", "1m ago"), messages(nitelog.runCommand(EXIT, "logs", job, "--since", "10m")));
+            assertEquals(List.of("30m ago", "5m ago", "1m ago"), messages(nitelog.runCommand(EXIT, "logs", job,
+                    "--since", now.minus(Duration.ofMinutes(31)).toString())));
+            assertEquals(List.of("5m ago", "1m ago"), messages(nitelog.runCommand(EXIT, "logs", job, "--tail", "2")));
+            assertEquals(List.of("1m ago"), messages(nitelog.runCommand(EXIT, "logs", job, "--tail", "2", "--since", "2m")));
+
+            Result stamped = nitelog.runCommand(EXIT, "logs", job, "--tail", "1", "--timestamps");
+            String stamp = now.minus(Duration.ofMinutes(1)).toString().replace("Z", ".000000000Z");
+            assertEquals(List.of(stamp + " INFO window/taskrunner/task-1 app | 1m ago"),
+                    stamped.stdout().lines().toList());
+
+            nitelog.startCommand("logs", job, "--follow", "--tail", "1");
+            nitelog.awaitStdoutLines(1, EXIT);
+            sim.appendLines(job, List.of(ScriptedLine.task("task-1", Instant.now(), "INFO", "app", "new")));
+            nitelog.awaitStdoutLines(2, EXIT);
+            sim.completeJob(job);
+            assertEquals(0, nitelog.awaitExit(EXIT), nitelog.stderr());
+            assertEquals(List.of("1m ago", "new"), nitelog.stdoutLines().stream().map(CliIT::message).toList(),
+                    "the tail of the first fetch, then every new line");
+        }
+    }
+
+    private static List<String> messages(Result result) {
+        assertEquals(0, result.exit(), result.stderr());
+        return result.stdout().lines().map(CliIT::message).toList();
+    }
+
+    private static String message(String textLine) {
+        return textLine.substring(textLine.indexOf(" | ") + 3);
     }
 
     @Test

@@ -19,19 +19,34 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NitelogProcess implements AutoCloseable {
     private final Path workDir;
-    private final Path config;
+    private final Path runDir;
+    private final Path config; // null: no config file at all
     private final Map<String, String> env;
     private final int httpPort;
     private Process process;
     private int starts;
 
     public NitelogProcess(Path workDir, String yaml, Map<String, String> env) throws IOException {
-        this.workDir = workDir;
-        this.config = workDir.resolve("nitelog.yaml");
-        Files.createDirectories(workDir);
+        this(workDir, workDir, workDir.resolve("nitelog.yaml"), env);
         Files.writeString(config, yaml);
+    }
+
+    private NitelogProcess(Path workDir, Path runDir, Path config, Map<String, String> env) throws IOException {
+        this.workDir = workDir;
+        this.runDir = runDir;
+        this.config = config;
+        Files.createDirectories(runDir);
         this.env = new HashMap<>(env);
         this.httpPort = freePort();
+    }
+
+    /**
+     * nitelog as an operator first runs it: no config file, no {@code NITELOG_*} environment but
+     * the HTTP port, started in an empty directory ({@code <workDir>/cwd}; the output files stay
+     * in {@code workDir}).
+     */
+    public static NitelogProcess unconfigured(Path workDir) throws IOException {
+        return new NitelogProcess(workDir, workDir.resolve("cwd"), null, Map.of());
     }
 
     public static Path jar() {
@@ -53,10 +68,14 @@ public final class NitelogProcess implements AutoCloseable {
         starts++;
         List<String> command = new ArrayList<>(List.of(javaBin(), heap, "-jar", jar().toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(runDir.toFile())
                 .redirectOutput(stdoutFile(starts).toFile())
                 .redirectError(stderrFile(starts).toFile());
-        builder.environment().put("NITELOG_CONFIG", config.toAbsolutePath().toString());
+        // only what the test sets: an API key or config in the CI's environment must not leak in
+        builder.environment().keySet().removeIf(name -> name.startsWith("NITELOG_"));
+        if (config != null) {
+            builder.environment().put("NITELOG_CONFIG", config.toAbsolutePath().toString());
+        }
         builder.environment().put("NITELOG_HTTP_PORT", String.valueOf(httpPort));
         builder.environment().putAll(env);
         process = builder.start();
