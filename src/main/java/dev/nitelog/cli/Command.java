@@ -22,21 +22,39 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A command that runs inside Quarkus: {@code run} (the daemon, the default), {@code validate} or
- * {@code logs}.
+ * A command that runs inside Quarkus: {@code run} (the daemon, the default), {@code validate},
+ * {@code logs} or {@code state}.
  *
  * @param kind   the command
  * @param config {@code --config FILE}: the config file to read instead of {@code NITELOG_CONFIG}
  * @param logs   the options of {@code logs}; null for the other commands
+ * @param state  what {@code state} is asked to do; null for the other commands
  */
-public record Command(Kind kind, Optional<String> config, LogsOptions logs) implements Parsed {
+public record Command(Kind kind, Optional<String> config, LogsOptions logs, StateOptions state) implements Parsed {
     /** Exit code for a command line nitelog does not understand (sysexits' EX_USAGE). */
     public static final int EXIT_USAGE = 64;
 
     private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     /** The commands. */
-    public enum Kind { RUN, VALIDATE, LOGS }
+    public enum Kind { RUN, VALIDATE, LOGS, STATE }
+
+    /**
+     * Options of {@code state}.
+     *
+     * @param action list, show or reset
+     * @param target for show and reset: a job id or a checkpoint file name
+     */
+    public record StateOptions(StateAction action, Optional<String> target) {
+    }
+
+    /** What {@code state} does. */
+    public enum StateAction { LIST, SHOW, RESET }
+
+    /** A command with no options of its own. */
+    public Command(Kind kind, Optional<String> config, LogsOptions logs) {
+        this(kind, config, logs, null);
+    }
 
     /**
      * Options of {@code logs}.
@@ -89,6 +107,9 @@ public record Command(Kind kind, Optional<String> config, LogsOptions logs) impl
     }
 
     private static Parsed command(CommandLine top, ParseResult sub, Clock clock) throws UsageException {
+        while (sub != null && sub.subcommand() != null) { // state list: the innermost command decides
+            sub = sub.subcommand();
+        }
         Object spec = sub == null ? new CommandLineSpec.Run() : sub.commandSpec().userObject();
         if (spec instanceof CommandLineSpec.Run run) {
             return new Command(Kind.RUN, Optional.ofNullable(run.config), null);
@@ -96,6 +117,18 @@ public record Command(Kind kind, Optional<String> config, LogsOptions logs) impl
             return new Command(Kind.VALIDATE, Optional.ofNullable(validate.config), null);
         } else if (spec instanceof CommandLineSpec.Logs logs) {
             return new Command(Kind.LOGS, Optional.ofNullable(logs.config), logsOptions(logs, sub.commandSpec().commandLine(), clock));
+        } else if (spec instanceof CommandLineSpec.StateList list) {
+            return new Command(Kind.STATE, Optional.ofNullable(list.config), null,
+                    new StateOptions(StateAction.LIST, Optional.empty()));
+        } else if (spec instanceof CommandLineSpec.StateShow show) {
+            return new Command(Kind.STATE, Optional.ofNullable(show.config), null,
+                    new StateOptions(StateAction.SHOW, Optional.of(show.target)));
+        } else if (spec instanceof CommandLineSpec.StateReset reset) {
+            return new Command(Kind.STATE, Optional.ofNullable(reset.config), null,
+                    new StateOptions(StateAction.RESET, Optional.of(reset.target)));
+        } else if (spec instanceof CommandLineSpec.State) {
+            throw new UsageException("state needs a command: list, show JOB or reset JOB",
+                    sub.commandSpec().commandLine().getUsageMessage());
         } else if (spec instanceof CommandLineSpec.Completion) {
             return new Printout(AutoComplete.bash("nitelog", top), 0);
         }

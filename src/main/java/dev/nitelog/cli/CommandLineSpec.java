@@ -30,7 +30,7 @@ final class CommandLineSpec {
     @CommandLine.Command(name = "nitelog", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
             description = "Follows ByteNite jobs and ships each log line once to every sink.%n"
                     + "Without a command it runs the daemon (run).",
-            subcommands = {Run.class, Validate.class, Logs.class, VersionCommand.class, Completion.class,
+            subcommands = {Run.class, Validate.class, Logs.class, State.class, VersionCommand.class, Completion.class,
                     CommandLine.HelpCommand.class},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:OK (the daemon: stopped by SIGTERM)", "1:a command failed (logs: no such job)",
@@ -91,6 +91,29 @@ final class CommandLineSpec {
         int tail;
         @Option(names = "--timestamps", description = "Start each text line with its RFC3339 timestamp.")
         boolean timestamps;
+    }
+
+    @CommandLine.Command(name = "state", description = "See or change what nitelog has shipped, without reading binary files.",
+            subcommands = {StateList.class, StateShow.class, StateReset.class})
+    static final class State extends Printing {
+    }
+
+    @CommandLine.Command(name = "list", description = "List every job with state: live or retired, its sinks,"
+            + " the newest line shipped, and checkpoints that cannot be read.")
+    static final class StateList extends Configured {
+    }
+
+    @CommandLine.Command(name = "show", description = "Show one job's progress per sink and stream.")
+    static final class StateShow extends Configured {
+        @Parameters(paramLabel = "JOB", description = "A job id, or a checkpoint file name as `state list` shows it.")
+        String target;
+    }
+
+    @CommandLine.Command(name = "reset", description = "Forget one job's progress, so that it is shipped again"
+            + " from its first line when it is followed next (it must not be running: stop the daemon first).")
+    static final class StateReset extends Configured {
+        @Parameters(paramLabel = "JOB", description = "A job id, or a checkpoint file name as `state list` shows it.")
+        String target;
     }
 
     @CommandLine.Command(name = "version", description = "Print nitelog's version.")

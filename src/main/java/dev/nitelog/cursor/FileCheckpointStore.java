@@ -22,6 +22,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +38,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every write is atomic: a temporary file in the same directory, fsynced, renamed over the old
  * file ({@code ATOMIC_MOVE}), then the directory is fsynced once per save. A crash leaves either
  * the old or the new checkpoint, never a torn one; leftover temporary files are removed on load.
+ * The file a write replaces is kept as {@code <job>.ckpt.prev}: a checkpoint damaged later (a disk
+ * error, a bad copy, a newer nitelog's format) falls back to it, which ships again only what was
+ * committed between the two writes. With neither copy readable, {@link #load()} refuses to start,
+ * naming the file and the fix ({@code nitelog state reset}), rather than ship the job from the
+ * start on its own.
  * Temporary names carry the pid and a sequence number, and {@link #load()} (which removes leftovers)
  * is only called by a process holding the {@link StateDirLock}, so no process ever deletes another's
  * half-written checkpoint. Not for concurrent use by several threads beyond its own
@@ -51,6 +58,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     private static final Logger LOG = Logger.getLogger(FileCheckpointStore.class);
     private static final String SUFFIX = ".ckpt";
     private static final String TEMP_SUFFIX = ".tmp";
+    private static final String PREVIOUS_SUFFIX = SUFFIX + ".prev";
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -112,54 +120,145 @@ public final class FileCheckpointStore implements CheckpointStore {
     public synchronized CursorSnapshot load() throws IOException {
         written.clear();
         files.clear();
+        removeTemporaryFiles();
         Map<String, JobSnapshot> jobs = new HashMap<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir)) {
-            for (Path file : entries) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(TEMP_SUFFIX)) {
-                    // a write interrupted before its rename; safe only because the caller holds the
-                    // StateDirLock, so no other process is writing here (deletes a link, not its target)
-                    Files.deleteIfExists(file);
-                } else if (name.endsWith(SUFFIX) && Files.isSymbolicLink(file)) {
-                    setAside(file, "a symbolic link, which nitelog never makes and does not follow");
-                } else if (name.endsWith(SUFFIX) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    JobSnapshot job = read(file);
-                    if (job != null) {
-                        jobs.put(job.jobId(), job);
-                        written.put(job.jobId(), 0L);
-                        files.put(job.jobId(), file);
-                    }
-                }
+        List<Stored> unreadable = new ArrayList<>();
+        for (Stored stored : read(jobsDir)) {
+            if (stored.job() == null) {
+                unreadable.add(stored);
+                continue;
             }
+            if (stored.fromPrevious()) {
+                LOG.warn(stored.problem());
+                setAside(stored.file()); // kept for a look; the next write starts from the good copy
+            }
+            jobs.put(stored.job().jobId(), stored.job());
+            written.put(stored.job().jobId(), 0L);
+            files.put(stored.job().jobId(), stored.file());
+        }
+        if (!unreadable.isEmpty()) {
+            Stored first = unreadable.get(0);
+            throw new CheckpointStoreException(first.problem() + ": nitelog does not start rather than ship that"
+                    + " job again from the start on its own. Restore the file, or run `nitelog state reset "
+                    + first.file().getFileName() + "` to ship it again on purpose"
+                    + (unreadable.size() > 1 ? " (" + unreadable.size() + " checkpoints are unreadable:"
+                    + " `nitelog state list` names them)" : ""), null);
         }
         savedVersion = 0;
         return new CursorSnapshot(0, jobs.keySet(), jobs);
     }
 
-    private JobSnapshot read(Path file) {
-        try {
-            byte[] bytes;
-            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-                bytes = in.readAllBytes();
-            }
-            return CheckpointCodec.decode(bytes);
-        } catch (CheckpointCodec.UnreadableCheckpoint e) {
-            setAside(file, e.getMessage());
-        } catch (IOException e) {
-            setAside(file, "unreadable: " + e);
+    /**
+     * One job's checkpoint as found on disk.
+     *
+     * @param file    the checkpoint's path ({@code <job>.ckpt}, whether or not it exists now)
+     * @param job     what was read: the checkpoint, else its previous copy; null when neither is readable
+     * @param problem why the checkpoint could not be used, naming the file; null when it was read as is
+     */
+    public record Stored(Path file, JobSnapshot job, String problem) {
+        /** True when the job's progress comes from the previous copy. */
+        public boolean fromPrevious() {
+            return job != null && problem != null;
         }
-        return null;
     }
 
-    private void setAside(Path file, String reason) {
+    /**
+     * Reads every checkpoint under {@code jobsDir} without changing anything (the daemon may be
+     * running): each with its previous copy where it is damaged, missing, or a link.
+     */
+    public static List<Stored> read(Path jobsDir) throws IOException {
+        Map<String, Path> names = new java.util.TreeMap<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir)) {
+            for (Path file : entries) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(SUFFIX)) {
+                    names.put(name, file);
+                } else if (name.endsWith(PREVIOUS_SUFFIX)) {
+                    String main = name.substring(0, name.length() - ".prev".length());
+                    names.putIfAbsent(main, file.resolveSibling(main)); // a crash between the two renames
+                }
+            }
+        }
+        List<Stored> stored = new ArrayList<>();
+        for (Path file : names.values()) {
+            stored.add(readWithFallback(file));
+        }
+        return stored;
+    }
+
+    private static Stored readWithFallback(Path file) {
+        String problem = problem(file);
+        if (problem == null) {
+            return new Stored(file, decode(file), null);
+        }
+        Path previous = previous(file);
+        String previousProblem = Files.exists(previous, LinkOption.NOFOLLOW_LINKS) ? problem(previous) : "missing";
+        if (previousProblem == null) {
+            return new Stored(file, decode(previous), "Checkpoint " + file + " is " + problem
+                    + "; using its previous copy " + previous.getFileName()
+                    + " (what was committed after that copy is shipped again)");
+        }
+        return new Stored(file, null, "Checkpoint " + file + " is " + problem + " and its previous copy is "
+                + previousProblem);
+    }
+
+    /** Why the file cannot be read as a checkpoint, or null when it can. */
+    private static String problem(Path file) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return "missing";
+        }
+        if (Files.isSymbolicLink(file)) {
+            return "a symbolic link, which nitelog never makes and does not follow";
+        }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return "not a regular file";
+        }
+        try {
+            decodeOrThrow(file);
+            return null;
+        } catch (CheckpointCodec.UnreadableCheckpoint e) {
+            return e.getMessage();
+        } catch (IOException e) {
+            return "unreadable: " + e;
+        }
+    }
+
+    private static JobSnapshot decode(Path file) {
+        try {
+            return decodeOrThrow(file);
+        } catch (CheckpointCodec.UnreadableCheckpoint | IOException e) {
+            throw new IllegalStateException("read a moment ago: " + file, e);
+        }
+    }
+
+    private static JobSnapshot decodeOrThrow(Path file) throws IOException, CheckpointCodec.UnreadableCheckpoint {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return CheckpointCodec.decode(in.readAllBytes());
+        }
+    }
+
+    static Path previous(Path file) {
+        return file.resolveSibling(file.getFileName() + ".prev");
+    }
+
+    /** A write interrupted before its rename; safe only because the caller holds the StateDirLock. */
+    private void removeTemporaryFiles() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(jobsDir, "*" + TEMP_SUFFIX)) {
+            for (Path file : entries) {
+                Files.deleteIfExists(file); // deletes a link, not its target
+            }
+        }
+    }
+
+    private void setAside(Path file) {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
         Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + STAMP.format(clock.instant()));
         try {
             Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-            LOG.warnf("Checkpoint %s is %s; moved it to %s and its job starts from an empty cursor"
-                    + " (lines within the lateness window may be shipped again)", file, reason, aside.getFileName());
         } catch (IOException e) {
-            LOG.warnf("Checkpoint %s is %s and could not be moved aside (%s); its job starts from an empty cursor",
-                    file, reason, e);
+            LOG.warnf("Checkpoint %s could not be moved aside (%s)", file, e);
         }
     }
 
@@ -178,6 +277,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             Map.Entry<String, Path> entry = it.next();
             if (!snapshot.allJobs().contains(entry.getKey())) {
                 Files.deleteIfExists(entry.getValue());
+                Files.deleteIfExists(previous(entry.getValue()));
                 written.remove(entry.getKey());
                 it.remove();
                 touched = true;
@@ -207,6 +307,9 @@ public final class FileCheckpointStore implements CheckpointStore {
                     channel.force(true);
                 }
             }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) { // kept: a later damage falls back to it
+                Files.move(target, previous(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
             // a rename replaces whatever is at the target, a planted link included, and never writes through it
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
@@ -215,9 +318,10 @@ public final class FileCheckpointStore implements CheckpointStore {
                 Files.deleteIfExists(temp);
             }
         }
-        Path previous = files.put(job.jobId(), target);
-        if (previous != null && !previous.equals(target)) {
-            Files.deleteIfExists(previous); // a file named by an older scheme
+        Path older = files.put(job.jobId(), target);
+        if (older != null && !older.equals(target)) {
+            Files.deleteIfExists(older); // a file named by an older scheme
+            Files.deleteIfExists(previous(older));
         }
         written.put(job.jobId(), job.version());
         filesWritten++;
@@ -248,7 +352,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     /** {@code <safe part of the id, at most 64 chars>_<16 hex digits of SHA-256(id)>.ckpt}. */
-    static String fileName(String jobId) {
+    public static String fileName(String jobId) {
         StringBuilder safe = new StringBuilder(Math.min(jobId.length(), 64) + 22);
         for (int i = 0; i < jobId.length() && safe.length() < 64; i++) {
             char c = jobId.charAt(i);

@@ -3,6 +3,7 @@ package dev.nitelog.pipeline;
 import dev.nitelog.cli.Command;
 import dev.nitelog.cli.Invocation;
 import dev.nitelog.cli.LogsCommand;
+import dev.nitelog.cli.StateCommand;
 import dev.nitelog.cli.Parsed;
 import dev.nitelog.cli.UsageException;
 import dev.nitelog.cli.ValidateCommand;
@@ -32,11 +33,14 @@ public class NitelogMain implements QuarkusApplication {
     private final Lifecycle lifecycle;
     private final Provider<ValidateCommand> validate;
     private final Provider<LogsCommand> logs;
+    private final Provider<StateCommand> state;
 
-    public NitelogMain(Lifecycle lifecycle, Provider<ValidateCommand> validate, Provider<LogsCommand> logs) {
+    public NitelogMain(Lifecycle lifecycle, Provider<ValidateCommand> validate, Provider<LogsCommand> logs,
+                       Provider<StateCommand> state) {
         this.lifecycle = lifecycle;
         this.validate = validate;
         this.logs = logs;
+        this.state = state;
     }
 
     /** Set when the demo defaults apply, to remove their state directory at exit. */
@@ -79,7 +83,8 @@ public class NitelogMain implements QuarkusApplication {
             System.err.println("nitelog: " + problem);
             System.exit(EXIT_BAD_CONFIG);
         }
-        demo = DemoDefaults.applyIfUnconfigured(System.getenv()).orElse(null);
+        // state reads the configured state directory: a demo's throwaway one would show nothing
+        demo = command.kind() == Command.Kind.STATE ? null : DemoDefaults.applyIfUnconfigured(System.getenv()).orElse(null);
         if (demo != null && command.kind() != Command.Kind.LOGS) { // logs says DEMO itself
             System.err.println(demo.notice());
         }
@@ -112,6 +117,7 @@ public class NitelogMain implements QuarkusApplication {
         return switch (command.kind()) {
             case VALIDATE -> validate.get().run(System.out, System.err);
             case LOGS -> logs.get().run(command.logs(), System.out, System.err);
+            case STATE -> state.get().run(command.state(), System.out, System.err);
             case RUN -> runDaemon();
         };
     }

@@ -49,6 +49,20 @@ class CommandTest {
     }
 
     @Test
+    void stateListsShowsAndResetsWithAConfigFile() throws UsageException {
+        Command list = command("state", "list", "--config", "x.yaml");
+        assertEquals(Command.Kind.STATE, list.kind());
+        assertEquals(new Command.StateOptions(Command.StateAction.LIST, Optional.empty()), list.state());
+        assertEquals(Optional.of("x.yaml"), list.config());
+        assertFalse(list.startsDaemon());
+        assertEquals(new Command.StateOptions(Command.StateAction.SHOW, Optional.of("job-1")), command("state", "show", "job-1").state());
+        assertEquals(new Command.StateOptions(Command.StateAction.RESET, Optional.of("job-1")), command("state", "reset", "job-1").state());
+        assertThrows(UsageException.class, () -> Command.parse(java.time.Clock.systemUTC(), "state"));
+        assertThrows(UsageException.class, () -> Command.parse(java.time.Clock.systemUTC(), "state", "reset"));
+        assertThrows(UsageException.class, () -> Command.parse(java.time.Clock.systemUTC(), "state", "wipe"));
+    }
+
+    @Test
     void logsCollectsRepeatedAndCommaSeparatedFiltersInAnyCase() throws UsageException {
         Command command = command("logs", "job-1", "--level", "error,WARN", "--level", "Info",
                 "--service", "taskrunner", "--follow", "-o", "json", "--config", "c.yaml");

@@ -63,7 +63,8 @@ class FileCheckpointStoreTest {
             store.save(cursors.snapshotCommitted(store.savedVersion()));
         }
 
-        assertEquals(List.of(FileCheckpointStore.fileName("job")), fileNames());
+        String name = FileCheckpointStore.fileName("job");
+        assertEquals(List.of(name, name + ".prev"), fileNames(), "the checkpoint and the copy it replaced");
         assertEquals(5, store.filesWritten());
     }
 
@@ -84,34 +85,67 @@ class FileCheckpointStoreTest {
         assertEquals(cursors.version(), store.savedVersion());
     }
 
+    private static final List<UnaryOperator<byte[]>> DAMAGES = List.of(
+            bytes -> flip(bytes, bytes.length / 2),                       // a bit flip: checksum
+            bytes -> java.util.Arrays.copyOf(bytes, bytes.length - 7),    // truncated
+            bytes -> flip(bytes, 0),                                       // bad magic
+            bytes -> new byte[0],                                          // empty
+            bytes -> {                                                     // a newer nitelog's format
+                bytes[5] = 3;
+                return bytes;
+            });
+
+    /** Before: the job started from an empty cursor and was shipped again from its first line. */
     @Test
-    void movesACorruptFileAsideAndStartsThatJobEmpty() throws IOException {
-        List<UnaryOperator<byte[]>> damages = List.of(
-                bytes -> flip(bytes, bytes.length / 2),                       // a bit flip: checksum
-                bytes -> java.util.Arrays.copyOf(bytes, bytes.length - 7),    // truncated
-                bytes -> flip(bytes, 0),                                       // bad magic
-                bytes -> new byte[0]);                                         // empty
-        for (UnaryOperator<byte[]> damage : damages) {
+    void aDamagedCheckpointFallsBackToItsPreviousCopy() throws IOException {
+        for (UnaryOperator<byte[]> damage : DAMAGES) {
             Path state = Files.createTempDirectory(dir, "state");
             Cursors cursors = new Cursors(LATENESS);
+            FileCheckpointStore store = FileCheckpointStore.open(state);
             commitLines(cursors, "good", "out", 0, 3);
             commitLines(cursors, "bad", "out", 0, 3);
-            FileCheckpointStore.open(state).save(cursors.snapshotCommitted());
+            store.save(cursors.snapshotCommitted());
+            Map<String, JobSnapshot> first = withoutVersions(cursors.snapshotCommitted());
+            commitLines(cursors, "bad", "out", 10, 3);
+            store.save(cursors.snapshotCommitted(store.savedVersion()));
             Path bad = state.resolve("jobs").resolve(FileCheckpointStore.fileName("bad"));
             Files.write(bad, damage.apply(Files.readAllBytes(bad)));
 
             List<String> warnings = new ArrayList<>();
             CursorSnapshot loaded = withWarnings(warnings, () -> FileCheckpointStore.open(state, CLOCK, true).load());
 
-            assertEquals(Set.of("good"), loaded.jobs().keySet());
-            assertFalse(Files.exists(bad));
-            assertTrue(Files.exists(bad.resolveSibling(bad.getFileName() + ".corrupt-20250712T083000.000Z")));
+            assertEquals(first, withoutVersions(loaded), "the good job as saved, the damaged one as its previous copy");
+            assertTrue(Files.exists(bad.resolveSibling(bad.getFileName() + ".corrupt-20250712T083000.000Z")),
+                    "the damaged file is kept aside");
             assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("using its previous copy"), warnings.get(0));
         }
     }
 
     @Test
-    void setsAsideAFileFromANewerVersionSayingSo() throws IOException {
+    void refusesToStartWhenNoGoodCopyExistsNamingTheFileAndTheFix() throws IOException {
+        for (UnaryOperator<byte[]> damage : DAMAGES) {
+            Path state = Files.createTempDirectory(dir, "state");
+            Cursors cursors = new Cursors(LATENESS);
+            commitLines(cursors, "job", "out", 0, 3);
+            FileCheckpointStore.open(state).save(cursors.snapshotCommitted()); // one write: no previous copy
+            Path file = state.resolve("jobs").resolve(FileCheckpointStore.fileName("job"));
+            byte[] damaged = damage.apply(Files.readAllBytes(file));
+            Files.write(file, damaged);
+
+            CheckpointStoreException refused = assertThrows(CheckpointStoreException.class,
+                    () -> FileCheckpointStore.open(state, CLOCK, true).load());
+
+            assertTrue(refused.getMessage().startsWith("Checkpoint " + file + " is "), refused.getMessage());
+            assertTrue(refused.getMessage().contains("its previous copy is missing"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("run `nitelog state reset " + file.getFileName() + "`"),
+                    refused.getMessage());
+            assertArrayEquals(damaged, Files.readAllBytes(file), "left as it was, for the operator");
+        }
+    }
+
+    @Test
+    void aCheckpointFromANewerVersionSaysSo() throws IOException {
         Cursors cursors = new Cursors(LATENESS);
         commitLines(cursors, "job", "out", 0, 3);
         FileCheckpointStore.open(dir).save(cursors.snapshotCommitted());
@@ -120,14 +154,24 @@ class FileCheckpointStoreTest {
         bytes[5] = 3; // format version 3
         Files.write(file, bytes);
 
-        List<String> warnings = new ArrayList<>();
-        CursorSnapshot loaded = withWarnings(warnings, () -> FileCheckpointStore.open(dir, CLOCK, true).load());
+        CheckpointStoreException refused = assertThrows(CheckpointStoreException.class,
+                () -> FileCheckpointStore.open(dir, CLOCK, true).load());
+        assertTrue(refused.getMessage().contains("written by a newer nitelog (checkpoint format 3, this version reads up to 2)"),
+                refused.getMessage());
+    }
 
-        assertTrue(loaded.jobs().isEmpty());
-        assertFalse(Files.exists(file));
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("written by a newer nitelog (checkpoint format 3, this version reads up to 2)"),
-                warnings.get(0));
+    /** A crash between keeping the previous copy and renaming the new file leaves only the previous copy. */
+    @Test
+    void aPreviousCopyAloneIsUsed() throws IOException {
+        Cursors cursors = new Cursors(LATENESS);
+        commitLines(cursors, "job", "out", 0, 3);
+        FileCheckpointStore store = FileCheckpointStore.open(dir);
+        store.save(cursors.snapshotCommitted());
+        Map<String, JobSnapshot> saved = withoutVersions(cursors.snapshotCommitted());
+        Path file = dir.resolve("jobs").resolve(FileCheckpointStore.fileName("job"));
+        Files.move(file, FileCheckpointStore.previous(file));
+
+        assertEquals(saved, withoutVersions(FileCheckpointStore.open(dir, CLOCK, true).load()));
     }
 
     @Test
