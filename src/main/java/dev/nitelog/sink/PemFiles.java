@@ -69,7 +69,7 @@ public final class PemFiles {
             }
             if (type.endsWith("PRIVATE KEY")) {
                 String what = type.equals("ENCRYPTED PRIVATE KEY") ? "an encrypted key"
-                        : "a " + type.replace(" PRIVATE KEY", "") + " (not PKCS#8) key";
+                        : "a -----BEGIN " + type + "----- key (not PKCS#8)";
                 throw new IllegalArgumentException(key + "=" + file + " holds " + what
                         + ", which nitelog cannot read: " + CONVERT);
             }
