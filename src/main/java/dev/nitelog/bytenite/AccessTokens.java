@@ -16,7 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The access token: exchanged for the API key at {@code POST /access_token}, cached, renewed a
  * margin before it expires and on demand after a 401. One exchange at a time however many polls
- * need a token: the others wait for it and share the result.
+ * need a token: the others wait for it and share the result. After a 401 a key from
+ * {@code api-key-file} is read again, and a changed key is used at once: a key rotated on disk
+ * needs no restart.
  */
 final class AccessTokens {
     private static final Logger LOG = Logger.getLogger(AccessTokens.class);
@@ -25,7 +27,7 @@ final class AccessTokens {
     private static final String WHAT = "POST /access_token";
 
     private final AuthResource auth;
-    private final String apiKey;
+    private final ByteniteEndpoints.ApiKey apiKey;
     private final TokenPrefix prefix;
     private final Duration renewBefore;
     private final Duration requestTimeout;
@@ -38,7 +40,7 @@ final class AccessTokens {
     private final AtomicLong renewals = new AtomicLong();
     private volatile Token current;
 
-    AccessTokens(AuthResource auth, String apiKey, TokenPrefix prefix, Duration renewBefore, Duration requestTimeout,
+    AccessTokens(AuthResource auth, ByteniteEndpoints.ApiKey apiKey, TokenPrefix prefix, Duration renewBefore, Duration requestTimeout,
                  EndpointGuard guard, Failures failures, Clock clock, ByteNiteListener listener,
                  RequestThrottle throttle) {
         this.throttle = throttle;
@@ -65,7 +67,7 @@ final class AccessTokens {
             if (token != null && token.fresh(clock.instant())) {
                 return token;
             }
-            token = guard.call(WHAT, this::exchangeOnce);
+            token = exchange();
             current = token;
             renewals.incrementAndGet();
             listener.onTokenRenewal();
@@ -86,6 +88,7 @@ final class AccessTokens {
         try {
             if (current == stale) {
                 current = null;
+                keyChanged(); // a key rotated on disk is exchanged at once, even if the old one still were
             }
         } finally {
             exchange.unlock();
@@ -103,11 +106,46 @@ final class AccessTokens {
         return renewals.get();
     }
 
+    /** An exchange with the guard's retries; once more with a changed key if the key was refused. */
+    private Token exchange() throws ByteNiteException {
+        try {
+            return guard.call(WHAT, this::exchangeOnce);
+        } catch (AuthenticationException refused) {
+            if (!keyChanged()) {
+                throw refused;
+            }
+            return guard.call(WHAT, this::exchangeOnce);
+        }
+    }
+
+    /**
+     * Reads a key file again after ByteNite refused the key or a token of it: true when the file
+     * now holds another key, which is from then on the key. Logs the re-read, never the key.
+     */
+    private boolean keyChanged() {
+        if (apiKey.source() == null) {
+            return false; // a fixed key: nothing to re-read
+        }
+        try {
+            if (apiKey.reread()) {
+                LOG.infof("ByteNite refused a request; re-read %s and found a new API key, using it from now on",
+                        apiKey.source());
+                return true;
+            }
+            LOG.debugf("ByteNite refused a request; %s still holds the same API key", apiKey.source());
+            return false;
+        } catch (RuntimeException e) {
+            LOG.warnf("ByteNite refused a request and the API key could not be read again, keeping the key read"
+                    + " before: %s", e.getMessage());
+            return false;
+        }
+    }
+
     private Token exchangeOnce() throws ByteNiteException {
         throttle.acquire(ApiEndpoint.TOKEN, WHAT);
         Response response;
         try {
-            response = auth.accessToken(new Wire.TokenRequest(apiKey));
+            response = auth.accessToken(new Wire.TokenRequest(apiKey.value()));
         } catch (ProcessingException e) {
             ByteNiteException failure = failures.fromTransport(WHAT, e, requestTimeout);
             listener.onAttempt(ApiEndpoint.TOKEN, ((RetryableException) failure).outcome());

@@ -89,9 +89,11 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         this.tokenGuard = new EndpointGuard(ApiEndpoint.TOKEN, bytenite, jitter, listener, throttle);
         this.jobsGuard = new EndpointGuard(ApiEndpoint.JOBS, bytenite, jitter, listener, throttle);
         this.logsGuard = new EndpointGuard(ApiEndpoint.LOGS, bytenite, jitter, listener, throttle);
-        String apiKey = endpoints.apiKey() == null ? "" : endpoints.apiKey().value();
+        ByteniteEndpoints.ApiKey apiKey = endpoints.apiKey() == null ? new ByteniteEndpoints.ApiKey("")
+                : endpoints.apiKey();
         AccessTokens[] holder = new AccessTokens[1]; // the redactor needs the tokens, the tokens the redactor
-        this.failures = new Failures(new Redactor(apiKey, () -> holder[0] == null ? null : holder[0].currentValue()),
+        this.failures = new Failures(new Redactor(apiKey::value,
+                () -> holder[0] == null ? null : holder[0].currentValue()),
                 clock);
         this.tokens = new AccessTokens(auth, apiKey, bytenite.tokenPrefix(), bytenite.tokenRenewBefore(),
                 requestTimeout, tokenGuard, failures, clock, listener, throttle);

@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import java.net.URI;
+import java.util.function.Supplier;
 
 /**
  * Where the client connects and with which key. The pipeline produces it: from config, or from
@@ -12,8 +13,64 @@ import java.net.URI;
  */
 public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
 
-    /** An API key that never prints itself. */
-    public record ApiKey(String value) {
+    /**
+     * An API key that never prints itself. A key read from a file can be read again when ByteNite
+     * refuses it, so that a key rotated on disk is picked up without a restart.
+     */
+    public static final class ApiKey {
+        private final String source;
+        private final Supplier<String> reader;
+        private volatile String value;
+
+        /** A fixed key (config value, environment, the demo's simulator). */
+        public ApiKey(String value) {
+            this(value, null, null);
+        }
+
+        private ApiKey(String value, String source, Supplier<String> reader) {
+            this.value = value;
+            this.source = source;
+            this.reader = reader;
+        }
+
+        /**
+         * A key read from a file now and again on {@link #reread()}.
+         *
+         * @param source what to name in logs, e.g. {@code nitelog.bytenite.api-key-file=/run/key}
+         * @param reader reads the file's key; throws with a message naming the file, never the key
+         */
+        public static ApiKey fromFile(String source, Supplier<String> reader) {
+            return new ApiKey(reader.get(), source, reader);
+        }
+
+        public String value() {
+            return value;
+        }
+
+        /** What the key was read from, or null for a fixed key. */
+        public String source() {
+            return source;
+        }
+
+        /**
+         * Reads the key file again.
+         *
+         * @return true when the file holds a different key than before
+         * @throws RuntimeException from the reader, naming the file, when it cannot be read now
+         *                          (e.g. mid-rotation); the key read before stays
+         */
+        public synchronized boolean reread() {
+            if (reader == null) {
+                return false;
+            }
+            String fresh = reader.get();
+            if (fresh.equals(value)) {
+                return false;
+            }
+            value = fresh;
+            return true;
+        }
+
         @Override
         public String toString() {
             return "ApiKey[****]";

@@ -9,10 +9,11 @@ import java.util.function.Supplier;
  */
 final class Redactor {
     private static final String MASK = "****";
-    private final String apiKey;
+    private final Supplier<String> apiKey;
     private final Supplier<String> token;
 
-    Redactor(String apiKey, Supplier<String> token) {
+    /** Both are read at each call: the key can be re-read from its file, the token is renewed. */
+    Redactor(Supplier<String> apiKey, Supplier<String> token) {
         this.apiKey = apiKey;
         this.token = token;
     }
@@ -21,7 +22,7 @@ final class Redactor {
         if (text == null) {
             return "";
         }
-        String out = mask(text, apiKey);
+        String out = mask(text, apiKey.get());
         return mask(out, token.get());
     }
 

@@ -91,10 +91,7 @@ public final class ConfigValidator {
                 "16G", MAX_RESPONSE_BYTES);
         // the parser's own string limit is 256M characters: a bound above it would never act
         values.size("nitelog.bytenite.max-line-bytes", bytenite.maxLineBytes(), "1K", 1024, "256M", 256L * 1024 * 1024);
-        if (bytenite.apiKey().isPresent() && bytenite.apiKeyFile().isPresent()) {
-            throw new InvalidConfigException("nitelog.bytenite.api-key and nitelog.bytenite.api-key-file are both set:"
-                    + " keep only one");
-        }
+        Secrets.resolve("nitelog.bytenite.api-key", bytenite.apiKey().filter(k -> !k.isBlank()), bytenite.apiKeyFile());
         boolean customApi = !bytenite.apiUrl().equals("https://api.bytenite.com/v1/customer");
         if (customApi && bytenite.apiKey().isEmpty() && bytenite.apiKeyFile().isEmpty()) {
             throw new InvalidConfigException("nitelog.bytenite.api-key is not set but nitelog.bytenite.api-url="
@@ -155,6 +152,18 @@ public final class ConfigValidator {
         values.between(key + ".request-timeout", es.requestTimeout(), Duration.ofMillis(100), Duration.ofHours(1));
         values.range(key + ".max-item-retries", es.maxItemRetries(), 0, 100);
         values.between(key + ".item-retry-backoff", es.itemRetryBackoff(), Duration.ofMillis(1), Duration.ofHours(1));
+        secrets(key + ".", sink);
+    }
+
+    /** Each secret set once, and its file readable: found at startup, not at the first write. */
+    private static void secrets(String key, SinkConfig sink) {
+        ElasticsearchSinkOptions es = sink.elasticsearch();
+        Secrets.resolve(key + "password", es.password(), es.passwordFile());
+        Secrets.resolve(key + "api-key", es.apiKey(), es.apiKeyFile());
+        Secrets.resolve(key + "bearer-token", es.bearerToken(), es.bearerTokenFile());
+        KafkaSinkOptions.KafkaSasl sasl = sink.kafka().sasl();
+        Secrets.resolve(key + "sasl.password", sasl.password(), sasl.passwordFile());
+        TlsChecks.check(key + "tls.", es.tls());
     }
 
     private static void url(String key, String value) {

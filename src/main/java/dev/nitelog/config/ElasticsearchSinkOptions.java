@@ -11,7 +11,7 @@ import java.util.Optional;
  * The keys of sink type {@code elasticsearch} (Elasticsearch 7/8 and OpenSearch 1/2), flattened
  * directly under {@code nitelog.sinks.<name>}. Every key is optional or defaulted so that sinks of
  * other types resolve without them. Secrets ({@code password}, {@code api-key},
- * {@code bearer-token}) are never logged.
+ * {@code bearer-token}) are never logged; each can instead be read from a file ({@code -file}).
  */
 public interface ElasticsearchSinkOptions {
 
@@ -34,14 +34,23 @@ public interface ElasticsearchSinkOptions {
     /** Basic-auth password. Secret. */
     Optional<String> password();
 
+    /** A file holding the basic-auth password (a trailing newline is dropped); instead of {@link #password()}. */
+    Optional<String> passwordFile();
+
     /** An Elasticsearch API key (the base64 {@code encoded} form), sent as {@code Authorization: ApiKey}. Secret. */
     Optional<String> apiKey();
+
+    /** A file holding the API key (a trailing newline is dropped); instead of {@link #apiKey()}. */
+    Optional<String> apiKeyFile();
 
     /** A bearer token, sent as {@code Authorization: Bearer}. Secret. */
     Optional<String> bearerToken();
 
+    /** A file holding the bearer token (a trailing newline is dropped); instead of {@link #bearerToken()}. */
+    Optional<String> bearerTokenFile();
+
     /** TLS settings for https URLs. */
-    ElasticsearchTls tls();
+    TlsOptions tls();
 
     /** Largest bulk request body; a batch is split into several requests beyond it. */
     @WithDefault("5M")
@@ -65,21 +74,4 @@ public interface ElasticsearchSinkOptions {
     /** First delay before re-sending throttled items; doubles on each attempt. */
     @WithDefault("200ms")
     Duration itemRetryBackoff();
-
-    /** TLS for the cluster's HTTP endpoints: {@code nitelog.sinks.<name>.tls.*}. */
-    interface ElasticsearchTls {
-
-        /** PEM file with the CA certificate(s) to trust instead of the JVM's default trust store. */
-        Optional<String> caFile();
-
-        /** PKCS12 keystore with the client certificate and key, for mutual TLS. */
-        Optional<String> keystoreFile();
-
-        /** Password of {@link #keystoreFile()}. Secret. */
-        Optional<String> keystorePassword();
-
-        /** Whether the server certificate and host name are verified; false only for tests. */
-        @WithDefault("true")
-        boolean verify();
-    }
 }

@@ -3,6 +3,7 @@ package dev.nitelog.config;
 import io.smallrye.config.WithDefault;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The keys of a {@code kafka} sink, directly under {@code nitelog.sinks.<name>} (flattened into
@@ -31,6 +32,37 @@ public interface KafkaSinkOptions {
      * defaults ({@code acks=all}, idempotence, zstd, {@code linger.ms=20}) apply unless set here.
      */
     Map<String, String> producer();
+
+    /**
+     * SASL authentication, {@code nitelog.sinks.<name>.sasl.*}: nitelog writes the producer's
+     * {@code sasl.mechanism} and {@code sasl.jaas.config} from it. The alternative to setting
+     * {@code producer.sasl.jaas.config} yourself.
+     */
+    KafkaSasl sasl();
+
+    /**
+     * TLS to the brokers, {@code nitelog.sinks.<name>.tls.*}, turned into the producer's
+     * {@code ssl.*} properties (PEM files natively, or PKCS12 stores). The alternative to setting
+     * {@code producer.ssl.truststore.*} and {@code producer.ssl.keystore.*} yourself.
+     */
+    TlsOptions tls();
+
+    /** SASL/PLAIN or SASL/SCRAM credentials of a Kafka sink. */
+    interface KafkaSasl {
+
+        /** {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}. */
+        @WithDefault("PLAIN")
+        String mechanism();
+
+        /** The SASL user name; setting it turns SASL on. */
+        Optional<String> username();
+
+        /** The SASL password. Secret. */
+        Optional<String> password();
+
+        /** A file holding the SASL password (a trailing newline is dropped); instead of {@link #password()}. */
+        Optional<String> passwordFile();
+    }
 
     /** What a Kafka message's key is. */
     enum Key {

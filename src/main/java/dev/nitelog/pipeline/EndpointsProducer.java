@@ -4,6 +4,7 @@ import dev.nitelog.bytenite.ByteniteEndpoints;
 import dev.nitelog.bytenite.ByteniteEndpoints.ApiKey;
 import dev.nitelog.config.ByteniteConfig;
 import dev.nitelog.config.InvalidConfigException;
+import dev.nitelog.config.Secrets;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.simulator.ByteNiteSimulator;
 import dev.nitelog.simulator.SimulatorOptions;
@@ -13,10 +14,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -27,6 +25,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class EndpointsProducer {
     private static final Logger LOG = Logger.getLogger(EndpointsProducer.class);
+    private static final String KEY = "nitelog.bytenite.api-key";
 
     private final NitelogConfig config;
     private ByteNiteSimulator simulator;
@@ -39,9 +38,9 @@ public class EndpointsProducer {
     @Singleton
     ByteniteEndpoints endpoints() {
         ByteniteConfig bytenite = config.bytenite();
-        Optional<String> key = apiKey(bytenite);
+        Optional<ApiKey> key = apiKey(bytenite);
         if (key.isPresent()) {
-            return new ByteniteEndpoints(URI.create(bytenite.apiUrl()), URI.create(bytenite.authUrl()), new ApiKey(key.get()));
+            return new ByteniteEndpoints(URI.create(bytenite.apiUrl()), URI.create(bytenite.authUrl()), key.get());
         }
         LOG.info("DEMO: no ByteNite API key is configured, so nitelog runs against its embedded ByteNite simulator"
                 + " (set NITELOG_BYTENITE_API_KEY or nitelog.bytenite.api-key-file to follow real jobs)");
@@ -56,20 +55,19 @@ public class EndpointsProducer {
         }
     }
 
-    /** The key from api-key, else from api-key-file (trimmed); empty when neither is set. */
-    public static Optional<String> apiKey(ByteniteConfig bytenite) {
-        if (bytenite.apiKey().filter(k -> !k.isBlank()).isPresent()) {
-            return bytenite.apiKey();
+    /**
+     * The key from api-key, else from api-key-file (without its trailing newline, and read again
+     * when ByteNite refuses it); empty when neither is set.
+     *
+     * @throws InvalidConfigException when both are set or the file cannot be read
+     */
+    public static Optional<ApiKey> apiKey(ByteniteConfig bytenite) {
+        Optional<String> value = bytenite.apiKey().filter(k -> !k.isBlank());
+        Secrets.resolve(KEY, value, bytenite.apiKeyFile()); // both set, or a file that cannot be read
+        if (value.isPresent()) {
+            return value.map(ApiKey::new);
         }
-        return bytenite.apiKeyFile().map(EndpointsProducer::readKeyFile);
-    }
-
-    private static String readKeyFile(String file) {
-        try {
-            return Files.readString(Path.of(file)).trim();
-        } catch (IOException e) {
-            throw new InvalidConfigException("nitelog.bytenite.api-key-file=" + file
-                    + " cannot be read (" + e.getClass().getSimpleName() + "): mount the key file there or unset the key");
-        }
+        return bytenite.apiKeyFile().map(file -> ApiKey.fromFile(KEY + "-file=" + file,
+                () -> Secrets.read(KEY + "-file", file)));
     }
 }

@@ -32,7 +32,7 @@ final class ApiHandler implements HttpHandler {
     private final LogsResource logsResource;
     private final ScheduledExecutorService delays;
     private final Executor workers;
-    private final byte[] apiKeyDigest;
+    private volatile byte[] apiKeyDigest;
 
     ApiHandler(Http http, ObjectMapper mapper, TokenStore tokens, FaultInjector faults, StatsRecorder stats,
                JobsResource jobsResource, LogsResource logsResource, ScheduledExecutorService delays,
@@ -46,6 +46,11 @@ final class ApiHandler implements HttpHandler {
         this.logsResource = logsResource;
         this.delays = delays;
         this.workers = workers;
+        this.apiKeyDigest = digest(apiKey);
+    }
+
+    /** The valid API key from now on (a rotation). */
+    void apiKey(String apiKey) {
         this.apiKeyDigest = digest(apiKey);
     }
 

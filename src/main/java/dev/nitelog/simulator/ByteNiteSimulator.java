@@ -50,7 +50,7 @@ public final class ByteNiteSimulator implements AutoCloseable {
 
     private final SimulatorOptions options;
     private final Clock clock = Clock.systemUTC();
-    private final String apiKey;
+    private volatile String apiKey;
     private final JobRegistry jobs = new JobRegistry();
     private final StatsRecorder stats = new StatsRecorder();
     private final TokenStore tokens;
@@ -60,6 +60,7 @@ public final class ByteNiteSimulator implements AutoCloseable {
     private final Producer producer;
     private final AtomicInteger generated = new AtomicInteger();
     private final HttpServer server;
+    private final ApiHandler handler;
 
     private ByteNiteSimulator(SimulatorOptions options) throws IOException {
         this.options = options;
@@ -71,7 +72,7 @@ public final class ByteNiteSimulator implements AutoCloseable {
         this.producer = new Producer(options, clock, scheduler);
         ObjectMapper mapper = new ObjectMapper();
         Http http = new Http(options, stats);
-        ApiHandler handler = new ApiHandler(http, mapper, tokens, faults, stats,
+        this.handler = new ApiHandler(http, mapper, tokens, faults, stats,
                 new JobsResource(jobs, http, mapper, clock, options.maxPageSize()),
                 new LogsResource(jobs, http, mapper, stats, options.cacheRenderedLogs()),
                 scheduler, workers, apiKey);
@@ -152,6 +153,16 @@ public final class ByteNiteSimulator implements AutoCloseable {
     /** Counts of requests per route and of answers per outcome. */
     public SimulatorStats stats() {
         return stats.snapshot();
+    }
+
+    /**
+     * Rotates the API key, as a user does in ByteNite's console: the old key is refused at
+     * {@code /access_token} from now on, and so is every token issued for it.
+     */
+    public void rotateApiKey(String newKey) {
+        apiKey = Objects.requireNonNull(newKey, "newKey");
+        handler.apiKey(newKey);
+        tokens.expireAll();
     }
 
     /** Every token issued so far is rejected from now on with 401 {@code {"code":16}}. */

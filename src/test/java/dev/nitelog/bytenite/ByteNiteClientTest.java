@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -117,6 +118,10 @@ class ByteNiteClientTest {
     }
 
     ByteNiteClient client(Clock clock, URI apiUri, String... overrides) {
+        return client(clock, apiUri, new ByteniteEndpoints.ApiKey(API_KEY), overrides);
+    }
+
+    ByteNiteClient client(Clock clock, URI apiUri, ByteniteEndpoints.ApiKey apiKey, String... overrides) {
         Map<String, String> props = new HashMap<>(Map.of(
                 "nitelog.bytenite.retry-backoff", "10ms",
                 "nitelog.bytenite.retry-max-backoff", "200ms",
@@ -129,7 +134,7 @@ class ByteNiteClientTest {
         }
         NitelogConfig config = TestConfigs.config(props);
         ByteniteEndpoints endpoints = new ByteniteEndpoints(apiUri,
-                URI.create(wireMock.baseUrl() + "/v1/auth"), new ByteniteEndpoints.ApiKey(API_KEY));
+                URI.create(wireMock.baseUrl() + "/v1/auth"), apiKey);
         ByteNiteClient client = new ByteNiteClient(config.bytenite(), config.jobs(), endpoints, listener, clock,
                 RetryBackoff.FULL_JITTER);
         clients.add(client);
@@ -280,6 +285,44 @@ class ByteNiteClientTest {
         assertEquals(2, tokenRequests());
         assertEquals(2, logsRequests());
         assertEquals(2, client.tokenRenewals());
+    }
+
+    @Test
+    void readsARotatedKeyFileAgainAfterA401AndCarriesOnWithoutRestart(@TempDir java.nio.file.Path dir) throws Exception {
+        String newKey = "key-SECRET-rotated-93b1";
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("api-key"), API_KEY + "\n");
+        ByteniteEndpoints.ApiKey key = ByteniteEndpoints.ApiKey.fromFile("nitelog.bytenite.api-key-file=" + file,
+                () -> dev.nitelog.config.Secrets.read("nitelog.bytenite.api-key-file", file.toString()));
+        stubToken(TOKEN_1, "3600");
+        stubLogs(TOKEN_1);
+        ByteNiteClient client = client(clock, apiUri(), key);
+        assertEquals(1, client.fetchLogs(JOB, null).records().size());
+
+        // the key is rotated at ByteNite: the old one and its tokens are refused from now on
+        wireMock.resetAll();
+        wireMock.stubFor(post(TOKEN_PATH).willReturn(rpcError(401, 16, "invalid api key")));
+        wireMock.stubFor(post(TOKEN_PATH).withRequestBody(equalToJson("{\"apiKey\":\"" + newKey + "\"}"))
+                .willReturn(okJson("{\"token\":\"" + TOKEN_2 + "\",\"expiresIn\":3600}")));
+        wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(401, 16, "token revoked")));
+        stubLogs(TOKEN_2);
+        // while the file still holds the old key, polls fail as refused credentials
+        thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, null));
+
+        java.nio.file.Files.writeString(file, newKey + "\n"); // the mounted Secret is updated
+        assertEquals(1, client.fetchLogs(JOB, null).records().size());
+        assertEquals(newKey, key.value());
+        List<LoggedRequest> exchanges = wireMock.findAll(postRequestedFor(urlEqualTo(TOKEN_PATH)));
+        assertTrue(exchanges.get(exchanges.size() - 1).getBodyAsString().contains(newKey),
+                "the last exchange did not use the new key");
+        assertEquals(1, client.fetchLogs(JOB, null).records().size()); // and keeps working on the new token
+    }
+
+    @Test
+    void aFixedKeyIsNotReadAgainAndARefusedExchangeFailsOnce() {
+        wireMock.stubFor(post(TOKEN_PATH).willReturn(rpcError(401, 16, "invalid api key")));
+        ByteNiteClient client = client();
+        thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, null));
+        assertEquals(1, tokenRequests());
     }
 
     @Test

@@ -3,7 +3,10 @@ package dev.nitelog.config;
 import dev.nitelog.testing.TestConfig;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -139,5 +142,68 @@ class ConfigValidatorTest {
         assertEquals("unknown key nitelog.sinks.search.tls.verfy (in test): check its spelling against the configuration"
                 + " reference in README.md, or remove it", problem(Map.of("nitelog.sinks.search.type", "stdout",
                 "nitelog.sinks.search.tls.verfy", "false")));
+    }
+
+    @Test
+    void rejectsASecretSetBothAsValueAndAsFileNamingBothKeys() {
+        assertEquals("nitelog.bytenite.api-key and nitelog.bytenite.api-key-file are both set: keep only one of them"
+                        + " (nitelog.bytenite.api-key-file to read the secret from a mounted file)",
+                problem(Map.of("nitelog.bytenite.api-key", "k", "nitelog.bytenite.api-key-file", "/run/key")));
+        assertEquals("nitelog.sinks.search.password and nitelog.sinks.search.password-file are both set: keep only one"
+                        + " of them (nitelog.sinks.search.password-file to read the secret from a mounted file)",
+                problem(Map.of("nitelog.sinks.search.type", "stdout", "nitelog.sinks.search.password", "p",
+                        "nitelog.sinks.search.password-file", "/run/p")));
+        for (String key : new String[]{"api-key", "bearer-token", "sasl.password", "tls.keystore-password",
+                "tls.truststore-password"}) {
+            String message = problem(Map.of("nitelog.sinks.bus.type", "kafka", "nitelog.sinks.bus." + key, "x",
+                    "nitelog.sinks.bus." + key + "-file", "/run/x"));
+            assertEquals("nitelog.sinks.bus." + key + " and nitelog.sinks.bus." + key + "-file are both set",
+                    message.substring(0, message.indexOf(':')));
+        }
+    }
+
+    @Test
+    void rejectsASecretFileThatCannotBeReadNamingKeyPathAndFix(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing");
+        assertEquals("nitelog.sinks.bus.sasl.password-file=" + missing + " cannot be read (NoSuchFileException):"
+                        + " mount the secret file there, make it readable by nitelog's user, or fix the path",
+                problem(Map.of("nitelog.sinks.bus.type", "kafka", "nitelog.sinks.bus.sasl.password-file", missing.toString())));
+        assertEquals("nitelog.bytenite.api-key-file=" + missing + " cannot be read (NoSuchFileException):"
+                        + " mount the secret file there, make it readable by nitelog's user, or fix the path",
+                problem(Map.of("nitelog.bytenite.api-key-file", missing.toString())));
+        assertEquals("nitelog.sinks.search.tls.keystore-password-file=" + dir + " cannot be read (IOException):"
+                        + " mount the secret file there, make it readable by nitelog's user, or fix the path",
+                problem(Map.of("nitelog.sinks.search.type", "stdout",
+                        "nitelog.sinks.search.tls.keystore-password-file", dir.toString())));
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertEquals("nitelog.sinks.search.api-key-file=" + empty + " is empty: write the secret into it",
+                problem(Map.of("nitelog.sinks.search.type", "stdout", "nitelog.sinks.search.api-key-file", empty.toString())));
+    }
+
+    @Test
+    void readsASecretFileWithoutItsTrailingNewline(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("password"), " pass word\r\n");
+        assertEquals(java.util.Optional.of(" pass word"), Secrets.resolve("k", java.util.Optional.empty(),
+                java.util.Optional.of(file.toString())));
+        assertEquals(java.util.Optional.of("v"), Secrets.resolve("k", java.util.Optional.of("v"), java.util.Optional.empty()));
+        SmallRyeConfig config = config(Map.of("nitelog.sinks.bus.type", "kafka",
+                "nitelog.sinks.bus.sasl.username", "nitelog", "nitelog.sinks.bus.sasl.password-file", file.toString()));
+        assertDoesNotThrow(() -> VALIDATOR.validate(config.getConfigMapping(NitelogConfig.class), config));
+    }
+
+    @Test
+    void rejectsPemAndPkcs12FormsOfTheSameTlsMaterial() {
+        assertEquals("nitelog.sinks.bus.tls.ca-file and nitelog.sinks.bus.tls.truststore-file are both set: trust either"
+                        + " a PEM CA file or a PKCS12 trust store, keep only one",
+                problem(Map.of("nitelog.sinks.bus.type", "kafka", "nitelog.sinks.bus.tls.ca-file", "/ca.pem",
+                        "nitelog.sinks.bus.tls.truststore-file", "/trust.p12")));
+        assertEquals("nitelog.sinks.bus.tls.certificate-file/nitelog.sinks.bus.tls.key-file and"
+                        + " nitelog.sinks.bus.tls.keystore-file are both set: give the client certificate either as PEM"
+                        + " or as PKCS12, keep only one",
+                problem(Map.of("nitelog.sinks.bus.type", "kafka", "nitelog.sinks.bus.tls.certificate-file", "/c.pem",
+                        "nitelog.sinks.bus.tls.key-file", "/k.pem", "nitelog.sinks.bus.tls.keystore-file", "/c.p12")));
+        assertEquals("nitelog.sinks.bus.tls.certificate-file and nitelog.sinks.bus.tls.key-file go together: set both"
+                        + " (the PEM certificate chain and its private key) or neither",
+                problem(Map.of("nitelog.sinks.bus.type", "kafka", "nitelog.sinks.bus.tls.certificate-file", "/c.pem")));
     }
 }

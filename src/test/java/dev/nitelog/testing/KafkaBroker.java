@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.PreboundSocketFactoryManager;
@@ -18,6 +19,7 @@ import java.lang.reflect.Field;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,20 +39,51 @@ public final class KafkaBroker implements AutoCloseable {
             quiet("org.apache.kafka.clients.NetworkClient", java.util.logging.Level.SEVERE),
             quiet("org.apache.kafka.clients.producer.internals.Sender", java.util.logging.Level.SEVERE));
 
+    /** A SASL/PLAIN user of {@link #startSaslPlain}, from the test kit's JAAS section. */
+    public static final String PLAIN_USER = "plain-user1";
+    /** {@link #PLAIN_USER}'s password. */
+    public static final String PLAIN_PASSWORD = "plain-user1-secret";
+
     private final KafkaClusterTestKit cluster;
     private final String bootstrap;
+    /** Security settings the test's own clients (admin, consumer) need. */
+    private final Map<String, Object> clientSecurity;
     private boolean running;
     private boolean started;
 
-    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrap) {
+    private KafkaBroker(KafkaClusterTestKit cluster, String bootstrap, Map<String, Object> clientSecurity) {
         this.cluster = cluster;
         this.bootstrap = bootstrap;
+        this.clientSecurity = clientSecurity;
     }
 
     /** Formats and starts a broker with the given broker settings; about 3 s. */
     public static KafkaBroker start(Map<String, Object> brokerProps) throws Exception {
+        return start(brokerProps, SecurityProtocol.PLAINTEXT, Map.of());
+    }
+
+    /**
+     * A broker whose client listener takes only SASL_PLAINTEXT with mechanism PLAIN: users
+     * {@link #PLAIN_USER} and the test kit's admin. Every authenticated user may do everything
+     * (no ACLs); a wrong password fails authentication. The test kit points the JVM's
+     * {@code java.security.auth.login.config} at its JAAS file; clients that set
+     * {@code sasl.jaas.config} are unaffected.
+     */
+    public static KafkaBroker startSaslPlain(Map<String, Object> brokerProps) throws Exception {
+        Map<String, Object> props = new HashMap<>(brokerProps);
+        props.put("allow.everyone.if.no.acl.found", "true"); // authentication is what the tests check
+        return start(props, SecurityProtocol.SASL_PLAINTEXT, Map.of(
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + PLAIN_USER + "\" password=\"" + PLAIN_PASSWORD + "\";"));
+    }
+
+    private static KafkaBroker start(Map<String, Object> brokerProps, SecurityProtocol protocol,
+                                     Map<String, Object> clientSecurity) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(protocol).build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
                 .setConfigProp("num.partitions", 1)
                 .setConfigProp("group.initial.rebalance.delay.ms", 0);
@@ -59,7 +92,7 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             int port = bindToLoopbackOnly(cluster, nodes);
             cluster.format();
-            KafkaBroker broker = new KafkaBroker(cluster, "localhost:" + port);
+            KafkaBroker broker = new KafkaBroker(cluster, "localhost:" + port, clientSecurity);
             broker.startBroker();
             return broker;
         } catch (Exception e) {
@@ -127,7 +160,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A new admin client; close it. */
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        Map<String, Object> props = new HashMap<>(clientSecurity);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return Admin.create(props);
     }
 
     public void createTopic(String name, int partitions) throws Exception {
@@ -138,11 +173,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Every message in the topic now, partition by partition in offset order. */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Map<String, Object> props = Map.of(
+        Map<String, Object> props = new HashMap<>(clientSecurity);
+        props.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {

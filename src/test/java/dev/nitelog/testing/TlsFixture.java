@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +22,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A throw-away PKI made with the JDK's {@code keytool}: a CA, a server certificate for
  * {@code 127.0.0.1}/{@code localhost} and a client certificate, both signed by the CA. The files
- * are those an operator would hand nitelog: the CA as PEM, the client key as PKCS12.
+ * are those an operator would hand nitelog: the CA as PEM, the client key as PKCS12 or as a PEM
+ * certificate chain and PKCS#8 key.
  */
 public final class TlsFixture {
     /** Password of every keystore here; a test value, and itself something the sink must not leak. */
@@ -50,6 +54,34 @@ public final class TlsFixture {
     /** The client's PKCS12 keystore: key, certificate and CA chain. */
     public Path clientKeystore() {
         return dir.resolve("client.p12");
+    }
+
+    /** The client's certificate chain (leaf first, then the CA) as PEM, written on first use. */
+    public Path clientCertificatePem() throws IOException, GeneralSecurityException {
+        Path file = dir.resolve("client-chain.pem");
+        if (!Files.exists(file)) {
+            StringBuilder pem = new StringBuilder();
+            for (Certificate cert : load(clientKeystore()).getCertificateChain("client")) {
+                pem.append(pem("CERTIFICATE", cert.getEncoded()));
+            }
+            Files.writeString(file, pem);
+        }
+        return file;
+    }
+
+    /** The client's private key as unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), written on first use. */
+    public Path clientKeyPem() throws IOException, GeneralSecurityException {
+        Path file = dir.resolve("client-key.pem");
+        if (!Files.exists(file)) {
+            Key key = load(clientKeystore()).getKey("client", PASSWORD.toCharArray());
+            Files.writeString(file, pem("PRIVATE KEY", key.getEncoded()));
+        }
+        return file;
+    }
+
+    private static String pem(String type, byte[] der) {
+        String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + base64 + "\n-----END " + type + "-----\n";
     }
 
     /** A server-side context presenting the server certificate and trusting client certificates of the CA. */

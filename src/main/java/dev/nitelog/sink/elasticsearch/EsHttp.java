@@ -104,7 +104,8 @@ final class EsHttp {
     /** A handshake failure is a configuration problem more often than a network one: say where to look. */
     private String tlsHint(IOException e) {
         return e instanceof SSLException
-                ? " (TLS: check nitelog.sinks." + sink + ".tls.ca-file, tls.keystore-file and the cluster's certificate)"
+                ? " (TLS: check nitelog.sinks." + sink + ".tls.ca-file or tls.truststore-file, the client"
+                        + " certificate (tls.certificate-file or tls.keystore-file) and the cluster's certificate)"
                 : "";
     }
 

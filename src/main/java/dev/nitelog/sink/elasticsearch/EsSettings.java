@@ -1,6 +1,7 @@
 package dev.nitelog.sink.elasticsearch;
 
 import dev.nitelog.config.ElasticsearchSinkOptions;
+import dev.nitelog.config.Secrets;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
@@ -90,29 +91,31 @@ record EsSettings(String name, List<URI> urls, IndexName index, String dataStrea
     }
 
     private static Optional<String> authorization(String key, ElasticsearchSinkOptions o, List<String> secrets) {
-        int kinds = (o.username().isPresent() ? 1 : 0) + (o.apiKey().isPresent() ? 1 : 0)
-                + (o.bearerToken().isPresent() ? 1 : 0);
+        Optional<String> password = Secrets.resolve(key + "password", o.password(), o.passwordFile());
+        Optional<String> apiKey = Secrets.resolve(key + "api-key", o.apiKey(), o.apiKeyFile());
+        Optional<String> bearer = Secrets.resolve(key + "bearer-token", o.bearerToken(), o.bearerTokenFile());
+        int kinds = (o.username().isPresent() ? 1 : 0) + (apiKey.isPresent() ? 1 : 0) + (bearer.isPresent() ? 1 : 0);
         if (kinds > 1) {
             throw new IllegalArgumentException(key + "username, " + key + "api-key and " + key
                     + "bearer-token are alternatives: set only one of them");
         }
-        if (o.username().isPresent() != o.password().isPresent()) {
+        if (o.username().isPresent() != password.isPresent()) {
             throw new IllegalArgumentException(key + "username and " + key + "password go together: set both or neither");
         }
         if (o.username().isPresent()) {
-            secrets.add(o.password().get());
+            secrets.add(password.get());
             String basic = Base64.getEncoder().encodeToString(
-                    (o.username().get() + ":" + o.password().get()).getBytes(StandardCharsets.UTF_8));
+                    (o.username().get() + ":" + password.get()).getBytes(StandardCharsets.UTF_8));
             secrets.add(basic);
             return Optional.of("Basic " + basic);
         }
-        if (o.apiKey().isPresent()) {
-            secrets.add(o.apiKey().get());
-            return Optional.of("ApiKey " + o.apiKey().get());
+        if (apiKey.isPresent()) {
+            secrets.add(apiKey.get());
+            return Optional.of("ApiKey " + apiKey.get());
         }
-        if (o.bearerToken().isPresent()) {
-            secrets.add(o.bearerToken().get());
-            return Optional.of("Bearer " + o.bearerToken().get());
+        if (bearer.isPresent()) {
+            secrets.add(bearer.get());
+            return Optional.of("Bearer " + bearer.get());
         }
         return Optional.empty();
     }

@@ -72,10 +72,17 @@ public final class KafkaSink implements Sink {
     private Producer<byte[], byte[]> producer;
     private volatile String downReason;
 
+    /** The user's producer properties plus those the sink's sasl.* and tls.* keys stand for. */
+    private static Map<String, String> withSecurity(String name, KafkaSinkOptions options) {
+        Map<String, String> props = new HashMap<>(options.producer());
+        props.putAll(KafkaSecurity.producerProps(name, options, options.producer()));
+        return props;
+    }
+
     /** @throws IllegalArgumentException naming the key of an invalid option */
     public KafkaSink(String name, KafkaSinkOptions options) {
         this(name, TopicTemplate.parse("nitelog.sinks." + name + ".topic", options.topic()), options.key(),
-                ProducerSettings.of(name, options.producer()));
+                ProducerSettings.of(name, withSecurity(name, options)));
     }
 
     private KafkaSink(String name, TopicTemplate topic, KafkaSinkOptions.Key key, ProducerSettings settings) {

@@ -4,6 +4,7 @@ import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.SinkBatch;
 import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.SinkHealth;
+import dev.nitelog.testing.AuthProxy;
 import dev.nitelog.testing.EmbeddedOpenSearch;
 import dev.nitelog.testing.TlsFixture;
 import dev.nitelog.testing.TlsProxy;
@@ -32,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sink's TLS paths against a real OpenSearch node behind a TLS front: the cluster's CA from a
- * PEM file, a client certificate from PKCS12, and what happens when either is wrong.
+ * PEM file, a client certificate from PKCS12 or PEM, and what happens when either is wrong. Behind
+ * an HTTPS front that checks the Authorization header, credentials read from files.
  */
 class ElasticsearchTlsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +49,10 @@ class ElasticsearchTlsIT {
     private static TlsFixture strangers;
     private static TlsProxy mutual;
     private static TlsProxy serverOnly;
+    private static AuthProxy basicAuth;
+    private static AuthProxy apiKeyAuth;
+    private static final String ES_PASSWORD = "es-pass-S3CRET-file-5d2a";
+    private static final String ES_API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,11 +61,14 @@ class ElasticsearchTlsIT {
         strangers = TlsFixture.create(Files.createDirectories(dir.resolve("theirs")));
         mutual = TlsProxy.start(pki.serverContext(), engine.httpPort(), true);
         serverOnly = TlsProxy.start(pki.serverContext(), engine.httpPort(), false);
+        basicAuth = AuthProxy.start(pki.serverContext(), engine.url(), "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(("nitelog:" + ES_PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)), true);
+        apiKeyAuth = AuthProxy.start(pki.serverContext(), engine.url(), "ApiKey " + ES_API_KEY, false);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{mutual, serverOnly, engine}) {
+        for (AutoCloseable c : new AutoCloseable[]{mutual, serverOnly, basicAuth, apiKeyAuth, engine}) {
             if (c != null) {
                 c.close();
             }
@@ -79,6 +88,73 @@ class ElasticsearchTlsIT {
         assertEquals(records.size(), count("tls-mutual"));
         assertTrue(sink.check().up(), sink.check()::toString);
         assertTrue(mutual.handshakes() > 0);
+        sink.close();
+    }
+
+    @Test
+    void aPemClientCertificateAndAPasswordFromAFileGetThroughAClusterThatChecksBoth() throws Exception {
+        Path passwordFile = Files.writeString(dir.resolve("es-password"), ES_PASSWORD + "\n");
+        int refusedBefore = basicAuth.refused();
+        ElasticsearchSink sink = sink(basicAuth.port(), "tls-pem-basic",
+                "tls.ca-file", pki.caPem().toString(),
+                "tls.certificate-file", pki.clientCertificatePem().toString(),
+                "tls.key-file", pki.clientKeyPem().toString(),
+                "username", "nitelog",
+                "password-file", passwordFile.toString());
+        List<LogRecord> records = EsTestSupport.records("job-pem", 0, 50, START);
+
+        sink.write(new SinkBatch(records, new EsTestSupport.KeptDeadLetters()));
+
+        assertEquals(records.size(), count("tls-pem-basic"));
+        assertTrue(basicAuth.passed() > 0);
+        assertEquals(refusedBefore, basicAuth.refused(), "a request went without the password from the file");
+        assertTrue(sink.check().up(), sink.check()::toString);
+        sink.close();
+    }
+
+    @Test
+    void aWrongPasswordInTheFileIsRefusedByTheClusterAndNeverNamed() throws Exception {
+        String wrong = "wrong-" + ES_PASSWORD;
+        Path passwordFile = Files.writeString(dir.resolve("es-wrong-password"), wrong + "\n");
+        ElasticsearchSink sink = sink(basicAuth.port(), "tls-pem-wrong",
+                "tls.ca-file", pki.caPem().toString(),
+                "tls.certificate-file", pki.clientCertificatePem().toString(),
+                "tls.key-file", pki.clientKeyPem().toString(),
+                "username", "nitelog",
+                "password-file", passwordFile.toString());
+
+        SinkException e = assertThrows(SinkException.class, () -> sink.write(batch("job-pem-wrong")));
+
+        assertTrue(e.getMessage().contains("refused the credentials (401"), e.getMessage());
+        assertFalse(e.getMessage().contains(wrong) || sink.check().toString().contains(wrong), e.getMessage());
+        assertEquals(0, count("tls-pem-wrong"));
+        sink.close();
+    }
+
+    @Test
+    void anApiKeyFromAFileIsSentAsTheApiKeyHeader() throws Exception {
+        Path keyFile = Files.writeString(dir.resolve("es-api-key"), ES_API_KEY + "\n");
+        ElasticsearchSink sink = sink(apiKeyAuth.port(), "tls-api-key-file",
+                "tls.ca-file", pki.caPem().toString(),
+                "api-key-file", keyFile.toString());
+
+        sink.write(batch("job-api-key-file"));
+
+        assertEquals(10, count("tls-api-key-file"));
+        sink.close();
+    }
+
+    @Test
+    void aPemClientKeyIsRequiredWhereTheClusterWantsAClientCertificate() throws Exception {
+        Path passwordFile = Files.writeString(dir.resolve("es-password-2"), ES_PASSWORD);
+        ElasticsearchSink sink = sink(basicAuth.port(), "tls-pem-anonymous",
+                "tls.ca-file", pki.caPem().toString(),
+                "username", "nitelog",
+                "password-file", passwordFile.toString());
+
+        assertThrows(SinkException.class, () -> sink.write(batch("job-pem-anonymous")));
+
+        assertEquals(0, count("tls-pem-anonymous"));
         sink.close();
     }
 
@@ -162,7 +238,11 @@ class ElasticsearchTlsIT {
     }
 
     private static ElasticsearchSink sink(TlsProxy proxy, String index, String... pairs) {
-        Map<String, String> keys = new HashMap<>(Map.of("urls", TlsFixture.httpsUrl(proxy.port()).toString(),
+        return sink(proxy.port(), index, pairs);
+    }
+
+    private static ElasticsearchSink sink(int port, String index, String... pairs) {
+        Map<String, String> keys = new HashMap<>(Map.of("urls", TlsFixture.httpsUrl(port).toString(),
                 "index", index, "request-timeout", "60s"));
         for (int i = 0; i < pairs.length; i += 2) {
             keys.put(pairs[i], pairs[i + 1]);

@@ -87,4 +87,55 @@ class KafkaConfigTest {
                         "nitelog.sinks.events.producer.bootstrap.servers", "localhost:1"))));
         assertTrue(e.getMessage().startsWith("nitelog.sinks.events.topic=a b is not a valid Kafka topic"), e.getMessage());
     }
+
+    @Test
+    void turnsSaslAndPemTlsKeysIntoProducerPropertiesWithThePasswordFromItsFile(@org.junit.jupiter.api.io.TempDir
+                                                                                  java.nio.file.Path dir) throws Exception {
+        java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("EC").generateKeyPair();
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("client.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        java.nio.file.Path password = java.nio.file.Files.writeString(dir.resolve("password"), "p\"w\\d\n");
+        Map<String, String> props = new java.util.HashMap<>(Map.of("nitelog.sinks.events.type", "kafka",
+                "nitelog.sinks.events.producer.bootstrap.servers", "localhost:9093",
+                "nitelog.sinks.events.sasl.mechanism", "scram-sha-512",
+                "nitelog.sinks.events.sasl.username", "nitelog",
+                "nitelog.sinks.events.sasl.password-file", password.toString(),
+                "nitelog.sinks.events.tls.ca-file", "/etc/ca.pem",
+                "nitelog.sinks.events.tls.verify", "false"));
+        // a CA file that is missing is named at startup, not at the first connection
+        IllegalArgumentException noCa = assertThrows(IllegalArgumentException.class, () -> KafkaSecurity.producerProps(
+                "events", sink(props).kafka(), Map.of()));
+        assertTrue(noCa.getMessage().startsWith("nitelog.sinks.events.tls.ca-file=/etc/ca.pem cannot be read"),
+                noCa.getMessage());
+
+        props.remove("nitelog.sinks.events.tls.ca-file");
+        props.put("nitelog.sinks.events.tls.truststore-file", "/etc/trust.p12");
+        props.put("nitelog.sinks.events.tls.truststore-password-file", password.toString());
+        Map<String, String> out = KafkaSecurity.producerProps("events", sink(props).kafka(), Map.of());
+        assertEquals("SCRAM-SHA-512", out.get("sasl.mechanism"));
+        assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"nitelog\""
+                + " password=\"p\\\"w\\\\d\";", out.get("sasl.jaas.config"));
+        assertEquals("SASL_SSL", out.get("security.protocol"));
+        assertEquals("PKCS12", out.get("ssl.truststore.type"));
+        assertEquals("p\"w\\d", out.get("ssl.truststore.password"));
+        assertEquals("", out.get("ssl.endpoint.identification.algorithm"));
+
+        props.put("nitelog.sinks.events.tls.certificate-file", key.toString()); // not a certificate
+        props.put("nitelog.sinks.events.tls.key-file", key.toString());
+        IllegalArgumentException noCert = assertThrows(IllegalArgumentException.class, () -> KafkaSecurity.producerProps(
+                "events", sink(props).kafka(), Map.of()));
+        assertTrue(noCert.getMessage().startsWith("nitelog.sinks.events.tls.certificate-file=" + key), noCert.getMessage());
+
+        props.remove("nitelog.sinks.events.tls.certificate-file");
+        props.remove("nitelog.sinks.events.tls.key-file");
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> KafkaSecurity.producerProps(
+                "events", sink(props).kafka(), Map.of("sasl.jaas.config", "x required;")));
+        assertEquals("nitelog.sinks.events.producer.sasl.jaas.config is set, and so is what nitelog derives it from"
+                + " (nitelog.sinks.events.sasl.*): configure it in one place, under nitelog.sinks.events.sasl or"
+                + " producer.*", twice.getMessage());
+        assertEquals("SASL_PLAINTEXT", KafkaSecurity.producerProps("events", sink(Map.of("nitelog.sinks.events.type",
+                "kafka", "nitelog.sinks.events.sasl.username", "u", "nitelog.sinks.events.sasl.password", "p")).kafka(),
+                Map.of()).get("security.protocol"));
+    }
 }

@@ -37,5 +37,17 @@ final class TestRecords {
     }
 
     record Options(String topic, KafkaSinkOptions.Key key, Map<String, String> producer) implements KafkaSinkOptions {
+        /** No sasl.* or tls.* keys, as the mapping resolves them when none is written. */
+        private static final KafkaSinkOptions UNSET = dev.nitelog.testing.TestConfig.sink("unset", "kafka", Map.of()).kafka();
+
+        @Override
+        public KafkaSasl sasl() {
+            return UNSET.sasl();
+        }
+
+        @Override
+        public dev.nitelog.config.TlsOptions tls() {
+            return UNSET.tls();
+        }
     }
 }
