@@ -39,4 +39,6 @@ public final class MetricNames {
     public static final String API_RETRIES = "nitelog.api.retries";
     public static final String API_THROTTLED_SECONDS = "nitelog.api.throttled.seconds";
     public static final String RESPONSES_TRUNCATED = "nitelog.responses.truncated";
+    /** 1 for the current state of each endpoint's circuit, 0 for the others (a Prometheus state set). */
+    public static final String API_CIRCUIT_STATE = "nitelog.api.circuit.state";
 }
