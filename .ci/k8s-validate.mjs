@@ -105,12 +105,17 @@ const METRICS = [
   "nitelog_checkpoint_writes_total", "nitelog_token_renewals_total",
   "nitelog_sink_records_dead_lettered_total", "nitelog_checkpoint_failures_total",
   "nitelog_api_throttled_seconds_total", "nitelog_api_requests_total", "nitelog_responses_truncated_total",
+  "nitelog_sink_lag_seconds",
 ];
 const KNOWN_METRICS = [
   ...METRICS, "nitelog_sink_records_retried_total", "nitelog_sink_batch_duration_seconds",
   "nitelog_sink_queue_capacity", "nitelog_api_retries_total",
   // 1 while a sink's last write succeeded, 0 while it fails (per sink).
   "nitelog_sink_up",
+  // 1 for each ByteNite endpoint's current circuit state (closed, half_open, open), else 0.
+  "nitelog_api_circuit_state",
+  // Always 1; labels version and revision.
+  "nitelog_build_info",
 ];
 const DISTRIBUTIONS = ["nitelog_poll_duration_seconds", "nitelog_poll_response_bytes", "nitelog_sink_batch_duration_seconds"];
 // Grafana links and provisioning find the dashboard by this uid: it must not change.

@@ -380,6 +380,11 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         }
 
         @Override
+        public void onCircuitState(ApiEndpoint endpoint, CircuitState state) {
+            each(l -> l.onCircuitState(endpoint, state));
+        }
+
+        @Override
         public void onThrottled(ApiEndpoint endpoint, Duration waited, boolean retryAfter) {
             each(l -> l.onThrottled(endpoint, waited, retryAfter));
         }

@@ -33,6 +33,10 @@ public interface ByteNiteListener {
     default void onCircuitChange(ApiEndpoint endpoint, boolean open) {
     }
 
+    /** An endpoint's circuit moved to {@code state}; unlike {@link #onCircuitChange}, half-open included. */
+    default void onCircuitState(ApiEndpoint endpoint, CircuitState state) {
+    }
+
     /**
      * A request waited before it was sent: for the client-wide rate limit, or because a 429 (or a
      * 503 with {@code Retry-After}) paused every request.

@@ -121,6 +121,11 @@ final class EndpointGuard {
 
     private synchronized void stateChanged(CircuitBreakerState next) {
         state = next;
+        listener.onCircuitState(endpoint, switch (next) {
+            case CLOSED -> CircuitState.CLOSED;
+            case HALF_OPEN -> CircuitState.HALF_OPEN;
+            case OPEN -> CircuitState.OPEN;
+        });
         // half-open is a trial, not news: report only real opening and closing, once each
         if (next == CircuitBreakerState.OPEN && !reportedOpen) {
             reportedOpen = true;

@@ -3,6 +3,7 @@ package dev.nitelog.jobs;
 import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
 import dev.nitelog.record.JobRef;
+import dev.nitelog.record.LogText;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -86,7 +87,7 @@ public final class JobTracker {
             }
             job = new TrackedJob(status.job(), JobLifecycle.PENDING, now.plus(randomFraction(pollInterval)), pollInterval);
             jobs.put(id, job);
-            LOG.infof("Following job %s (%s), state %s", status.job().name(), id, status.state());
+            LOG.infof("Following job %s, state %s", LogText.job(status.job()), LogText.escape(status.state()));
         }
         apply(job, status.phase(), now);
     }
@@ -174,7 +175,7 @@ public final class JobTracker {
         if (job.lifecycle == JobLifecycle.DRAINING && delivered && --job.drainPollsLeft <= 0
                 && !now.isBefore(job.drainUntil)) {
             job.lifecycle = JobLifecycle.DONE;
-            LOG.infof("Job %s (%s) finished: all lines shipped", job.ref.name(), jobId);
+            LOG.infof("Job %s finished: all lines shipped", LogText.job(job.ref));
             return true;
         }
         adapt(job, entries);

@@ -33,7 +33,13 @@ public final class MetricNames {
     public static final String SINK_RECORDS_DEAD_LETTERED = "nitelog.sink.records.dead.lettered";
     public static final String SINK_BATCH_DURATION = "nitelog.sink.batch.duration";
     public static final String JOBS = "nitelog.jobs";
+    /** Worst {@link #SINK_LAG} over the sinks (exported as {@code nitelog_lag_seconds}). */
     public static final String LAG = "nitelog.lag.seconds";
+    /**
+     * Per sink: now minus the newest timestamp the sink confirmed, for its worst polled job
+     * (exported as {@code nitelog_sink_lag_seconds{sink}}).
+     */
+    public static final String SINK_LAG = "nitelog.sink.lag.seconds";
     public static final String CHECKPOINT_WRITES = "nitelog.checkpoint.writes";
     public static final String CHECKPOINT_FAILURES = "nitelog.checkpoint.failures";
     public static final String TOKEN_RENEWALS = "nitelog.token.renewals";
@@ -41,4 +47,8 @@ public final class MetricNames {
     public static final String API_RETRIES = "nitelog.api.retries";
     public static final String API_THROTTLED_SECONDS = "nitelog.api.throttled.seconds";
     public static final String RESPONSES_TRUNCATED = "nitelog.responses.truncated";
+    /** 1 for the current state of each endpoint's circuit, 0 for the others (a Prometheus state set). */
+    public static final String API_CIRCUIT_STATE = "nitelog.api.circuit.state";
+    /** Always 1; its labels carry the version and the git revision the jar was built from. */
+    public static final String BUILD_INFO = "nitelog.build.info";
 }

@@ -6,6 +6,7 @@ import dev.nitelog.bytenite.JobNotFoundException;
 import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
 import dev.nitelog.jobs.JobTracker;
+import dev.nitelog.record.LogText;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -72,7 +73,7 @@ final class JobDiscovery {
             }
         } catch (ByteNiteException e) {
             if (!e.getMessage().equals(lastFailure)) {
-                LOG.warnf("Job discovery failed, retrying next round: %s", e.getMessage());
+                LOG.warnf("Job discovery failed, retrying next round: %s", LogText.escape(e.getMessage()));
             }
             lastFailure = e.getMessage();
         }
@@ -83,7 +84,7 @@ final class JobDiscovery {
             observe(api.getJob(id), true);
         } catch (JobNotFoundException e) {
             if (missingIdsReported.add(id)) {
-                LOG.warnf("Configured job %s does not exist at ByteNite; it is skipped", id);
+                LOG.warnf("Configured job %s does not exist at ByteNite; it is skipped", LogText.escape(id));
             }
         }
     }

@@ -11,6 +11,7 @@ import dev.nitelog.cursor.Unsent;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
+import dev.nitelog.record.LogText;
 import dev.nitelog.sink.SinkWorker;
 import org.jboss.logging.Logger;
 
@@ -86,7 +87,7 @@ final class JobPoller {
         } catch (JobNotFoundException e) {
             gone = confirmedGone(job);
             if (gone) {
-                LOG.warnf("Job %s (%s) no longer exists at ByteNite; it is retired", job.name(), job.id());
+                LOG.warnf("Job %s no longer exists at ByteNite; it is retired", LogText.job(job));
                 forget(job.id());
                 if (tracker.jobGone(job.id())) {
                     cursors.retire(job.id(), clock.instant());
@@ -271,7 +272,7 @@ final class JobPoller {
     private void failed(JobRef job, String message) {
         String previous = lastFailureByJob.put(job.id(), message);
         if (!message.equals(previous)) {
-            LOG.warnf("Polling job %s (%s) failed, will retry: %s", job.name(), job.id(), message);
+            LOG.warnf("Polling job %s failed, will retry: %s", LogText.job(job), LogText.escape(message));
         }
     }
 
@@ -280,21 +281,21 @@ final class JobPoller {
         if (fetch.truncated()) {
             metrics.truncated();
             if (truncatedJobs.add(job.id())) {
-                LOG.warnf("The /logs response of job %s (%s) is larger than nitelog.bytenite.max-response-bytes:"
+                LOG.warnf("The /logs response of job %s is larger than nitelog.bytenite.max-response-bytes:"
                         + " reading stopped after %d bytes, and only the lines before the cut are shipped; the rest"
                         + " follows once a response fits. Raise nitelog.bytenite.max-response-bytes"
                         + " (NITELOG_BYTENITE_MAX_RESPONSE_BYTES) above the job's log size to ship all of it",
-                        job.name(), job.id(), fetch.responseBytes());
+                        LogText.job(job), fetch.responseBytes());
             }
         } else if (truncatedJobs.remove(job.id())) {
-            LOG.infof("The /logs response of job %s (%s) fits within nitelog.bytenite.max-response-bytes again",
-                    job.name(), job.id());
+            LOG.infof("The /logs response of job %s fits within nitelog.bytenite.max-response-bytes again",
+                    LogText.job(job));
         }
     }
 
     private void recovered(JobRef job) {
         if (lastFailureByJob.remove(job.id()) != null) {
-            LOG.infof("Polling job %s (%s) works again", job.name(), job.id());
+            LOG.infof("Polling job %s works again", LogText.job(job));
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.nitelog.config.ConfigValidator;
 import dev.nitelog.cursor.CheckpointStoreException;
 import dev.nitelog.config.InvalidConfigException;
 import dev.nitelog.config.NitelogConfig;
+import dev.nitelog.record.LogText;
 import dev.nitelog.sink.SinkRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -64,7 +65,7 @@ public class Lifecycle {
     }
 
     private String describeJobs() {
-        String ids = config.jobs().ids().map(list -> "jobs " + String.join(", ", list)).orElse("");
+        String ids = config.jobs().ids().map(list -> "jobs " + LogText.escape(String.join(", ", list))).orElse("");
         if (config.jobs().discover()) {
             return ids.isEmpty() ? "all active jobs" : "all active jobs and " + ids;
         }

@@ -11,6 +11,8 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import jakarta.inject.Provider;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,13 +126,22 @@ public class NitelogMain implements QuarkusApplication {
 
     private int runDaemon() {
         if (lifecycle.startupError().isPresent()) {
-            System.err.println("nitelog: " + lifecycle.startupError().get());
+            if (jsonLog()) { // a collector parsing JSON lines would drop a plain one, and this one matters most
+                Logger.getLogger(NitelogMain.class).error(lifecycle.startupError().get());
+            } else {
+                System.err.println("nitelog: " + lifecycle.startupError().get());
+            }
             return EXIT_BAD_CONFIG;
         }
         // SIGTERM is the normal way to stop a daemon: shut down gracefully and exit 0, not 143
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> Quarkus.asyncExit(0));
         Quarkus.waitForExit();
         return 0;
+    }
+
+    private static boolean jsonLog() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.log.console.json.enabled", Boolean.class)
+                .orElse(false);
     }
 
     /**

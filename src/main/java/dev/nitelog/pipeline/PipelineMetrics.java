@@ -7,6 +7,7 @@ import dev.nitelog.bytenite.MalformedResponseException;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.jobs.JobLifecycle;
 import dev.nitelog.jobs.JobTracker;
+import dev.nitelog.metrics.BuildInfo;
 import dev.nitelog.sink.SinkWorker;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -24,30 +25,62 @@ import static dev.nitelog.metrics.MetricNames.*;
 
 /** The pipeline's meters; labels are bounded sets (outcome, sink name), never job or task ids. */
 final class PipelineMetrics {
+    /*
+     * Histograms have a few fixed buckets, never Micrometer's percentile histogram (about 70 buckets
+     * a timer, 276 a size): with per-sink series that alone made hundreds of bucket series. The
+     * bounds bracket what an operator alerts on; the sum and count still give exact means.
+     */
+    private static final Duration[] POLL_SECONDS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
+    private static final Duration[] BATCH_SECONDS = seconds(0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60);
+    private static final double[] RESPONSE_SIZES = {1 << 10, 16 << 10, 128 << 10, 1 << 20, 8 << 20, 64 << 20, 256 << 20};
+    /** Every outcome {@link #outcome} can name, for counters at 0. */
+    static final List<String> POLL_OUTCOMES = List.of("ok", "429", "5xx", "4xx", "timeout", "connection", "parse_error",
+            "auth", "circuit_open", "error");
+
     private final MeterRegistry registry;
 
     PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.pollDuration = Timer.builder(POLL_DURATION).description("Duration of one /logs poll, parse included")
-                .publishPercentileHistogram().register(registry);
+                .serviceLevelObjectives(POLL_SECONDS).publishPercentileHistogram(false).register(registry);
         this.responseBytes = DistributionSummary.builder(RESPONSE_BYTES).baseUnit("bytes")
-                .description("Size of one /logs response body").publishPercentileHistogram().register(registry);
+                .description("Size of one /logs response body")
+                .serviceLevelObjectives(RESPONSE_SIZES).publishPercentileHistogram(false).register(registry);
+        // counters exist at 0 from the start: increase() in an alert cannot see a series' first sample
+        for (String outcome : POLL_OUTCOMES) {
+            registry.counter(POLLS, "outcome", outcome);
+        }
+        for (String name : List.of(RECORDS_FETCHED, RECORDS_SKIPPED, RECORDS_MALFORMED, RECORDS_LATE, RECORDS_FUTURE,
+                SPOOL_RECORDS, SPOOL_FULL, CHECKPOINT_WRITES, CHECKPOINT_FAILURES, RESPONSES_TRUNCATED)) {
+            registry.counter(name);
+        }
+        BuildInfo.current().register(registry);
     }
 
-    /** Gauges read from the running pipeline at scrape time. */
+    /** Gauges read from the running pipeline at scrape time, and each sink's meters at 0. */
     void watch(JobTracker tracker, List<SinkWorker> workers, Cursors cursors, Clock clock) {
         for (JobLifecycle state : JobLifecycle.values()) {
             Gauge.builder(JOBS, tracker, t -> t.countsByLifecycle().get(state)).tag("state", state.name().toLowerCase())
                     .description("Followed jobs by lifecycle state").register(registry);
         }
         for (SinkWorker worker : workers) {
-            Gauge.builder(SINK_QUEUE_DEPTH, worker, SinkWorker::queuedRecords).tag("sink", worker.name())
+            String sink = worker.name();
+            Gauge.builder(SINK_QUEUE_DEPTH, worker, SinkWorker::queuedRecords).tag("sink", sink)
                     .description("Records waiting for the sink").register(registry);
-            Gauge.builder(SINK_QUEUE_CAPACITY, worker, SinkWorker::capacity).tag("sink", worker.name())
+            Gauge.builder(SINK_QUEUE_CAPACITY, worker, SinkWorker::capacity).tag("sink", sink)
                     .description("Most records that may wait for the sink").register(registry);
-            Gauge.builder(SINK_UP, worker, w -> w.failing() ? 0 : 1).tag("sink", worker.name())
+            Gauge.builder(SINK_UP, worker, w -> w.failing() ? 0 : 1).tag("sink", sink)
                     .description("1 while the sink's writes succeed, 0 while its worker is failing and backing off")
                     .register(registry);
+            List<SinkWorker> one = List.of(worker);
+            Gauge.builder(SINK_LAG, () -> lagSeconds(tracker, one, cursors, clock)).tag("sink", sink).baseUnit("seconds")
+                    .description("Now minus the newest timestamp the sink confirmed, for its worst polled job")
+                    .register(registry);
+            for (String name : List.of(SINK_RECORDS_QUEUED, SINK_RECORDS_SENT, SINK_FAILURES, SINK_RECORDS_RETRIED,
+                    SINK_RECORDS_DEAD_LETTERED)) {
+                registry.counter(name, "sink", sink);
+            }
+            batchDuration(sink);
         }
         Gauge.builder(LAG, () -> lagSeconds(tracker, workers, cursors, clock)).baseUnit("seconds")
                 .description("Now minus the newest committed timestamp, for the worst polled job and sink").register(registry);
@@ -68,6 +101,14 @@ final class PipelineMetrics {
         return worst;
     }
 
+    private static Duration[] seconds(double... values) {
+        Duration[] out = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Duration.ofNanos(Math.round(values[i] * 1e9));
+        }
+        return out;
+    }
+
     void checkpointed(boolean ok) {
         registry.counter(ok ? CHECKPOINT_WRITES : CHECKPOINT_FAILURES).increment();
     }
@@ -77,8 +118,12 @@ final class PipelineMetrics {
     }
 
     void batchWritten(String sink, long nanos) {
-        Timer.builder(SINK_BATCH_DURATION).tag("sink", sink).description("Duration of one sink write")
-                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        batchDuration(sink).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer batchDuration(String sink) {
+        return Timer.builder(SINK_BATCH_DURATION).tag("sink", sink).description("Duration of one sink write")
+                .serviceLevelObjectives(BATCH_SECONDS).publishPercentileHistogram(false).register(registry);
     }
 
     private final Timer pollDuration;

@@ -606,6 +606,31 @@ class ByteNiteClientTest {
     }
 
     @Test
+    void reportsEveryCircuitStateHalfOpenIncludedForTheStateGauge() throws Exception {
+        stubToken(TOKEN_1, "3600");
+        wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(503, 14, "down")));
+        ByteNiteClient client = client("nitelog.bytenite.max-retries", "0", "nitelog.bytenite.circuit-breaker-window", "2",
+                "nitelog.bytenite.circuit-breaker-delay", "200ms");
+        for (int i = 0; i < 2; i++) {
+            thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        }
+        assertEquals(List.of("logs:open"), listener.circuitStates);
+        wireMock.stubFor(post(LOGS_PATH).willReturn(okJson(LOGS_BODY)));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            try {
+                client.fetchLogs(JOB, null);
+                return true;
+            } catch (ByteNiteException e) {
+                return false; // still open: the delay has not passed
+            }
+        });
+        // the trial request after the delay closes it: window 2 needs two good ones
+        client.fetchLogs(JOB, null);
+        assertEquals(List.of("logs:open", "logs:half_open", "logs:closed"), listener.circuitStates);
+        assertEquals(List.of("logs:open", "logs:closed"), listener.circuits, "open and close are still reported once");
+    }
+
+    @Test
     void doesNotOpenTheCircuitOnNotFound() {
         stubToken(TOKEN_1, "3600");
         wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(404, 5, "gone")));

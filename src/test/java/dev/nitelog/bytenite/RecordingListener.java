@@ -9,6 +9,7 @@ final class RecordingListener implements ByteNiteListener {
     final List<String> attempts = new CopyOnWriteArrayList<>();
     final List<String> retries = new CopyOnWriteArrayList<>();
     final List<String> circuits = new CopyOnWriteArrayList<>();
+    final List<String> circuitStates = new CopyOnWriteArrayList<>();
     final List<Duration> retryDelays = new CopyOnWriteArrayList<>();
     volatile int renewals;
 
@@ -31,5 +32,10 @@ final class RecordingListener implements ByteNiteListener {
     @Override
     public void onCircuitChange(ApiEndpoint endpoint, boolean open) {
         circuits.add(endpoint.tag() + (open ? ":open" : ":closed"));
+    }
+
+    @Override
+    public void onCircuitState(ApiEndpoint endpoint, CircuitState state) {
+        circuitStates.add(endpoint.tag() + ":" + state.tag());
     }
 }

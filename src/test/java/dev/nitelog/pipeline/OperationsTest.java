@@ -7,8 +7,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import dev.nitelog.testing.MetricsScrape;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The running daemon against the simulator: metrics and probes follow injected faults. */
 @QuarkusTest
 @QuarkusTestResource(SimulatorResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -50,6 +55,29 @@ class OperationsTest {
     double counter(String name) {
         var counter = registry.find(name).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    @Order(1) // before the other tests inject faults
+    void theFirstScrapeHasFailureCountersAtZeroAndFewBucketSeries() throws Exception {
+        String text = body(metrics);
+        MetricsScrape scrape = MetricsScrape.parse(text);
+        for (String[] series : new String[][]{{"nitelog_sink_failures_total", "sink", "archive"},
+                {"nitelog_sink_records_dead_lettered_total", "sink", "archive"}, {"nitelog_checkpoint_failures_total"},
+                {"nitelog_polls_total", "outcome", "5xx"}, {"nitelog_responses_truncated_total"},
+                {"nitelog_api_requests_total", "endpoint", "token", "outcome", "auth"}}) {
+            String[] labels = java.util.Arrays.copyOfRange(series, 1, series.length);
+            assertTrue(scrape.has(series[0], labels), series[0] + " is exported before it counts anything:\n" + text);
+            assertEquals(0, scrape.sum(series[0], labels), series[0]);
+        }
+        for (String endpoint : new String[]{"token", "jobs", "logs"}) {
+            assertEquals(1, scrape.sum("nitelog_api_circuit_state", "endpoint", endpoint, "state", "closed"), endpoint);
+            assertEquals(0, scrape.sum("nitelog_api_circuit_state", "endpoint", endpoint, "state", "open"), endpoint);
+        }
+        assertTrue(scrape.has("nitelog_build_info"), "build info is exported");
+        assertTrue(scrape.has("nitelog_sink_lag_seconds", "sink", "archive"), "lag per sink is exported");
+        long buckets = text.lines().filter(l -> !l.startsWith("#") && l.contains("_bucket{")).count();
+        assertTrue(buckets <= 100, buckets + " bucket series:\n" + text);
     }
 
     @Test

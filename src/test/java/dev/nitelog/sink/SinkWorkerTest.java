@@ -58,8 +58,19 @@ public class SinkWorkerTest {
         public final List<LogRecord> written = new CopyOnWriteArrayList<>();
         final AtomicBoolean failing = new AtomicBoolean();
         final AtomicInteger flushes = new AtomicInteger();
+        private final String name;
 
-        public String name() { return "rec"; }
+        public RecordingSink() {
+            this("rec", false);
+        }
+
+        /** Named {@code name}; failing every write from the start when {@code failing}. */
+        public RecordingSink(String name, boolean failing) {
+            this.name = name;
+            this.failing.set(failing);
+        }
+
+        public String name() { return name; }
         public SinkHealth check() { return SinkHealth.up("ok"); }
         public void write(SinkBatch batch) throws SinkException {
             if (failing.get()) {

@@ -104,6 +104,11 @@ public final class MetricsScrape {
         return new MetricsScrape(delta);
     }
 
+    /** True when a sample named {@code name} with these label pairs exists, whatever its value. */
+    public boolean has(String name, String... labelPairs) {
+        return samples.stream().anyMatch(s -> s.name().equals(name) && matches(s.labels(), labelPairs));
+    }
+
     /** {@link #sum} as a whole count. */
     public long count(String name, String... labelPairs) {
         return Math.round(sum(name, labelPairs));
