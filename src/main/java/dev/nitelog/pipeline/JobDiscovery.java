@@ -96,8 +96,8 @@ final class JobDiscovery {
             return;
         }
         if (status.phase() == JobPhase.ACTIVE && revive.test(status.job().id())) {
-            LOG.infof("Job %s (%s) is running again after it was retired: following it from where it ended",
-                    status.job().name(), status.job().id());
+            LOG.infof("Job %s is running again after it was retired: following it from where it ended",
+                    LogText.job(status.job()));
         }
         tracker.observe(status, now);
     }

@@ -51,7 +51,7 @@ final class PipelineMetrics {
             registry.counter(POLLS, "outcome", outcome);
         }
         for (String name : List.of(RECORDS_FETCHED, RECORDS_SKIPPED, RECORDS_MALFORMED, RECORDS_LATE, RECORDS_FUTURE,
-                SPOOL_RECORDS, SPOOL_FULL, CHECKPOINT_WRITES, CHECKPOINT_FAILURES, RESPONSES_TRUNCATED)) {
+                LINES_CUT, SPOOL_RECORDS, SPOOL_FULL, CHECKPOINT_WRITES, CHECKPOINT_FAILURES, RESPONSES_TRUNCATED)) {
             registry.counter(name);
         }
         BuildInfo.current().register(registry);
