@@ -56,7 +56,7 @@ class ConfigAttackTest {
 
     /** Keys where 0 is a meaningful setting (no retries, no drain, keep every file, no grace). */
     private static final Set<String> ZERO_ALLOWED = Set.of("nitelog.bytenite.max-retries",
-            "nitelog.bytenite.token-renew-before", "nitelog.jobs.drain-polls", "nitelog.jobs.backfill",
+            "nitelog.bytenite.token-renew-before", "nitelog.jobs.drain-polls", "nitelog.jobs.drain-period", "nitelog.jobs.backfill",
             "nitelog.jobs.retention", "nitelog.dedup.lateness", "nitelog.shutdown.timeout",
             "nitelog.sinks.s.linger", "nitelog.sinks.s.max-files", "nitelog.sinks.s.max-item-retries");
 

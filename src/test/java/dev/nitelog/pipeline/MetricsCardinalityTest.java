@@ -86,7 +86,7 @@ class MetricsCardinalityTest {
             workers.add(new SinkWorker(sink, SinkWorkerTest.config(100_000, 500, List.of(Level.INFO)), (r, why) -> { },
                     daemonLike, clock, Duration.ofMillis(10)).start());
         }
-        JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), 1, id -> false, new Random(1));
+        JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), dev.nitelog.jobs.Drain.polls(1), id -> false, new Random(1));
         metrics.watch(tracker, workers, cursors, clock);
         String first = registry.scrape();
 
@@ -147,7 +147,7 @@ class MetricsCardinalityTest {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         workers.add(new SinkWorker(new RecordingSink("archive", false), SinkWorkerTest.config(10, 10, List.of(Level.INFO)),
                 (r, why) -> { }, new SinkWorkerTest.Listener(), clock, Duration.ofMillis(10)).start());
-        metrics.watch(new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), 1, id -> false, new Random(1)),
+        metrics.watch(new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), dev.nitelog.jobs.Drain.polls(1), id -> false, new Random(1)),
                 workers, new Cursors(Duration.ofMinutes(2)), clock);
 
         MetricsScrape scrape = MetricsScrape.parse(registry.scrape());

@@ -50,7 +50,7 @@ class LogTextTest {
         Logger logger = Logger.getLogger(JobTracker.class.getName());
         logger.addHandler(capture);
         try {
-            JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), 1, id -> false, new Random(1));
+            JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), dev.nitelog.jobs.Drain.polls(1), id -> false, new Random(1));
             tracker.observe(new JobStatus(new JobRef("id\n1", FORGED), "JOB_STATE_RUNNING", JobPhase.ACTIVE, null),
                     Instant.parse("2026-01-01T00:00:00Z"));
         } finally {
