@@ -127,6 +127,8 @@ public final class NitelogDaemon implements DeliveryListener {
             discoveryThread.execute(() -> {
                 try {
                     discovery.discover();
+                } catch (RuntimeException e) { // a bug, not the API: the next round tries again
+                    LOG.errorf(e, "Job discovery failed unexpectedly; the next round tries again");
                 } finally {
                     discoveryRunning = false;
                 }
@@ -260,6 +262,8 @@ public final class NitelogDaemon implements DeliveryListener {
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
             thread.setDaemon(true);
+            // through the log, not the JVM's plain print: in JSON mode a trace stays one event
+            thread.setUncaughtExceptionHandler((t, e) -> LOG.errorf(e, "Thread %s died", t.getName()));
             return thread;
         };
     }

@@ -140,8 +140,12 @@ public class NitelogMain implements QuarkusApplication {
     }
 
     private static boolean jsonLog() {
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.log.console.json.enabled", Boolean.class)
-                .orElse(false);
+        try {
+            return ConfigProvider.getConfig().getOptionalValue("quarkus.log.console.json.enabled", Boolean.class)
+                    .orElse(false);
+        } catch (RuntimeException noConfig) { // startup failed before the config could be read: text
+            return false;
+        }
     }
 
     /**
@@ -153,7 +157,11 @@ public class NitelogMain implements QuarkusApplication {
             demo.cleanUp(); // Quarkus has stopped: nothing writes the state any more
         }
         if (failure != null) {
-            System.err.println("nitelog: " + StartupErrors.oneLine(failure));
+            if (jsonLog()) { // one event, the whole cause chain in its error.stack_trace
+                Logger.getLogger(NitelogMain.class).error("nitelog: " + StartupErrors.oneLine(failure), failure);
+            } else {
+                System.err.println("nitelog: " + StartupErrors.oneLine(failure));
+            }
             System.exit(StartupErrors.isConfigProblem(failure) ? EXIT_BAD_CONFIG : code == 0 ? 1 : code);
         }
         System.exit(code);

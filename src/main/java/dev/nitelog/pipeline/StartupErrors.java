@@ -22,6 +22,10 @@ final class StartupErrors {
             if (configProblem != null) {
                 return configProblem;
             }
+            if (cause instanceof io.quarkus.runtime.QuarkusBindException) { // wrapped in "Failed to start quarkus"
+                return firstLine(cause.getMessage()) + ": another process listens there; give nitelog a free port"
+                        + " with NITELOG_HTTP_PORT (the metrics and health port)";
+            }
             cause = cause.getCause();
         }
         return failure.getMessage() == null ? failure.toString() : firstLine(failure.getMessage());

@@ -77,6 +77,39 @@ class JsonLogIT {
         }
     }
 
+    /** A failure with a stack trace (the metrics port taken) is one event, not one event per frame. */
+    @Test
+    void aStackTraceIsOneEventWithItsFramesInErrorStackTrace(@TempDir Path dir) throws Exception {
+        String yaml = """
+                nitelog:
+                  bytenite:
+                    api-url: http://127.0.0.1:9/v1/customer
+                    auth-url: http://127.0.0.1:9/v1/auth
+                  state:
+                    dir: %s
+                  sinks:
+                    console:
+                      type: stdout
+                """.formatted(dir.resolve("state"));
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = new java.util.HashMap<>(JSON_ON);
+            env.put("NITELOG_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            env.put("NITELOG_BYTENITE_API_KEY", "not-used-the-start-fails-first");
+            try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, env)) {
+                assertTrue(nitelog.start().awaitExit(Duration.ofMinutes(1)) != 0, nitelog.stderr());
+                String stderr = nitelog.stderr();
+                String port = String.valueOf(taken.getLocalPort());
+                JsonNode failure = events(stderr).stream().filter(e -> e.path("log.level").asText().equals("ERROR")
+                        && e.path("message").asText().contains("Port already bound: " + port)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no ERROR event naming the port: " + stderr));
+                String trace = failure.path("error.stack_trace").asText();
+                assertTrue(trace.contains("\n\tat ") && trace.contains("Caused by: ") && trace.contains("QuarkusBindException"),
+                        "the frames and causes in one field: " + trace);
+            }
+        }
+    }
+
     /** Parses every line as one ECS event; fails on any line that is not. */
     private static List<JsonNode> events(String stderr) {
         List<JsonNode> events = new ArrayList<>();
