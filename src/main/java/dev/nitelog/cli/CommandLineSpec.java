@@ -103,17 +103,19 @@ final class CommandLineSpec {
     static final class StateList extends Configured {
     }
 
-    @CommandLine.Command(name = "show", description = "Show one job's progress per sink and stream.")
-    static final class StateShow extends Configured {
+    /** A state command about one job's checkpoint. */
+    abstract static class OneCheckpoint extends Configured {
         @Parameters(paramLabel = "JOB", description = "A job id, or a checkpoint file name as `state list` shows it.")
         String target;
     }
 
+    @CommandLine.Command(name = "show", description = "Show one job's progress per sink and stream.")
+    static final class StateShow extends OneCheckpoint {
+    }
+
     @CommandLine.Command(name = "reset", description = "Forget one job's progress, so that it is shipped again"
             + " from its first line when it is followed next (it must not be running: stop the daemon first).")
-    static final class StateReset extends Configured {
-        @Parameters(paramLabel = "JOB", description = "A job id, or a checkpoint file name as `state list` shows it.")
-        String target;
+    static final class StateReset extends OneCheckpoint {
     }
 
     @CommandLine.Command(name = "version", description = "Print nitelog's version.")

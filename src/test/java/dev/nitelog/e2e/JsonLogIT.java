@@ -59,16 +59,21 @@ class JsonLogIT {
         }
     }
 
-    @Test
-    void aConfigurationErrorIsAJsonEventToo(@TempDir Path dir) throws Exception {
-        String yaml = """
+    /** An API nothing answers at, a state directory, and whatever else is given. */
+    private static String unreachableApi(Path dir, String rest) {
+        return """
                 nitelog:
                   bytenite:
                     api-url: http://127.0.0.1:9/v1/customer
                     auth-url: http://127.0.0.1:9/v1/auth
                   state:
                     dir: %s
-                """.formatted(dir.resolve("state"));
+                """.formatted(dir.resolve("state")) + rest;
+    }
+
+    @Test
+    void aConfigurationErrorIsAJsonEventToo(@TempDir Path dir) throws Exception {
+        String yaml = unreachableApi(dir, "");
         try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, JSON_ON)) {
             assertEquals(2, nitelog.start().awaitExit(Duration.ofMinutes(1)), nitelog.stderr());
             List<JsonNode> events = events(nitelog.stderr());
@@ -80,17 +85,11 @@ class JsonLogIT {
     /** A failure with a stack trace (the metrics port taken) is one event, not one event per frame. */
     @Test
     void aStackTraceIsOneEventWithItsFramesInErrorStackTrace(@TempDir Path dir) throws Exception {
-        String yaml = """
-                nitelog:
-                  bytenite:
-                    api-url: http://127.0.0.1:9/v1/customer
-                    auth-url: http://127.0.0.1:9/v1/auth
-                  state:
-                    dir: %s
+        String yaml = unreachableApi(dir, """
                   sinks:
                     console:
                       type: stdout
-                """.formatted(dir.resolve("state"));
+                """);
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Map<String, String> env = new java.util.HashMap<>(JSON_ON);
             env.put("NITELOG_HTTP_PORT", String.valueOf(taken.getLocalPort()));
