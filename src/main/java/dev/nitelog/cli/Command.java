@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -29,8 +30,19 @@ import java.util.regex.Pattern;
  * @param config {@code --config FILE}: the config file to read instead of {@code NITELOG_CONFIG}
  * @param logs   the options of {@code logs}; null for the other commands
  * @param state  what {@code state} is asked to do; null for the other commands
+ * @param settings config keys a flag sets ({@code run --exit-when-done}), above the file and the environment
  */
-public record Command(Kind kind, Optional<String> config, LogsOptions logs, StateOptions state) implements Parsed {
+public record Command(Kind kind, Optional<String> config, LogsOptions logs, StateOptions state,
+                      Map<String, String> settings) implements Parsed {
+    public Command {
+        settings = Map.copyOf(settings);
+    }
+
+    /** A command whose flags set no config key. */
+    public Command(Kind kind, Optional<String> config, LogsOptions logs, StateOptions state) {
+        this(kind, config, logs, state, Map.of());
+    }
+
     /** Exit code for a command line nitelog does not understand (sysexits' EX_USAGE). */
     public static final int EXIT_USAGE = 64;
 
@@ -112,7 +124,8 @@ public record Command(Kind kind, Optional<String> config, LogsOptions logs, Stat
         }
         Object spec = sub == null ? new CommandLineSpec.Run() : sub.commandSpec().userObject();
         if (spec instanceof CommandLineSpec.Run run) {
-            return new Command(Kind.RUN, Optional.ofNullable(run.config), null);
+            return new Command(Kind.RUN, Optional.ofNullable(run.config), null, null,
+                    run.exitWhenDone ? Map.of("nitelog.jobs.exit-when-done", "true") : Map.of());
         } else if (spec instanceof CommandLineSpec.Validate validate) {
             return new Command(Kind.VALIDATE, Optional.ofNullable(validate.config), null);
         } else if (spec instanceof CommandLineSpec.Logs logs) {

@@ -60,6 +60,9 @@ final class CommandLineSpec {
 
     @CommandLine.Command(name = "run", description = "Follow jobs and ship their logs to the sinks (the default).")
     static final class Run extends Configured {
+        @Option(names = "--exit-when-done", description = "Exit 0 once every followed job is done and every sink"
+                + " confirmed all of it (nitelog.jobs.exit-when-done): for a sidecar beside a Kubernetes Job.")
+        boolean exitWhenDone;
     }
 
     @CommandLine.Command(name = "validate",

@@ -66,6 +66,7 @@ public class NitelogMain implements QuarkusApplication {
         }
         Command command = (Command) parsed;
         Invocation.set(command);
+        command.settings().forEach(System::setProperty); // a flag outranks the file and the environment
         if (command.config().isPresent()) {
             String file = command.config().get();
             if (!Files.isRegularFile(Path.of(file))) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -38,6 +39,8 @@ class CommandTest {
         assertTrue(command().startsDaemon());
         assertEquals(Optional.of("x.yaml"), command("run", "--config", "x.yaml").config());
         assertTrue(Invocation.current().startsDaemon(), "without a main method the daemon starts");
+        assertEquals(Map.of("nitelog.jobs.exit-when-done", "true"), command("run", "--exit-when-done").settings());
+        assertEquals(Map.of(), command("run").settings());
     }
 
     @Test

@@ -21,7 +21,10 @@ import static dev.nitelog.e2e.EndToEndIT.shipped;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code jobs.exit-when-done}: a sidecar beside one job exits 0 once its job is done and shipped. */
+/**
+ * {@code run --exit-when-done} (the flag for {@code jobs.exit-when-done}): a sidecar beside one job
+ * exits 0 once its job is done and shipped.
+ */
 class ExitWhenDoneIT {
     @Test
     void exitsZeroOnlyAfterEverySinkHasEveryLineOfItsJob(@TempDir Path dir) throws Exception {
@@ -34,14 +37,13 @@ class ExitWhenDoneIT {
             String job = sim.addJob("sidecar", lines);
             String yaml = NitelogYaml.against(sim, dir.resolve("state"))
                     .set("jobs", "discover", "false").set("jobs", "ids", "[" + job + "]")
-                    .set("jobs", "exit-when-done", "true")
                     .sinks("""
                                 archive:
                                   type: file
                                   path: %s/out/all.log
                             """.formatted(dir)).build();
             try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
-                nitelog.start().awaitStarted(Duration.ofMinutes(1));
+                nitelog.startCommand("run", "--exit-when-done").awaitStarted(Duration.ofMinutes(1));
                 sim.appendLines(job, List.of(ScriptedLine.task("task-0", t0.plusSeconds(5), "INFO", "main", "last")));
                 assertTrue(nitelog.alive(), "a running job keeps it running");
                 sim.completeJob(job);
