@@ -16,6 +16,29 @@ public interface ByteNiteApi {
     List<JobStatus> listJobs() throws ByteNiteException;
 
     /**
+     * The account's jobs, newest first where the API sorts them so, paging only until
+     * {@code stop} has seen enough; the whole history where it does not sort them (the default).
+     */
+    default List<JobStatus> listJobs(ListingStop stop) throws ByteNiteException {
+        return listJobs();
+    }
+
+    /**
+     * The first page of jobs, newest first, for noticing new jobs between whole listings; empty
+     * where the API is not asked to sort (no {@code orderBy}) or turned out not to.
+     */
+    default List<JobStatus> listNewestJobs() throws ByteNiteException {
+        return List.of();
+    }
+
+    /** Decides, after each page of a listing newest first, whether the older jobs are needed too. */
+    @FunctionalInterface
+    interface ListingStop {
+        /** @param listed every job listed so far, newest first */
+        boolean enough(List<JobStatus> listed);
+    }
+
+    /**
      * One job, {@code GET /jobs/{id}}.
      *
      * @throws JobNotFoundException the job does not exist (404)

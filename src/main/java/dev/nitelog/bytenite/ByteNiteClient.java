@@ -56,6 +56,8 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     private final RequestThrottle throttle;
     private final long maxResponseBytes;
     private final long maxLineBytes;
+    private volatile boolean unorderedListingReported;
+    private volatile boolean orderConfirmed;
     private final List<String> taskIds;
     private final List<String> levels;
     private final List<String> services;
@@ -122,14 +124,29 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
 
     @Override
     public List<JobStatus> listJobs() throws ByteNiteException {
+        return listJobs(listed -> false);
+    }
+
+    @Override
+    public List<JobStatus> listNewestJobs() throws ByteNiteException {
+        if (jobs.discoveryOrderBy().isEmpty() || unorderedListingReported || !orderConfirmed) {
+            return List.of(); // until a whole listing showed the order, the first page may not be the newest
+        }
+        return listJobs(listed -> true);
+    }
+
+    @Override
+    public List<JobStatus> listJobs(ListingStop stop) throws ByteNiteException {
         int limit = Math.max(1, jobs.discoveryPageSize());
+        String orderBy = jobs.discoveryOrderBy().orElse(null);
         Map<String, JobStatus> found = new LinkedHashMap<>(); // a job shifting pages mid-listing is kept once
+        boolean newestFirst = orderBy != null;
         long offset = 0;
         for (int page = 0; page < MAX_JOB_PAGES; page++) {
             long pageOffset = offset;
             String what = "GET /jobs (offset " + pageOffset + ")";
             Wire.JobsPage body = jobsGuard.call(what, () -> customerAttempt(ApiEndpoint.JOBS, what, null,
-                    header -> customer.listJobs(header, limit, pageOffset),
+                    header -> customer.listJobs(header, limit, pageOffset, orderBy),
                     in -> readJson(in, Wire.JobsPage.class, what, null)));
             List<JsonNode> data = body == null || body.data() == null ? List.of() : body.data();
             for (JsonNode node : data) {
@@ -141,6 +158,11 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
             boolean hasNext = body != null && body.pagination() != null && Boolean.TRUE.equals(body.pagination().hasNext());
             if (!hasNext || data.isEmpty()) {
                 return new ArrayList<>(found.values());
+            }
+            List<JobStatus> listed = new ArrayList<>(found.values());
+            newestFirst = newestFirst && newestFirst(listed);
+            if (newestFirst && orderConfirmed && stop.enough(listed)) {
+                return listed; // the rest is older than what the caller already knows
             }
             offset += data.size();
         }
@@ -307,6 +329,34 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         }
     }
 
+    /**
+     * True when every creation time listed is no later than the one before it: only then may a
+     * listing stop early, and only once some listing showed two jobs in that order (one page of
+     * one job proves nothing). An API that ignores {@code orderBy} is paged through whole, said once.
+     */
+    private boolean newestFirst(List<JobStatus> listed) {
+        if (unorderedListingReported) {
+            return false;
+        }
+        Instant previous = null;
+        for (JobStatus status : listed) {
+            Instant created = status.createdAt();
+            if (created != null && previous != null && created.isAfter(previous)) {
+                if (!unorderedListingReported) {
+                    unorderedListingReported = true;
+                    LOG.warnf("ByteNite GET /jobs is not sorted by nitelog.jobs.discovery-order-by (%s): every"
+                            + " discovery pages through the whole job history", jobs.discoveryOrderBy().orElse(""));
+                }
+                return false;
+            }
+            if (created != null && previous != null) {
+                orderConfirmed = true;
+            }
+            previous = created == null ? previous : created;
+        }
+        return true;
+    }
+
     /** A job from the wire, or null when it is unusable (no id, fields of the wrong type). */
     private static JobStatus toStatus(JsonNode node) {
         if (node == null || !node.isObject()) {
@@ -324,11 +374,11 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         }
         String state = job.state() == null ? "" : job.state();
         return new JobStatus(new JobRef(job.id(), job.name()), state, JobClassifier.classify(state, job.endedAt()),
-                endedAt(job.endedAt()));
+                time(job.endedAt()), time(job.createdAt()));
     }
 
-    /** A set endedAt already makes the job terminal; an unparseable one just gives no end time. */
-    private static Instant endedAt(String wire) {
+    /** A set endedAt already makes the job terminal; an unparseable time is just no time. */
+    private static Instant time(String wire) {
         if (wire == null || wire.isBlank()) {
             return null;
         }

@@ -26,7 +26,8 @@ interface CustomerResource extends AutoCloseable {
     @Produces(MediaType.APPLICATION_JSON)
     Response listJobs(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                       @QueryParam("pagination.limit") long limit,
-                      @QueryParam("pagination.offset") long offset);
+                      @QueryParam("pagination.offset") long offset,
+                      @QueryParam("orderBy") String orderBy);
 
     @GET
     @Path("/jobs/{jobId}")

@@ -59,7 +59,7 @@ final class Wire {
 
     /** The fields of {@code jobJob} nitelog uses. */
     @RegisterForReflection
-    record Job(String id, String name, String state, String endedAt) {
+    record Job(String id, String name, String state, String endedAt, String createdAt) {
     }
 
     /** {@code rpcStatus}, grpc-gateway's error body. */

@@ -22,6 +22,15 @@ public interface JobsConfig {
     @WithDefault("30s")
     Duration discoveryInterval();
 
+    /**
+     * {@code orderBy} of {@code GET /jobs}, newest first: discovery then pages only until it meets
+     * the jobs it already knows, instead of the whole history. ByteNite does not document the
+     * syntax; a listing that comes back in another order is paged through whole (and said once).
+     * Empty to send none.
+     */
+    @WithDefault("createdAt desc")
+    Optional<String> discoveryOrderBy();
+
     /** Page size when listing jobs ({@code pagination.limit}). */
     @WithDefault("100")
     int discoveryPageSize();

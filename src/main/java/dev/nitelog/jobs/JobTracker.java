@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -241,6 +243,22 @@ public final class JobTracker {
     public synchronized JobLifecycle lifecycle(String jobId) {
         TrackedJob job = jobs.get(jobId);
         return job == null ? null : job.lifecycle;
+    }
+
+    /** The ids of the jobs followed and not done (pending, active or draining). */
+    public synchronized Set<String> liveJobIds() {
+        Set<String> live = new HashSet<>();
+        jobs.values().forEach(job -> {
+            if (job.lifecycle != JobLifecycle.DONE) {
+                live.add(job.ref.id());
+            }
+        });
+        return live;
+    }
+
+    /** The ids of the jobs known but not started yet (NEW), whose start a poll interval should notice. */
+    public synchronized List<String> pendingJobIds() {
+        return jobs.values().stream().filter(job -> job.lifecycle == JobLifecycle.PENDING).map(job -> job.ref.id()).toList();
     }
 
     /** The ids of the jobs being polled (active or draining). */

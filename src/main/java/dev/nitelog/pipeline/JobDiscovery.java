@@ -39,6 +39,11 @@ final class JobDiscovery {
     private final Clock clock;
     private final Set<String> missingIdsReported = new HashSet<>();
     private volatile String lastFailure;
+    /** Whether a listing went through the whole history once: until then none may stop early. */
+    private boolean wholeListingDone;
+    /** The jobs the last round listed as ended: a listing newest first that reaches one is past the new jobs. */
+    private Set<String> listedEnded = Set.of();
+    private static final int MAX_PENDING_LOOKUPS = 10;
 
     JobDiscovery(ByteNiteApi api, JobTracker tracker, boolean discover, List<String> configuredIds,
                  Duration backfill, Predicate<String> hasState, Predicate<String> revive, Clock clock) {
@@ -52,15 +57,31 @@ final class JobDiscovery {
         this.clock = clock;
     }
 
-    /** One discovery round; failures are logged once per change and retried next round. */
+    /**
+     * One discovery round; failures are logged once per change and retried next round. After the
+     * first whole listing, a listing newest first stops once it has shown every job still followed
+     * and reached a job the previous round listed as ended: what lies beyond is older history,
+     * known already, so the account's whole past is not paged through every round.
+     */
     void discover() {
         try {
             Set<String> seen = new HashSet<>();
             if (discover) {
-                for (JobStatus status : api.listJobs()) {
+                Set<String> followed = tracker.liveJobIds();
+                Set<String> endedBefore = listedEnded;
+                ByteNiteApi.ListingStop stop = wholeListingDone
+                        ? listed -> listsAll(listed, followed) && listsAny(listed, endedBefore)
+                        : listed -> false;
+                Set<String> ended = new HashSet<>();
+                for (JobStatus status : api.listJobs(stop)) {
                     seen.add(status.job().id());
+                    if (status.phase() == JobPhase.TERMINAL) {
+                        ended.add(status.job().id());
+                    }
                     observe(status, configuredIds.contains(status.job().id()));
                 }
+                listedEnded = ended;
+                wholeListingDone = true;
             }
             for (String id : configuredIds) {
                 if (!seen.contains(id)) {
@@ -77,6 +98,59 @@ final class JobDiscovery {
             }
             lastFailure = e.getMessage();
         }
+    }
+
+    /**
+     * Between discovery rounds, every poll interval: the newest page of jobs, so a new job, or one
+     * that turns from NEW to running, is followed within a poll interval; and each job still NEW
+     * that page did not show, asked on its own (few: a job is NEW only until it runs).
+     */
+    void discoverNewest() {
+        try {
+            Set<String> seen = new HashSet<>();
+            if (discover) {
+                for (JobStatus status : api.listNewestJobs()) {
+                    seen.add(status.job().id());
+                    observe(status, configuredIds.contains(status.job().id()));
+                }
+            }
+            List<String> pending = tracker.pendingJobIds();
+            for (int i = 0; i < Math.min(pending.size(), MAX_PENDING_LOOKUPS); i++) {
+                if (!seen.contains(pending.get(i))) {
+                    lookUp(pending.get(i));
+                }
+            }
+        } catch (ByteNiteException e) {
+            LOG.debugf("Quick job discovery failed; the next round tries again: %s", LogText.escape(e.getMessage()));
+        }
+    }
+
+    private void lookUp(String id) throws ByteNiteException {
+        try {
+            observe(api.getJob(id), configuredIds.contains(id));
+        } catch (JobNotFoundException e) {
+            // gone before it started: the full round, or its polls, deal with it
+        }
+    }
+
+    private static boolean listsAll(List<JobStatus> listed, Set<String> ids) {
+        if (ids.isEmpty()) {
+            return true;
+        }
+        Set<String> missing = new HashSet<>(ids);
+        for (JobStatus status : listed) {
+            missing.remove(status.job().id());
+        }
+        return missing.isEmpty();
+    }
+
+    private static boolean listsAny(List<JobStatus> listed, Set<String> ids) {
+        for (JobStatus status : listed) {
+            if (ids.contains(status.job().id())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void lookUpConfigured(String id) throws ByteNiteException {

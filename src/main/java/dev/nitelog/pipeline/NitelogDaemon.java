@@ -57,6 +57,7 @@ public final class NitelogDaemon implements DeliveryListener {
     private final PollDispatcher polls;
     private final ExecutorService discoveryThread;
     private volatile Instant nextDiscovery = Instant.MIN;
+    private volatile Instant nextQuickDiscovery = Instant.MIN;
     private volatile boolean discoveryRunning;
     private volatile boolean stopping;
     private boolean exitRequested; // the tick thread's own
@@ -114,6 +115,20 @@ public final class NitelogDaemon implements DeliveryListener {
         };
     }
 
+    /** Runs one discovery round on its own thread; one at a time. */
+    private void discover(Runnable round) {
+        discoveryRunning = true;
+        discoveryThread.execute(() -> {
+            try {
+                round.run();
+            } catch (RuntimeException e) { // a bug, not the API: the next round tries again
+                LOG.errorf(e, "Job discovery failed unexpectedly; the next round tries again");
+            } finally {
+                discoveryRunning = false;
+            }
+        });
+    }
+
     /** One scheduler tick: refresh the job list when due, start polls of due jobs within the cap. */
     void tick() {
         lastTick = clock.instant();
@@ -122,17 +137,12 @@ public final class NitelogDaemon implements DeliveryListener {
         }
         Instant now = clock.instant();
         if (!discoveryRunning && !now.isBefore(nextDiscovery)) {
-            discoveryRunning = true;
             nextDiscovery = now.plus(config.jobs().discoveryInterval());
-            discoveryThread.execute(() -> {
-                try {
-                    discovery.discover();
-                } catch (RuntimeException e) { // a bug, not the API: the next round tries again
-                    LOG.errorf(e, "Job discovery failed unexpectedly; the next round tries again");
-                } finally {
-                    discoveryRunning = false;
-                }
-            });
+            nextQuickDiscovery = now.plus(config.jobs().pollInterval());
+            discover(discovery::discover);
+        } else if (!discoveryRunning && !now.isBefore(nextQuickDiscovery)) {
+            nextQuickDiscovery = now.plus(config.jobs().pollInterval());
+            discover(discovery::discoverNewest);
         }
         polls.startDue(); // a poll that ends starts the next due ones itself; the tick starts those that came due
         exitWhenDone();

@@ -668,6 +668,41 @@ class ByteNiteClientTest {
         wireMock.verify(getRequestedFor(urlPathEqualTo("/v1/customer/jobs")).withHeader("Authorization", equalTo(TOKEN_1)));
     }
 
+    /** Pages of one job each, newest first as asked; j3 is the oldest. */
+    private static void stubNewestFirst(String... createdAt) {
+        for (int i = 0; i < createdAt.length; i++) {
+            wireMock.stubFor(get(urlPathEqualTo("/v1/customer/jobs")).withQueryParam("pagination.offset", equalTo(String.valueOf(i)))
+                    .willReturn(okJson("{\"pagination\":{\"hasNext\":" + (i + 1 < createdAt.length) + "},\"data\":[{\"id\":\"j"
+                            + (i + 1) + "\",\"state\":\"JOB_STATE_COMPLETE\",\"createdAt\":\"" + createdAt[i] + "\"}]}")));
+        }
+    }
+
+    @Test
+    void asksForTheNewestJobsFirstAndStopsPagingOnceTheCallerHasSeenEnough() throws Exception {
+        stubToken(TOKEN_1, "3600");
+        stubNewestFirst("2026-03-03T00:00:00Z", "2026-03-02T00:00:00Z", "2026-03-01T00:00:00Z");
+        ByteNiteClient client = client("nitelog.jobs.discovery-page-size", "1");
+
+        List<JobStatus> jobs = client.listJobs(listed -> listed.stream().anyMatch(j -> j.job().id().equals("j2")));
+
+        assertEquals(List.of("j1", "j2"), jobs.stream().map(j -> j.job().id()).toList());
+        assertEquals(2, wireMock.findAll(getRequestedFor(urlPathEqualTo("/v1/customer/jobs"))
+                .withQueryParam("orderBy", equalTo("createdAt desc"))).size(), "only the pages needed, newest first");
+        assertEquals(List.of("j1"), client.listNewestJobs().stream().map(j -> j.job().id()).toList());
+    }
+
+    @Test
+    void pagesThroughEverythingWhenTheApiIgnoresTheOrder() throws Exception {
+        stubToken(TOKEN_1, "3600");
+        stubNewestFirst("2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z"); // oldest first
+        ByteNiteClient client = client("nitelog.jobs.discovery-page-size", "1");
+
+        List<JobStatus> jobs = client.listJobs(listed -> true);
+
+        assertEquals(3, jobs.size(), "a listing in another order cannot stop early: newer jobs may come last");
+        assertEquals(List.of(), client.listNewestJobs(), "and there is no newest page to ask for");
+    }
+
     @Test
     void stopsPagingAtAnEmptyPageEvenIfTheServerSaysThereIsMore() throws Exception {
         stubToken(TOKEN_1, "3600");
