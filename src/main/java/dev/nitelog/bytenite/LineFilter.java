@@ -47,6 +47,15 @@ public interface LineFilter {
 
         /** {@link KnownIds#UNKNOWN}, {@link KnownIds#SENT} or {@link KnownIds#DELIVERED} for a line's id. */
         int state(long high, long low);
+
+        /**
+         * Lines stamped at or before these epoch nanoseconds may be held by their id without the
+         * level ({@link dev.nitelog.record.RecordId#withoutLevel}, from checkpoint format 2): the
+         * parser then asks {@link #state} for that id too. {@link Long#MIN_VALUE} for none.
+         */
+        default long idsWithoutLevelUntilNanos() {
+            return Long.MIN_VALUE;
+        }
     }
 
     /** One floor and one id lookup for every stream (callers that know no streams). */

@@ -60,6 +60,8 @@ final class LogsParser {
     private final RecordAssembler assembler;
     private final RecordId.Hasher ids = new RecordId.Hasher();
     private OccurrenceCounter occurrences;
+    private OccurrenceCounter occurrencesWithoutLevel; // only for streams restored from format 2
+    private final long[] idWithoutLevel = new long[2];
 
     private final long maxBytes;
     private final long maxLineBytes;
@@ -149,6 +151,7 @@ final class LogsParser {
      */
     LogFetch parse(InputStream body) throws MalformedResponseException, IOException {
         occurrences = OccurrenceCounter.borrow();
+        occurrencesWithoutLevel = OccurrenceCounter.borrow();
         CountingInputStream counted = new CountingInputStream(body, maxBytes);
         cutter = new LongStringCutter(counted, maxLineBytes);
         try (JsonParser p = JSON.createParser(cutter)) { // closing the parser closes the body
@@ -171,6 +174,7 @@ final class LogsParser {
             throw malformed(-1, -1, "bytes that are not text in the encoding the body starts in");
         } finally {
             occurrences.giveBack();
+            occurrencesWithoutLevel.giveBack();
         }
         return fetch(assembler.records(), counted.count(), false);
     }
@@ -268,6 +272,7 @@ final class LogsParser {
         }
         ids.prefix(job.id(), service, taskId);
         occurrences.nextArray(); // repeats never span arrays: the counter holds one array's lines
+        occurrencesWithoutLevel.nextArray();
         arrayService = service;
         arrayTask = taskId;
         lastContainer = null;
@@ -326,11 +331,14 @@ final class LogsParser {
     /** Numbers and hashes the line, then drops it if every sink was handed it, else makes its record. */
     private void keep(Service service, String taskId, String containerName) {
         ids.line(container.chars(), container.length(), timestamps.seconds(), timestamps.nanos(),
-                log.chars(), log.length());
+                log.chars(), log.length(), level);
         // identical lines share a timestamp, so counting in response order is counting in the
         // stable-sorted order the records are shipped in
         ids.occurrence(occurrences.next(ids.baseHigh(), ids.baseLow()));
         int state = streamFilter.state(ids.high(), ids.low());
+        if (timestamps.epochNanos() <= streamFilter.idsWithoutLevelUntilNanos()) {
+            state = stateWithoutLevel(state);
+        }
         if (state != KnownIds.UNKNOWN) { // handed to every sink already: a record would be dropped unsent
             skipped++;
             if (state == KnownIds.SENT) {
@@ -359,6 +367,21 @@ final class LogsParser {
         if (value == JsonToken.VALUE_STRING && cutter.anyCut()) {
             cutBytes = cutter.cutWithin(p.currentTokenLocation().getByteOffset(), p.currentLocation().getByteOffset());
         }
+    }
+
+    /**
+     * A line a format-2 checkpoint may hold by its id without the level: counted as format 2
+     * counted (every such line, so the numbering matches), and looked up by that id when its own
+     * id is unknown.
+     */
+    private int stateWithoutLevel(int state) {
+        ids.baseWithoutLevel(idWithoutLevel);
+        int occurrence = occurrencesWithoutLevel.next(idWithoutLevel[0], idWithoutLevel[1]);
+        if (state != KnownIds.UNKNOWN) {
+            return state;
+        }
+        ids.withoutLevel(occurrence, idWithoutLevel);
+        return streamFilter.state(idWithoutLevel[0], idWithoutLevel[1]);
     }
 
     private void readString(JsonParser p, JsonToken value, CharSink into) throws IOException {

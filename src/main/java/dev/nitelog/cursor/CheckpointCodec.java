@@ -18,11 +18,11 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The checkpoint file format, version 2: one job per file, big-endian (DataOutputStream).
+ * The checkpoint file format, version 3: one job per file, big-endian (DataOutputStream).
  *
  * <pre>
  * int32   magic "NLCK"
- * uint16  format version (2)
+ * uint16  format version (3)
  * string  job id                       string = int32 byte length + UTF-8 bytes
  * bool    retired; if set: int64 epoch seconds, int32 nanos
  * int32   sink count, then per sink (by name):
@@ -33,6 +33,8 @@ import java.util.zip.CheckedOutputStream;
  *     bool    has a task id; if set: string task id
  *     string  container
  *     window
+ *     int64   ids without the level until (epoch ns; Long.MIN_VALUE = none): ids of the window
+ *             stamped at or before this were computed without the level (format 2 and before)
  * int32   CRC32 of every byte before it
  *
  * window =
@@ -42,8 +44,9 @@ import java.util.zip.CheckedOutputStream;
  * </pre>
  *
  * Version 1 had one window per sink for all the job's streams (no stream count); it is read into
- * {@link JobSnapshot#sinks()} and written back as version 2, so an upgrade neither re-ships nor
- * skips a line.
+ * {@link JobSnapshot#sinks()} and written back as such, so an upgrade neither re-ships nor skips a
+ * line. Version 2 had no "ids without the level" field: every id it holds is one (record ids took
+ * the level in with version 3), so a stream read from it is marked so up to its newest id.
  *
  * Binary rather than JSON: an id is 16 raw bytes instead of 32 hex digits plus quoting, there is no
  * number formatting on the flush path, and the core needs no JSON library. The version comes
@@ -52,7 +55,7 @@ import java.util.zip.CheckedOutputStream;
 final class CheckpointCodec {
 
     static final int MAGIC = 0x4E4C434B; // "NLCK"
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final int MAX_STRING = 1 << 16;
 
     private CheckpointCodec() {
@@ -98,6 +101,7 @@ final class CheckpointCodec {
                     }
                     writeString(out, key.container());
                     writeWindow(out, stream.getValue());
+                    out.writeLong(stream.getValue().idsWithoutLevelUntil());
                 }
             }
             out.flush();
@@ -122,7 +126,7 @@ final class CheckpointCodec {
             throw new UnreadableCheckpoint("written by a newer nitelog (checkpoint format " + version
                     + ", this version reads up to " + VERSION + ")");
         }
-        if (version != VERSION && version != 1) {
+        if (version < 1) {
             throw new UnreadableCheckpoint("unknown checkpoint format " + version);
         }
         CRC32 crc = new CRC32();
@@ -163,7 +167,9 @@ final class CheckpointCodec {
             for (int k = 0; k < streamCount; k++) {
                 Service service = service(readString(in));
                 String taskId = in.readBoolean() ? readString(in) : null;
-                windows.put(new StreamKey(service, taskId, readString(in)), readWindow(in));
+                StreamKey key = new StreamKey(service, taskId, readString(in));
+                WindowSnapshot window = readWindow(in);
+                windows.put(key, window.withIdsWithoutLevelUntil(version == 2 ? newest(window) : in.readLong()));
             }
             streams.put(sink, windows);
         }
@@ -171,6 +177,15 @@ final class CheckpointCodec {
             throw new UnreadableCheckpoint(in.available() + " unexpected trailing bytes");
         }
         return new JobSnapshot(jobId, 0, retiredAt, sinks, streams);
+    }
+
+    /** The newest time a window may hold an id of: its high water, or an id held above it. */
+    private static long newest(WindowSnapshot window) {
+        long newest = window.size() == 0 ? IdWindow.EMPTY : window.highWaterNanos();
+        for (int i = 0; i < window.size(); i++) {
+            newest = Math.max(newest, window.timeNanos(i));
+        }
+        return newest;
     }
 
     private static Service service(String wireName) throws UnreadableCheckpoint {

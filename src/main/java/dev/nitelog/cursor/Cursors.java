@@ -650,6 +650,7 @@ public final class Cursors {
                 stream.calibrated = false; // what lies below the restored floor is not counted yet
                 stream.committed.copyFrom(window.toWindow());
                 stream.sent.copyFrom(stream.committed);
+                stream.idsWithoutLevelUntil = window.idsWithoutLevelUntil();
             }));
             jobs.put(saved.jobId(), job);
         }
@@ -707,18 +708,23 @@ public final class Cursors {
             SinkCursors[] owners = new SinkCursors[sinks.size()];
             StreamCursors floorOwner = null;
             long floor = Long.MAX_VALUE;
+            long withoutLevelUntil = IdWindow.EMPTY;
             synchronized (job) {
                 if (job.retiredAt != null) {
                     return new Stream(null, null, IdWindow.EMPTY);
                 }
                 for (int i = 0; i < held.length; i++) {
                     SinkCursors cursors = job.sinks.get(sinks.get(i));
-                    StreamCursors stream = cursors == null ? null : cursors.streams.get(key);
+                    // a format-1 cursor holds this stream's lines too: its stream starts from it now
+                    StreamCursors stream = cursors == null ? null
+                            : cursors.legacy != null ? cursors.stream(key) : cursors.streams.get(key);
                     if (stream == null) {
                         return new Stream(null, null, IdWindow.EMPTY);
                     }
                     held[i] = stream;
                     owners[i] = cursors;
+                    withoutLevelUntil = Math.max(withoutLevelUntil, Math.max(stream.idsWithoutLevelUntil(),
+                            cursors.legacy == null ? IdWindow.EMPTY : cursors.legacy.highWater()));
                     // a sink that confirmed nothing of the stream yet needs all of it: no floor
                     long own = stream.committed.highWater() == IdWindow.EMPTY ? IdWindow.EMPTY
                             : stream.committed.prunedBelow();
@@ -728,7 +734,7 @@ public final class Cursors {
                     }
                 }
             }
-            return new Stream(held, owners, floor, floorOwner);
+            return new Stream(held, owners, floor, floorOwner, withoutLevelUntil);
         }
 
         /** One stream of the poll. */
@@ -737,17 +743,28 @@ public final class Cursors {
             private final SinkCursors[] owners;
             private final long floor;
             private final StreamCursors floorOwner;
+            private final long withoutLevelUntil;
             private long belowFloor;
 
             private Stream(StreamCursors[] held, SinkCursors[] owners, long floor) {
-                this(held, owners, floor, null);
+                this(held, owners, floor, null, IdWindow.EMPTY);
             }
 
-            private Stream(StreamCursors[] held, SinkCursors[] owners, long floor, StreamCursors floorOwner) {
+            private Stream(StreamCursors[] held, SinkCursors[] owners, long floor, StreamCursors floorOwner,
+                           long withoutLevelUntil) {
                 this.held = held;
                 this.owners = owners;
                 this.floor = floor;
                 this.floorOwner = floorOwner;
+                this.withoutLevelUntil = withoutLevelUntil;
+            }
+
+            /**
+             * Epoch nanoseconds at or before which a line may be held by its id without the level
+             * (a cursor restored from checkpoint format 2, or a format-1 cursor); {@link Long#MIN_VALUE} for none.
+             */
+            public long idsWithoutLevelUntilNanos() {
+                return withoutLevelUntil;
             }
 
             /**
@@ -816,7 +833,8 @@ public final class Cursors {
                     legacy.put(name, cursors.legacy.snapshot());
                 }
                 Map<StreamKey, WindowSnapshot> windows = new HashMap<>(cursors.streams.size() * 2);
-                cursors.streams.forEach((key, stream) -> windows.put(key, stream.committed.snapshot()));
+                cursors.streams.forEach((key, stream) -> windows.put(key,
+                        stream.committed.snapshot().withIdsWithoutLevelUntil(stream.idsWithoutLevelUntil())));
                 streams.put(name, windows);
             });
             return new JobSnapshot(jobId, version, retiredAt, legacy, streams);
@@ -921,6 +939,17 @@ public final class Cursors {
         /** Lines known below the floor beyond those pruned from {@link #committed}: counted late, or there before a start. */
         long belowFloorOffset;
         boolean calibrated;
+        /** Ids at or before this (epoch ns) may be without the level (checkpoint format 2); EMPTY for none. */
+        long idsWithoutLevelUntil = IdWindow.EMPTY;
+
+        /** {@link #idsWithoutLevelUntil} while any such id can still be held: gone once both windows pruned past it. */
+        long idsWithoutLevelUntil() {
+            if (idsWithoutLevelUntil != IdWindow.EMPTY && committed.prunedBelow() > idsWithoutLevelUntil
+                    && sent.prunedBelow() > idsWithoutLevelUntil) {
+                idsWithoutLevelUntil = IdWindow.EMPTY;
+            }
+            return idsWithoutLevelUntil;
+        }
 
         StreamCursors(StreamKey key) {
             this.key = key;

@@ -20,9 +20,15 @@ public final class WindowSnapshot {
     private final long[] times;
     private final long[] highs;
     private final long[] lows;
+    private final long idsWithoutLevelUntil;
 
     /** Takes ownership of the arrays: callers pass fresh copies. */
     WindowSnapshot(long highWater, long prunedBelow, long[] times, long[] highs, long[] lows) {
+        this(highWater, prunedBelow, times, highs, lows, IdWindow.EMPTY);
+    }
+
+    private WindowSnapshot(long highWater, long prunedBelow, long[] times, long[] highs, long[] lows,
+                           long idsWithoutLevelUntil) {
         if (times.length != highs.length || times.length != lows.length) {
             throw new IllegalArgumentException("window arrays differ in length");
         }
@@ -31,6 +37,21 @@ public final class WindowSnapshot {
         this.times = times;
         this.highs = highs;
         this.lows = lows;
+        this.idsWithoutLevelUntil = idsWithoutLevelUntil;
+    }
+
+    /**
+     * Epoch nanoseconds at or before which this window's ids may be ids without the level
+     * ({@code RecordId.withoutLevel}, checkpoint format 2); {@link Long#MIN_VALUE} when none are.
+     */
+    public long idsWithoutLevelUntil() {
+        return idsWithoutLevelUntil;
+    }
+
+    /** This window, its ids at or before {@code nanos} marked as ids without the level. */
+    WindowSnapshot withIdsWithoutLevelUntil(long nanos) {
+        return nanos == idsWithoutLevelUntil ? this
+                : new WindowSnapshot(highWater, prunedBelow, times, highs, lows, nanos);
     }
 
     /**
@@ -101,6 +122,7 @@ public final class WindowSnapshot {
     @Override
     public boolean equals(Object o) {
         return o instanceof WindowSnapshot w && w.highWater == highWater && w.prunedBelow == prunedBelow
+                && w.idsWithoutLevelUntil == idsWithoutLevelUntil
                 && java.util.Arrays.equals(w.times, times)
                 && java.util.Arrays.equals(w.highs, highs)
                 && java.util.Arrays.equals(w.lows, lows);

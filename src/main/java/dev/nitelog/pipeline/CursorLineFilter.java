@@ -30,6 +30,11 @@ final class CursorLineFilter implements LineFilter {
             public int state(long high, long low) {
                 return stream.state(high, low);
             }
+
+            @Override
+            public long idsWithoutLevelUntilNanos() {
+                return stream.idsWithoutLevelUntilNanos();
+            }
         };
     }
 }

@@ -5,14 +5,18 @@ import java.time.Instant;
 /**
  * A record's stable 128-bit identity: MurmurHash3 x64-128 (seed 0) of the line's identity tuple.
  *
- * <p>The tuple is (job id, service, task id, container, timestamp, message, occurrence), hashed
- * in that order: each string as its length in UTF-16 units (int32) followed by its UTF-16 code
- * units (two bytes each), a null task id as the empty string, the service by its wire name, the
- * timestamp as epoch seconds (int64) then nanoseconds (int32), and the occurrence (int32): the
- * number of identical tuples before it in the same response. All integers little-endian. The
- * occurrence keeps two identical lines both, and makes the n-th copy the same record on every
- * poll. Hashing runs over the fields in place, so computing an id allocates nothing but the
- * result.
+ * <p>The tuple is (job id, service, task id, container, timestamp, message, level, occurrence),
+ * hashed in that order: each string as its length in UTF-16 units (int32) followed by its UTF-16
+ * code units (two bytes each), a null task id as the empty string, the service by its wire name,
+ * the timestamp as epoch seconds (int64) then nanoseconds (int32), the level by its name
+ * ({@code INFO}), and the occurrence (int32): the number of identical tuples before it in the same
+ * response. All integers little-endian. The occurrence keeps two identical lines both, and makes
+ * the n-th copy the same record on every poll; the level keeps two lines that differ only in it
+ * apart whatever the levels a poll asks for. Hashing runs over the fields in place, so computing
+ * an id allocates nothing but the result.
+ *
+ * <p>Checkpoint format 2 and before held ids computed without the level ({@link #withoutLevel}):
+ * a stream restored from one is matched against both until those ids age out of its window.
  */
 public record RecordId(long high, long low) {
 
@@ -21,7 +25,26 @@ public record RecordId(long high, long low) {
 
     /** Computes the id of one line; see the class comment for the exact byte sequence. */
     public static RecordId of(String jobId, Service service, String taskId, String container,
-                              Instant timestamp, CharSequence message, int occurrence) {
+                              Instant timestamp, CharSequence message, Level level, int occurrence) {
+        Murmur3 h = identity(jobId, service, taskId, container, timestamp, message);
+        h.putString(level.name());
+        h.putInt(occurrence);
+        return h.finish();
+    }
+
+    /**
+     * The id as checkpoint format 2 and before computed it: the same tuple without the level (the
+     * occurrence then counts lines identical but for their level too).
+     */
+    public static RecordId withoutLevel(String jobId, Service service, String taskId, String container,
+                                        Instant timestamp, CharSequence message, int occurrence) {
+        Murmur3 h = identity(jobId, service, taskId, container, timestamp, message);
+        h.putInt(occurrence);
+        return h.finish();
+    }
+
+    private static Murmur3 identity(String jobId, Service service, String taskId, String container,
+                                    Instant timestamp, CharSequence message) {
         Murmur3 h = HASHER.get().reset();
         h.putString(jobId);
         h.putString(service.wireName());
@@ -30,8 +53,7 @@ public record RecordId(long high, long low) {
         h.putLong(timestamp.getEpochSecond());
         h.putInt(timestamp.getNano());
         h.putString(message);
-        h.putInt(occurrence);
-        return h.finish();
+        return h;
     }
 
     /** Parses the 32-character hex form produced by {@link #hex()}. */
@@ -70,9 +92,11 @@ public record RecordId(long high, long low) {
      * identical lines are counted. Bit-identical to {@link #of}. One per thread; not thread-safe.
      */
     public static final class Hasher {
+        private static final String[] LEVEL_NAMES = levelNames();
         private final Murmur3 prefix = new Murmur3();
         private final Murmur3 line = new Murmur3();
         private final Murmur3 base = new Murmur3();
+        private final Murmur3 withoutLevel = new Murmur3();
         private long baseHigh;
         private long baseLow;
 
@@ -86,16 +110,48 @@ public record RecordId(long high, long low) {
 
         /** Hashes one line's remaining identity fields, all but the occurrence. */
         public void line(char[] container, int containerLength, long epochSeconds, int nanos,
-                         char[] message, int messageLength) {
+                         char[] message, int messageLength, Level level) {
             line.copyFrom(prefix);
             line.putChars(container, containerLength);
             line.putLong(epochSeconds);
             line.putInt(nanos);
             line.putChars(message, messageLength);
+            withoutLevel.copyFrom(line); // kept for withoutLevel(): a copy of a few longs
+            line.putString(LEVEL_NAMES[level.ordinal()]);
             base.copyFrom(line);
             base.finishInPlace();
             baseHigh = base.h1;
             baseLow = base.h2;
+        }
+
+        /**
+         * The hash of the last {@link #line} without its level and occurrence, as checkpoint
+         * format 2 counted identical lines; then {@link #withoutLevel(int)} completes that id.
+         */
+        public long[] baseWithoutLevel(long[] into) {
+            base.copyFrom(withoutLevel);
+            base.finishInPlace();
+            into[0] = base.h1;
+            into[1] = base.h2;
+            return into;
+        }
+
+        /** Completes the last line's format-2 id with its format-2 occurrence, into {@code into}. */
+        public long[] withoutLevel(int occurrence, long[] into) {
+            withoutLevel.putInt(occurrence);
+            withoutLevel.finishInPlace();
+            into[0] = withoutLevel.h1;
+            into[1] = withoutLevel.h2;
+            return into;
+        }
+
+        private static String[] levelNames() {
+            Level[] levels = Level.values();
+            String[] names = new String[levels.length];
+            for (int i = 0; i < levels.length; i++) {
+                names[i] = levels[i].name();
+            }
+            return names;
         }
 
         /** Completes the id of the last {@link #line} with its occurrence. */

@@ -2,6 +2,7 @@ package dev.nitelog.bytenite;
 
 import com.sun.management.ThreadMXBean;
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.record.Level;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.LogRecord;
@@ -66,7 +67,7 @@ class KnownIdsFastPathTest {
         for (LogRecord r : records) {
             int occurrence = seen.merge(List.of(r.service(), String.valueOf(r.taskId()), r.container(),
                     r.timestamp(), r.message()), 1, Integer::sum) - 1;
-            assertEquals(RecordId.of(JOB.id(), r.service(), r.taskId(), r.container(), r.timestamp(), r.message(),
+            assertEquals(RecordId.of(JOB.id(), r.service(), r.taskId(), r.container(), r.timestamp(), r.message(), r.level(),
                     occurrence), r.id(), r.message());
         }
         assertTrue(seen.containsValue(3), "the body has lines that come three times");

@@ -202,9 +202,9 @@ class LogsParserTest {
         assertNotEquals(first.get(0).id(), first.get(2).id());
         assertEquals(first.stream().map(LogRecord::id).toList(), second.stream().map(LogRecord::id).toList());
         Instant t = Instant.parse("2025-01-01T00:00:01.5Z");
-        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "progress 50%", 0), first.get(0).id());
-        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "progress 50%", 1), first.get(2).id());
-        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "other", 0), first.get(1).id());
+        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "progress 50%", Level.INFO, 0), first.get(0).id());
+        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "progress 50%", Level.INFO, 1), first.get(2).id());
+        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "other", Level.INFO, 0), first.get(1).id());
     }
 
     @Test
@@ -244,7 +244,7 @@ class LogsParserTest {
                 occurrence += messages.get(j).equals(messages.get(i)) ? 1 : 0;
             }
             assertEquals(messages.get(i), records.get(i).message(), "stable order, seed " + seed);
-            assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, messages.get(i), occurrence),
+            assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, messages.get(i), Level.INFO, occurrence),
                     records.get(i).id(), "seed " + seed);
         }
         assertEquals(200, new HashSet<>(records.stream().map(LogRecord::id).toList()).size());
@@ -266,7 +266,7 @@ class LogsParserTest {
         List<LogRecord> second = parse(body).records();
         assertEquals(first.stream().map(LogRecord::id).toList(), second.stream().map(LogRecord::id).toList());
         assertEquals(100_000, new HashSet<>(second.stream().map(LogRecord::id).toList()).size());
-        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "step 0", 1), second.get(1).id());
+        assertEquals(RecordId.of(JOB.id(), Service.PARTITIONER, null, "main", t, "step 0", Level.INFO, 1), second.get(1).id());
         assertIdleCountersAreSmallAndFew();
     }
 

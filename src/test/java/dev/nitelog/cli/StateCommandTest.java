@@ -136,7 +136,7 @@ class StateCommandTest {
         List<LogRecord> records = new ArrayList<>();
         for (int i = 0; i < lines; i++) {
             Instant at = T0.plusSeconds(i);
-            records.add(new LogRecord(RecordId.of(job, Service.TASKRUNNER, "task-1", "main", at, "line " + i, 0), at,
+            records.add(new LogRecord(RecordId.of(job, Service.TASKRUNNER, "task-1", "main", at, "line " + i, Level.INFO, 0), at,
                     job, job, Service.TASKRUNNER, "task-1", "main", Level.INFO, "line " + i));
         }
         cursors.commit(sink, cursors.takeUnsent(job, sink, records).records());

@@ -91,7 +91,7 @@ class FileCheckpointStoreTest {
             bytes -> flip(bytes, 0),                                       // bad magic
             bytes -> new byte[0],                                          // empty
             bytes -> {                                                     // a newer nitelog's format
-                bytes[5] = 3;
+                bytes[5] = 4;
                 return bytes;
             });
 
@@ -151,12 +151,12 @@ class FileCheckpointStoreTest {
         FileCheckpointStore.open(dir).save(cursors.snapshotCommitted());
         Path file = dir.resolve("jobs").resolve(FileCheckpointStore.fileName("job"));
         byte[] bytes = Files.readAllBytes(file);
-        bytes[5] = 3; // format version 3
+        bytes[5] = 4; // format version 4
         Files.write(file, bytes);
 
         CheckpointStoreException refused = assertThrows(CheckpointStoreException.class,
                 () -> FileCheckpointStore.open(dir, CLOCK, true).load());
-        assertTrue(refused.getMessage().contains("written by a newer nitelog (checkpoint format 3, this version reads up to 2)"),
+        assertTrue(refused.getMessage().contains("written by a newer nitelog (checkpoint format 4, this version reads up to 3)"),
                 refused.getMessage());
     }
 
@@ -251,8 +251,9 @@ class FileCheckpointStoreTest {
 
         assertArrayEquals(bytes, CheckpointCodec.encode(CheckpointCodec.decode(bytes)));
         // magic+version, job id, retired, sink count, sink name, no format-1 cursor, stream count,
-        // service, has task, task id, container, high water, pruned mark, id count, 4 ids, CRC
-        assertEquals(6 + 4 + 3 + 1 + 4 + 4 + 3 + 1 + 4 + 4 + 10 + 1 + 4 + 6 + 4 + 4 + 8 + 8 + 4 + 4 * 24 + 4,
+        // service, has task, task id, container, high water, pruned mark, id count, 4 ids, ids
+        // without the level until, CRC
+        assertEquals(6 + 4 + 3 + 1 + 4 + 4 + 3 + 1 + 4 + 4 + 10 + 1 + 4 + 6 + 4 + 4 + 8 + 8 + 4 + 4 * 24 + 8 + 4,
                 bytes.length);
     }
 

@@ -42,7 +42,7 @@ final class Lines {
 
     static LogRecord record(Line line, int occurrence) {
         RecordId id = RecordId.of(line.jobId(), line.service(), line.taskId(), line.container(),
-                line.timestamp(), line.message(), occurrence);
+                line.timestamp(), line.message(), Level.INFO, occurrence);
         return new LogRecord(id, line.timestamp(), line.jobId(), line.jobId(), line.service(), line.taskId(),
                 line.container(), Level.INFO, line.message());
     }

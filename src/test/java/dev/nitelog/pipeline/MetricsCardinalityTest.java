@@ -191,7 +191,7 @@ class MetricsCardinalityTest {
         for (int line = 0; line < 2; line++) {
             Instant ts = NOW.minus(AGE).minusMillis(line);
             String message = "line " + line;
-            out.add(new LogRecord(RecordId.of(job.id(), Service.TASKRUNNER, "t", "main", ts, message, 0), ts, job.id(),
+            out.add(new LogRecord(RecordId.of(job.id(), Service.TASKRUNNER, "t", "main", ts, message, Level.INFO, 0), ts, job.id(),
                     job.name(), Service.TASKRUNNER, "t", "main", Level.INFO, message));
         }
         return out;

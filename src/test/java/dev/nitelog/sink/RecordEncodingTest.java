@@ -23,7 +23,7 @@ class RecordEncodingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static LogRecord record(Service service, String taskId, String container, String message, Instant ts) {
-        RecordId id = RecordId.of("job-1", service, taskId, container, ts, message, 0);
+        RecordId id = RecordId.of("job-1", service, taskId, container, ts, message, Level.INFO, 0);
         return new LogRecord(id, ts, "job-1", "my job", service, taskId, container, Level.INFO, message);
     }
 

@@ -279,7 +279,7 @@ class ElasticsearchSinkIT {
     private static LogRecord taskRecord(int i, String taskId) {
         Instant ts = NEAR_MIDNIGHT.plusSeconds(i);
         String message = "strict " + i;
-        RecordId id = RecordId.of("job-strict", Service.TASKRUNNER, taskId, "app", ts, message, 0);
+        RecordId id = RecordId.of("job-strict", Service.TASKRUNNER, taskId, "app", ts, message, Level.INFO, 0);
         return new LogRecord(id, ts, "job-strict", "strict", Service.TASKRUNNER, taskId, "app", Level.ERROR, message);
     }
 

@@ -47,7 +47,7 @@ public final class EsTestSupport {
             Service service = i % 3 == 0 ? Service.PARTITIONER : Service.TASKRUNNER;
             String task = service == Service.TASKRUNNER ? "task-" + (i % 4) : null;
             String container = service == Service.TASKRUNNER ? "app" : "";
-            RecordId id = RecordId.of(job, service, task, container, ts, message, 0);
+            RecordId id = RecordId.of(job, service, task, container, ts, message, Level.INFO, 0);
             out.add(new LogRecord(id, ts, job, job + " name", service, task, container, Level.INFO, message));
         }
         return out;

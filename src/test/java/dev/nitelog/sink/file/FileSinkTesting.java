@@ -30,7 +30,7 @@ final class FileSinkTesting {
     }
 
     static LogRecord rec(String job, String message, Instant ts) {
-        RecordId id = RecordId.of(job, Service.TASKRUNNER, "t1", "main", ts, message, 0);
+        RecordId id = RecordId.of(job, Service.TASKRUNNER, "t1", "main", ts, message, Level.INFO, 0);
         return new LogRecord(id, ts, job, "name of " + job, Service.TASKRUNNER, "t1", "main", Level.INFO, message);
     }
 

@@ -21,7 +21,7 @@ final class TestRecords {
         Instant ts = Instant.ofEpochSecond(1_750_000_000L + n, 123_456_789);
         String task = n % 3 == 0 ? null : "task-" + (n % 4);
         Service service = task == null ? Service.PARTITIONER : Service.TASKRUNNER;
-        RecordId id = RecordId.of(job, service, task, "main", ts, message, 0);
+        RecordId id = RecordId.of(job, service, task, "main", ts, message, Level.INFO, 0);
         return new LogRecord(id, ts, job, "name of " + job, service, task, "main", Level.INFO, message);
     }
 

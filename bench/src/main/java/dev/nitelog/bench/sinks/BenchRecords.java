@@ -61,7 +61,7 @@ final class BenchRecords {
             String container = random.nextInt(4) == 0 ? "" : service.jsonName() + "-app";
             String message = message(random);
             Instant timestamp = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
-            RecordId id = RecordId.of(jobIds.get(job), service, taskId, container, timestamp, message, 0);
+            RecordId id = RecordId.of(jobIds.get(job), service, taskId, container, timestamp, message, Level.INFO, 0);
             records.add(new LogRecord(id, timestamp, jobIds.get(job), jobNames.get(job), service, taskId, container,
                     LEVELS[random.nextInt(LEVELS.length)], message));
         }
