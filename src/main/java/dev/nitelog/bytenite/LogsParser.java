@@ -153,8 +153,9 @@ final class LogsParser {
         occurrences = OccurrenceCounter.borrow();
         occurrencesWithoutLevel = OccurrenceCounter.borrow();
         CountingInputStream counted = new CountingInputStream(body, maxBytes);
-        cutter = new LongStringCutter(counted, maxLineBytes);
-        try (JsonParser p = JSON.createParser(cutter)) { // closing the parser closes the body
+        // no line can be longer than the body: then there is nothing to cut, and no byte to look at twice
+        cutter = maxLineBytes < maxBytes ? new LongStringCutter(counted, maxLineBytes) : null;
+        try (JsonParser p = JSON.createParser(cutter == null ? counted : cutter)) { // closing the parser closes the body
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed(p, "the body is not a JSON object");
             }
@@ -364,7 +365,7 @@ final class LogsParser {
     /** The line; when the cutter shortened it, how many bytes it dropped (asked only after a cut: no location object per line). */
     private void readLog(JsonParser p, JsonToken value) throws IOException {
         readString(p, value, log);
-        if (value == JsonToken.VALUE_STRING && cutter.anyCut()) {
+        if (value == JsonToken.VALUE_STRING && cutter != null && cutter.anyCut()) {
             cutBytes = cutter.cutWithin(p.currentTokenLocation().getByteOffset(), p.currentLocation().getByteOffset());
         }
     }

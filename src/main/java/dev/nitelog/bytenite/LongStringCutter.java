@@ -19,13 +19,18 @@ import java.io.InputStream;
 final class LongStringCutter extends FilterInputStream {
     private static final int NO_CUT = -1;
     private static final int AFTER_BACKSLASH = -1;
+    private static final java.lang.invoke.VarHandle WORDS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
     private final long maxStringBytes;
     private long handedOut;
 
     private boolean inString;
     private int escape; // AFTER_BACKSLASH, or the hex digits still to come of a backslash-u escape
-    private long stringBytes;
+    private long stringBytes; // kept so far of the current string, on the careful path
+    private long stringStart; // offset, in the bytes handed out, of the current string's first byte
     private long dropped = NO_CUT; // bytes dropped from the current string, NO_CUT while it is whole
 
     // cuts not yet claimed by the parser, oldest first: closing-quote offset and bytes dropped
@@ -70,8 +75,14 @@ final class LongStringCutter extends FilterInputStream {
 
     /** Drops, in place, the bytes of strings past the bound; returns how many bytes are kept. */
     private int filter(byte[] b, int off, int n) {
-        int to = off;
-        for (int i = off, end = off + n; i < end; i++) {
+        int end = off + n;
+        int i = scan(b, off, end);
+        if (i == end) {
+            return n; // the common case: nothing near a bound, every byte kept where it is
+        }
+        stringBytes = handedOut + (i - off) - stringStart;
+        int to = i;
+        for (; i < end; i++) {
             byte c = b[i];
             if (keep(c, to - off)) {
                 b[to++] = c;
@@ -80,12 +91,58 @@ final class LongStringCutter extends FilterInputStream {
         return to - off;
     }
 
+    /**
+     * The fast path: finds quotes and backslashes with two comparisons a byte, and stops where a
+     * string reaches the bound (or one is being cut), for {@link #keep} to go on byte by byte.
+     *
+     * @return where the careful path takes over, or {@code end}
+     */
+    private int scan(byte[] b, int off, int end) {
+        int i = off;
+        while (i < end && dropped == NO_CUT) {
+            if (!inString) {
+                i = skipWords(b, i, end, false);
+                while (i < end && b[i] != '"') {
+                    i++;
+                }
+                if (i < end) {
+                    inString = true;
+                    stringStart = handedOut + (i - off) + 1;
+                    i++;
+                }
+            } else if (escape != 0) {
+                escape = escape == AFTER_BACKSLASH ? (b[i] == 'u' ? 4 : 0) : escape - 1;
+                i++;
+            } else {
+                long left = stringStart + maxStringBytes - (handedOut + (i - off));
+                int stop = (int) Math.min(end, i + Math.max(0, left));
+                i = skipWords(b, i, stop, true);
+                while (i < stop && b[i] != '"' && b[i] != '\\') {
+                    i++;
+                }
+                if (i == stop) {
+                    if (stop < end) {
+                        return i; // at the bound inside a string
+                    }
+                } else if (b[i] == '"') {
+                    inString = false;
+                    i++;
+                } else {
+                    escape = AFTER_BACKSLASH;
+                    i++;
+                }
+            }
+        }
+        return i;
+    }
+
     /** @param keptBefore bytes kept from this read before {@code c}: positions the closing quote */
     private boolean keep(byte c, int keptBefore) {
         if (!inString) {
             if (c == '"') {
                 inString = true;
                 stringBytes = 0;
+                stringStart = handedOut + keptBefore + 1;
                 dropped = NO_CUT;
             }
             return true;
@@ -112,6 +169,27 @@ final class LongStringCutter extends FilterInputStream {
             escape = AFTER_BACKSLASH;
         }
         return count();
+    }
+
+    /**
+     * Skips whole 8-byte words holding no quote (and, in a string, no backslash): a JSON body is
+     * mostly such words, and testing eight bytes at once keeps this pass far cheaper than the parse.
+     */
+    private static int skipWords(byte[] b, int i, int end, boolean backslashToo) {
+        while (i + Long.BYTES <= end) {
+            long word = (long) WORDS.get(b, i);
+            if (hasByte(word, QUOTES) || backslashToo && hasByte(word, BACKSLASHES)) {
+                return i;
+            }
+            i += Long.BYTES;
+        }
+        return i;
+    }
+
+    /** Whether any byte of {@code word} is the byte repeated in {@code pattern} (no false negatives). */
+    private static boolean hasByte(long word, long pattern) {
+        long x = word ^ pattern;
+        return ((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) != 0;
     }
 
     /** Counts a byte of the current string; false when it is dropped. */

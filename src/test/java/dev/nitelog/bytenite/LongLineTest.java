@@ -73,7 +73,8 @@ class LongLineTest {
                 lines.add(randomLine(random, random.nextInt(400)));
             }
             int bound = 40 + random.nextInt(300); // every string is bounded: leave the timestamps whole
-            LogFetch fetch = parse(body(lines), bound);
+            // reads of a few bytes each half the time: a string, an escape or a character split across reads
+            LogFetch fetch = parse(body(lines), bound, random.nextBoolean() ? new Random(random.nextLong()) : null);
             List<LogRecord> records = fetch.records();
             assertEquals(lines.size(), records.size(), "seed " + seed + ", bound " + bound + ", malformed "
                     + fetch.malformedEntries() + ": " + new String(body(lines), java.nio.charset.StandardCharsets.UTF_8));
@@ -135,7 +136,20 @@ class LongLineTest {
     }
 
     private static LogFetch parse(byte[] body, long maxLineBytes) throws Exception {
+        return parse(body, maxLineBytes, null);
+    }
+
+    /** @param trickle when set, the body arrives in reads of 1 to 16 bytes */
+    private static LogFetch parse(byte[] body, long maxLineBytes, Random trickle) throws Exception {
         InputStream in = new ByteArrayInputStream(body);
+        if (trickle != null) {
+            in = new java.io.FilterInputStream(in) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, 1 + trickle.nextInt(16)));
+                }
+            };
+        }
         return new LogsParser(JOB, LineFilter.uniform(Long.MIN_VALUE, KnownIds.NONE), Long.MAX_VALUE, maxLineBytes,
                 Integer.MAX_VALUE, null).parse(in);
     }
