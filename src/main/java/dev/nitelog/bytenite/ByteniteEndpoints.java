@@ -22,6 +22,24 @@ public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
         private final Supplier<String> reader;
         private volatile String value;
 
+        private static final String KEY = "nitelog.bytenite.api-key";
+
+        /**
+         * The configured key: from api-key, else from api-key-file (without its trailing newline,
+         * and read again when ByteNite refuses it); empty when neither is set.
+         *
+         * @throws dev.nitelog.config.InvalidConfigException when both are set or the file cannot be read
+         */
+        public static java.util.Optional<ApiKey> configured(dev.nitelog.config.ByteniteConfig bytenite) {
+            java.util.Optional<String> value = bytenite.apiKey().filter(k -> !k.isBlank());
+            dev.nitelog.config.Secrets.resolve(KEY, value, bytenite.apiKeyFile()); // both set, or an unreadable file
+            if (value.isPresent()) {
+                return value.map(ApiKey::new);
+            }
+            return bytenite.apiKeyFile().map(file -> fromFile(KEY + "-file=" + file,
+                    () -> dev.nitelog.config.Secrets.read(KEY + "-file", file)));
+        }
+
         /** A fixed key (config value, environment, the demo's simulator). */
         public ApiKey(String value) {
             this(value, null, null);

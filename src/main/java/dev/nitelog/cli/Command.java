@@ -1,5 +1,6 @@
 package dev.nitelog.cli;
 
+import dev.nitelog.metrics.Version;
 import dev.nitelog.config.OutputFormat;
 import dev.nitelog.record.Level;
 import dev.nitelog.record.Service;

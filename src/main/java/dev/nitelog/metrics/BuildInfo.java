@@ -1,6 +1,5 @@
 package dev.nitelog.metrics;
 
-import dev.nitelog.cli.Version;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 

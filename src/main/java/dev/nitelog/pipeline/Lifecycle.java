@@ -2,7 +2,6 @@ package dev.nitelog.pipeline;
 
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.ByteniteEndpoints;
-import dev.nitelog.cli.Invocation;
 import dev.nitelog.config.ConfigValidator;
 import dev.nitelog.cursor.CheckpointStoreException;
 import dev.nitelog.config.InvalidConfigException;
@@ -31,6 +30,12 @@ public class Lifecycle {
     private final SinkRegistry registry;
     private final MeterRegistry meters;
     private final Provider<ByteniteEndpoints> endpoints;
+    /**
+     * Whether this process runs the daemon: the entry point says so before Quarkus starts, so the
+     * startup observer (which runs before the command) can tell the daemon from a one-shot command.
+     * Without an entry point (in {@code @QuarkusTest}) it is the daemon.
+     */
+    private static volatile boolean daemonStarts = true;
     private volatile NitelogDaemon daemon;
     private volatile boolean ready;
     private volatile String startupError;
@@ -44,8 +49,13 @@ public class Lifecycle {
         this.endpoints = endpoints;
     }
 
+    /** Set by the entry point before Quarkus starts: false for a one-shot command. */
+    public static void daemonStarts(boolean starts) {
+        daemonStarts = starts;
+    }
+
     void onStart(@Observes StartupEvent event) {
-        if (!Invocation.current().startsDaemon()) {
+        if (!daemonStarts) {
             return; // validate, logs: the command runs its own checks and must not poll
         }
         try {

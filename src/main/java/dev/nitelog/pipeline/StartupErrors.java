@@ -8,11 +8,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Turns a startup failure into the one line a user needs: what is wrong and how to fix it. */
-final class StartupErrors {
+public final class StartupErrors {
     private StartupErrors() {
     }
 
-    static String oneLine(Throwable failure) {
+    public static String oneLine(Throwable failure) {
         Throwable cause = failure;
         while (cause != null) {
             if (cause instanceof InvalidConfigException) {
@@ -35,7 +35,7 @@ final class StartupErrors {
             "The config property (\\S+) with the config value \"(.*?)\" threw an Exception whilst being converted");
 
     /** True when the failure is a configuration value the user must fix (exit code 2). */
-    static boolean isConfigProblem(Throwable failure) {
+    public static boolean isConfigProblem(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidConfigException || configProblem(cause) != null) {
                 return true;

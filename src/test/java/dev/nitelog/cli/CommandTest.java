@@ -1,5 +1,7 @@
 package dev.nitelog.cli;
 
+import dev.nitelog.metrics.Version;
+
 import dev.nitelog.config.OutputFormat;
 import dev.nitelog.record.Level;
 import dev.nitelog.record.Service;
@@ -38,7 +40,7 @@ class CommandTest {
         assertEquals(Command.Kind.RUN, command().kind());
         assertTrue(command().startsDaemon());
         assertEquals(Optional.of("x.yaml"), command("run", "--config", "x.yaml").config());
-        assertTrue(Invocation.current().startsDaemon(), "without a main method the daemon starts");
+        assertTrue(dev.nitelog.app.Invocation.current().startsDaemon(), "without a main method the daemon starts");
         assertEquals(Map.of("nitelog.jobs.exit-when-done", "true"), command("run", "--exit-when-done").settings());
         assertEquals(Map.of(), command("run").settings());
     }

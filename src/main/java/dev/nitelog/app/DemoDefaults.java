@@ -1,4 +1,4 @@
-package dev.nitelog.pipeline;
+package dev.nitelog.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

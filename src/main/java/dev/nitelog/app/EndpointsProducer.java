@@ -1,10 +1,8 @@
-package dev.nitelog.pipeline;
+package dev.nitelog.app;
 
 import dev.nitelog.bytenite.ByteniteEndpoints;
 import dev.nitelog.bytenite.ByteniteEndpoints.ApiKey;
 import dev.nitelog.config.ByteniteConfig;
-import dev.nitelog.config.InvalidConfigException;
-import dev.nitelog.config.Secrets;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.simulator.ByteNiteSimulator;
 import dev.nitelog.simulator.SimulatorOptions;
@@ -25,7 +23,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class EndpointsProducer {
     private static final Logger LOG = Logger.getLogger(EndpointsProducer.class);
-    private static final String KEY = "nitelog.bytenite.api-key";
 
     private final NitelogConfig config;
     private ByteNiteSimulator simulator;
@@ -38,7 +35,7 @@ public class EndpointsProducer {
     @Singleton
     ByteniteEndpoints endpoints() {
         ByteniteConfig bytenite = config.bytenite();
-        Optional<ApiKey> key = apiKey(bytenite);
+        Optional<ApiKey> key = ApiKey.configured(bytenite);
         if (key.isPresent()) {
             return new ByteniteEndpoints(URI.create(bytenite.apiUrl()), URI.create(bytenite.authUrl()), key.get());
         }
@@ -53,21 +50,5 @@ public class EndpointsProducer {
         if (simulator != null) {
             simulator.close();
         }
-    }
-
-    /**
-     * The key from api-key, else from api-key-file (without its trailing newline, and read again
-     * when ByteNite refuses it); empty when neither is set.
-     *
-     * @throws InvalidConfigException when both are set or the file cannot be read
-     */
-    public static Optional<ApiKey> apiKey(ByteniteConfig bytenite) {
-        Optional<String> value = bytenite.apiKey().filter(k -> !k.isBlank());
-        Secrets.resolve(KEY, value, bytenite.apiKeyFile()); // both set, or a file that cannot be read
-        if (value.isPresent()) {
-            return value.map(ApiKey::new);
-        }
-        return bytenite.apiKeyFile().map(file -> ApiKey.fromFile(KEY + "-file=" + file,
-                () -> Secrets.read(KEY + "-file", file)));
     }
 }

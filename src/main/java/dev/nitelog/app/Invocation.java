@@ -1,9 +1,11 @@
-package dev.nitelog.cli;
+package dev.nitelog.app;
+
+import dev.nitelog.cli.Command;
 
 /**
  * The command this process was started with, recorded by the main method before Quarkus starts,
- * so startup observers (which run before the command) can tell the daemon from a CLI command.
- * Without a main method (in {@code @QuarkusTest}) it is the daemon.
+ * for {@link NitelogMain#run} to run once Quarkus is up. Without a main method (in
+ * {@code @QuarkusTest}) it is the daemon.
  */
 public final class Invocation {
     private static volatile Command current = Command.daemon();

@@ -1,12 +1,13 @@
-package dev.nitelog.pipeline;
+package dev.nitelog.app;
 
 import dev.nitelog.cli.Command;
-import dev.nitelog.cli.Invocation;
 import dev.nitelog.cli.LogsCommand;
 import dev.nitelog.cli.StateCommand;
 import dev.nitelog.cli.Parsed;
 import dev.nitelog.cli.UsageException;
 import dev.nitelog.cli.ValidateCommand;
+import dev.nitelog.pipeline.Lifecycle;
+import dev.nitelog.pipeline.StartupErrors;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -66,6 +67,7 @@ public class NitelogMain implements QuarkusApplication {
         }
         Command command = (Command) parsed;
         Invocation.set(command);
+        Lifecycle.daemonStarts(command.startsDaemon());
         command.settings().forEach(System::setProperty); // a flag outranks the file and the environment
         if (command.config().isPresent()) {
             String file = command.config().get();

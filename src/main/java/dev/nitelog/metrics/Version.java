@@ -1,4 +1,4 @@
-package dev.nitelog.cli;
+package dev.nitelog.metrics;
 
 import java.io.IOException;
 import java.io.InputStream;
