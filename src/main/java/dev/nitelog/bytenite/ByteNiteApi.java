@@ -96,6 +96,20 @@ public interface ByteNiteApi {
         int handed = taken ? whole.records().size() : 0;
         return new LogFetch(List.of(), whole.skipped(), whole.malformedEntries(), whole.responseBytes(),
                 whole.truncated(), whole.deferred() + whole.records().size() - handed, whole.unconfirmed(), handed,
-                whole.cutLines());
+                whole.cutLines(), whole.layout());
+    }
+
+    /**
+     * As {@link #fetchLogs(JobRef, LineFilter, RecordChunks)} for one part of the log (some
+     * services, some tasks), so that a job whose whole log is cut at the response limit can be
+     * fetched in parts that fit. Called only after a response told the arrays it holds
+     * ({@link LogLayout#listed()}); the default fetches only the whole log.
+     */
+    default LogFetch fetchLogs(JobRef job, LogPart part, LineFilter filter, RecordChunks chunks)
+            throws ByteNiteException {
+        if (!part.whole()) {
+            throw new UnsupportedOperationException("this API fetches a job's whole log only, not " + part);
+        }
+        return fetchLogs(job, filter, chunks);
     }
 }

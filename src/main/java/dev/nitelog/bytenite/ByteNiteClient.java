@@ -42,6 +42,8 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ByteNiteClient.class);
     /** Stops paging a server that keeps saying hasNext: 1000 pages of 100 is far beyond any account. */
     static final int MAX_JOB_PAGES = 1000;
+    /** Past a cut, a body is passed over up to this many times the limit to list its arrays. */
+    static final int LISTING_FACTOR = 16;
 
     private final JobsConfig jobs;
     private final Duration requestTimeout;
@@ -55,6 +57,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     private final EndpointGuard logsGuard;
     private final RequestThrottle throttle;
     private final long maxResponseBytes;
+    private final long listBytes;
     private final long maxLineBytes;
     private volatile boolean unorderedListingReported;
     private volatile boolean orderConfirmed;
@@ -83,6 +86,8 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         this.listener = listener;
         this.maxResponseBytes = bytenite.maxResponseBytes().asLongValue();
         this.maxLineBytes = bytenite.maxLineBytes().asLongValue();
+        this.listBytes = maxResponseBytes > Long.MAX_VALUE / LISTING_FACTOR ? Long.MAX_VALUE
+                : maxResponseBytes * LISTING_FACTOR;
         this.throttle = new RequestThrottle(bytenite.maxRequestsPerSecond(), ticker,
                 (endpoint, waited, reason) -> listener.onThrottled(endpoint, waited,
                         reason == RequestThrottle.Reason.RETRY_AFTER));
@@ -214,11 +219,34 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
 
     private LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords, RecordChunks chunks)
             throws ByteNiteException {
+        return fetchLogs(job, new Wire.LogsRequest(job.id(), taskIds, levels, services), filter, maxRecords, chunks);
+    }
+
+    /**
+     * One part of the log, within the configured filters: the part's services among the configured
+     * ones, and its tasks (which came from responses, so within the configured ones too). A part
+     * the configured services leave nothing of is not requested.
+     */
+    @Override
+    public LogFetch fetchLogs(JobRef job, LogPart part, LineFilter filter, RecordChunks chunks)
+            throws ByteNiteException {
+        List<String> partServices = part.services().stream().map(Service::wireName).toList();
+        List<String> asked = services.isEmpty() ? partServices : partServices.isEmpty() ? services
+                : services.stream().filter(partServices::contains).toList();
+        if (!services.isEmpty() && !partServices.isEmpty() && asked.isEmpty()) {
+            return new LogFetch(List.of(), 0, 0, 0);
+        }
+        List<String> tasks = part.taskIds().isEmpty() ? taskIds : part.taskIds();
+        return fetchLogs(job, new Wire.LogsRequest(job.id(), tasks, levels, asked), filter, Integer.MAX_VALUE, chunks);
+    }
+
+    private LogFetch fetchLogs(JobRef job, Wire.LogsRequest request, LineFilter filter, int maxRecords,
+                               RecordChunks chunks) throws ByteNiteException {
         String what = "POST /logs for job " + job.id();
-        Wire.LogsRequest request = new Wire.LogsRequest(job.id(), taskIds, levels, services);
         return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, job.id(),
                 header -> customer.logs(header, request),
-                in -> new LogsParser(job, filter, maxResponseBytes, maxLineBytes, maxRecords, chunks).parse(in)));
+                in -> new LogsParser(job, filter, maxResponseBytes, listBytes, maxLineBytes, maxRecords, chunks)
+                        .parse(in)));
     }
 
     /** True while any endpoint's circuit is open: ByteNite is failing and calls fail fast. */

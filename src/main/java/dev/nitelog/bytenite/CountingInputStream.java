@@ -11,6 +11,7 @@ import java.io.InputStream;
  */
 final class CountingInputStream extends FilterInputStream {
     private final long limit;
+    private final long softLimit;
     private long count;
 
     CountingInputStream(InputStream in) {
@@ -19,12 +20,26 @@ final class CountingInputStream extends FilterInputStream {
 
     /** @param limit the most bytes this stream hands out */
     CountingInputStream(InputStream in, long limit) {
+        this(in, limit, limit);
+    }
+
+    /**
+     * @param softLimit past this many bytes {@link #exceeded()} turns true, and reading goes on
+     * @param limit     the most bytes this stream hands out
+     */
+    CountingInputStream(InputStream in, long softLimit, long limit) {
         super(in);
+        this.softLimit = softLimit;
         this.limit = limit;
     }
 
     long count() {
         return count;
+    }
+
+    /** True once more than the soft limit was handed out. */
+    boolean exceeded() {
+        return count > softLimit;
     }
 
     @Override
@@ -47,7 +62,8 @@ final class CountingInputStream extends FilterInputStream {
         if (count >= limit) {
             return atLimit();
         }
-        int n = super.read(b, off, (int) Math.min(len, limit - count));
+        long upTo = count < softLimit ? softLimit : limit; // stop at the soft limit once: it is passed exactly there
+        int n = super.read(b, off, (int) Math.min(len, upTo - count));
         if (n > 0) {
             count += n;
         }

@@ -13,8 +13,9 @@ import java.util.List;
  * @param malformedEntries entries that could not be read (bad timestamp, wrong type) and were skipped
  * @param responseBytes    size of the response body (bytes read, when it was truncated)
  * @param truncated        the body exceeded {@code nitelog.bytenite.max-response-bytes} and was cut:
- *                         {@code records} hold only lines stamped before the last timestamp read,
- *                         and later lines (maybe more lines of that timestamp) were not seen
+ *                         of the array the cut fell in, {@code records} hold only lines stamped
+ *                         before the last timestamp read, and later lines (maybe more lines of that
+ *                         timestamp) were not seen; arrays after the cut were not read at all
  * @param deferred         lines no sink holds yet that were left unmade because {@code records}
  *                         reached the most the sinks could take ({@code maxRecords}); a later poll
  *                         makes them. Like a cut, this response then covers only part of the lines.
@@ -24,9 +25,19 @@ import java.util.List;
  *                         {@code records}
  * @param cutLines         of the records made, lines longer than {@code nitelog.bytenite.max-line-bytes}
  *                         that were cut there
+ * @param layout           the response's arrays, which were read whole and where a cut fell
+ *                         ({@link LogLayout#NONE} when not known)
  */
 public record LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
-                       boolean truncated, int deferred, int unconfirmed, int chunked, int cutLines) {
+                       boolean truncated, int deferred, int unconfirmed, int chunked, int cutLines,
+                       LogLayout layout) {
+
+    /** A response whose arrays are not known. */
+    public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
+                    boolean truncated, int deferred, int unconfirmed, int chunked, int cutLines) {
+        this(records, skipped, malformedEntries, responseBytes, truncated, deferred, unconfirmed, chunked, cutLines,
+                LogLayout.NONE);
+    }
 
     /** A response whose records are all in {@code records}. */
     public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,

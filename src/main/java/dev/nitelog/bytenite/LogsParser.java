@@ -33,12 +33,15 @@ import java.util.List;
  * A body whose structure is not a logs object at all (not JSON, truncated, wrong container types)
  * is a {@link MalformedResponseException}: its lines cannot be trusted to be complete.
  *
- * <p>A body longer than the byte limit is read up to the limit only. Of what was read, only the
- * lines stamped strictly before the timestamp of the last complete entry are kept: in a body whose
- * lines come in time order those are complete, whereas lines at the last timestamp may continue
- * past the cut (identical lines among them would get different occurrence numbers once all are
- * seen). So a cursor fed with them never passes a line nitelog has not seen; the lines at and after
- * the cut arrive, once each, with the next complete response.
+ * <p>A body longer than the byte limit is read up to the limit only. The arrays read to their end
+ * before the cut are complete; of the array the cut fell in, only the lines stamped strictly before
+ * the timestamp of the last complete entry are kept: in an array whose lines come in time order
+ * those are complete, whereas lines at the last timestamp may continue past the cut (identical lines
+ * among them would get different occurrence numbers once all are seen). So a cursor fed with them
+ * never passes a line nitelog has not seen; the lines at and after the cut arrive, once each, with
+ * the next response that holds that array whole. With a listing bound above the limit, the body is
+ * passed over past the cut without reading its lines, to learn which arrays it holds and their
+ * sizes ({@link LogLayout}): the job can then be fetched in parts that fit.
  */
 final class LogsParser {
     /** Long tqdm progress lines are joined with \r into one string; allow far more than Jackson's 20M default. */
@@ -64,7 +67,9 @@ final class LogsParser {
     private final long[] idWithoutLevel = new long[2];
 
     private final long maxBytes;
+    private final long listBytes;
     private final long maxLineBytes;
+    private CountingInputStream counted;
     private LongStringCutter cutter;
     private long cutBytes; // of the entry being read: bytes dropped from its log
     private int cutLines;
@@ -83,7 +88,16 @@ final class LogsParser {
     private long lastSeconds;
     private int lastNanos;
 
+    // the arrays met, and the cut: once it fell, the rest of the body is passed over, lines unread
+    private final List<LogLayout.Array> arrays = new ArrayList<>();
+    private boolean cut;
+    private long cutCount; // body bytes read when the cut fell
+    private boolean cutInArray; // the cut fell in the array being read
+    private long linesBeyond;
+    private long arrayDropped; // bytes the cutter dropped from the array being read
+
     // the array being read: its stream's filter, asked again only when the container changes
+    private boolean inArray;
     private Service arrayService;
     private String arrayTask;
     private String lastContainer;
@@ -134,6 +148,17 @@ final class LogsParser {
      *                     is read, so no response is held as records whatever its size; null to keep them
      */
     LogsParser(JobRef job, LineFilter filter, long maxBytes, long maxLineBytes, int maxRecords, RecordChunks chunks) {
+        this(job, filter, maxBytes, maxBytes, maxLineBytes, maxRecords, chunks);
+    }
+
+    /**
+     * @param listBytes past a cut at {@code maxBytes}, the body is passed over up to this many bytes
+     *                  without reading its lines, to list its arrays ({@link LogFetch#layout()});
+     *                  at most {@code maxBytes} to stop at the cut
+     */
+    LogsParser(JobRef job, LineFilter filter, long maxBytes, long listBytes, long maxLineBytes, int maxRecords,
+               RecordChunks chunks) {
+        this.listBytes = Math.max(maxBytes, listBytes);
         this.chunks = chunks;
         this.maxRecords = maxRecords;
         this.job = job;
@@ -152,9 +177,9 @@ final class LogsParser {
     LogFetch parse(InputStream body) throws MalformedResponseException, IOException {
         occurrences = OccurrenceCounter.borrow();
         occurrencesWithoutLevel = OccurrenceCounter.borrow();
-        CountingInputStream counted = new CountingInputStream(body, maxBytes);
-        // no line can be longer than the body: then there is nothing to cut, and no byte to look at twice
-        cutter = maxLineBytes < maxBytes ? new LongStringCutter(counted, maxLineBytes) : null;
+        counted = new CountingInputStream(body, maxBytes, listBytes);
+        // no line can be longer than what is read: then there is nothing to cut, and no byte to look at twice
+        cutter = maxLineBytes < listBytes ? new LongStringCutter(counted, maxLineBytes) : null;
         try (JsonParser p = JSON.createParser(cutter == null ? counted : cutter)) { // closing the parser closes the body
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed(p, "the body is not a JSON object");
@@ -167,8 +192,13 @@ final class LogsParser {
             // Jackson's message may quote body text; report only where it broke
             throw malformed(e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
                     e.getLocation() == null ? -1 : e.getLocation().getColumnNr(), "invalid or truncated JSON");
-        } catch (CountingInputStream.LimitExceeded cut) {
-            return fetch(beforeLastTimestamp(assembler.records()), counted.count(), true);
+        } catch (CountingInputStream.LimitExceeded limit) {
+            if (!cut) { // stopped at the cut itself: the array being read is the one cut
+                cutHere();
+            } else if (inArray) {
+                arrays.add(new LogLayout.Array(arrayService, arrayTask, -1, false));
+            }
+            return fetch(beforeLastTimestamp(assembler.records()), cutCount, true, false);
         } catch (CharConversionException e) {
             // Jackson guesses UTF-16/32 from leading zero bytes and reads on; a code unit that is no character
             // is a bad body, not a broken connection (an IOException here would be retried as one)
@@ -177,18 +207,47 @@ final class LogsParser {
             occurrences.giveBack();
             occurrencesWithoutLevel.giveBack();
         }
-        return fetch(assembler.records(), counted.count(), false);
+        if (cut) {
+            return fetch(beforeLastTimestamp(assembler.records()), cutCount, true, true);
+        }
+        return fetch(assembler.records(), counted.count(), false, true);
     }
 
     /** The outcome; with chunks, the last records go to them too. */
-    private LogFetch fetch(List<LogRecord> last, long bytes, boolean truncated) {
+    private LogFetch fetch(List<LogRecord> last, long bytes, boolean truncated, boolean complete) {
+        LogLayout.Array cutIn = !cutInArray ? null : arrays.stream()
+                .filter(a -> a.service() == cutService && java.util.Objects.equals(a.taskId(), cutTask))
+                .findFirst().orElse(new LogLayout.Array(cutService, cutTask, -1, false));
+        LogLayout layout = new LogLayout(arrays, cutIn, linesBeyond, truncated ? counted.count() - cutCount : 0,
+                complete);
         if (chunks == null) {
-            return new LogFetch(last, skipped, malformed, bytes, truncated, deferred, unconfirmed, 0, cutLines);
+            return new LogFetch(last, skipped, malformed, bytes, truncated, deferred, unconfirmed, 0, cutLines, layout);
         }
         if (!last.isEmpty()) {
             handOver(new ArrayList<>(last));
         }
-        return new LogFetch(List.of(), skipped, malformed, bytes, truncated, deferred, unconfirmed, chunked, cutLines);
+        return new LogFetch(List.of(), skipped, malformed, bytes, truncated, deferred, unconfirmed, chunked, cutLines,
+                layout);
+    }
+
+    /** The cut falls here: nothing more is read, the rest of the body is only passed over. */
+    private void cutHere() {
+        cut = true;
+        cutCount = Math.min(counted.count(), maxBytes);
+        cutInArray = inArray;
+        cutService = arrayService;
+        cutTask = arrayTask;
+    }
+
+    private Service cutService;
+    private String cutTask;
+
+    /** True once the cut has fallen; checked between entries, tasks and top-level fields. */
+    private boolean passingOver() {
+        if (!cut && counted.exceeded()) {
+            cutHere();
+        }
+        return cut;
     }
 
     private void handOver(List<LogRecord> chunk) {
@@ -200,22 +259,31 @@ final class LogsParser {
         }
     }
 
-    /** The sorted records stamped strictly before the last complete entry's timestamp. */
+    /**
+     * The sorted records, less those of the array the cut fell in stamped at or after the last
+     * complete entry's timestamp (which may have twins past the cut).
+     */
     private List<LogRecord> beforeLastTimestamp(List<LogRecord> sorted) {
-        if (!hasLast) {
-            return List.of();
+        if (!cutInArray || !hasLast) {
+            return sorted;
         }
-        Instant cut = Instant.ofEpochSecond(lastSeconds, lastNanos);
-        int end = sorted.size();
-        while (end > 0 && !sorted.get(end - 1).timestamp().isBefore(cut)) {
-            end--;
+        Instant at = Instant.ofEpochSecond(lastSeconds, lastNanos);
+        List<LogRecord> kept = new ArrayList<>(sorted.size());
+        for (LogRecord record : sorted) {
+            boolean inCutArray = record.service() == cutService && java.util.Objects.equals(record.taskId(), cutTask);
+            if (!inCutArray || record.timestamp().isBefore(at)) {
+                kept.add(record);
+            } else {
+                linesBeyond++; // may have twins past the cut: not shipped from this response
+            }
         }
-        return end == sorted.size() ? sorted : new ArrayList<>(sorted.subList(0, end));
+        return kept;
     }
 
     private void readTop(JsonParser p) throws IOException, MalformedResponseException {
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            passingOver();
             String name = p.currentName();
             JsonToken value = p.nextToken();
             switch (name) {
@@ -237,6 +305,7 @@ final class LogsParser {
         }
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            passingOver();
             String taskId = p.currentName();
             readTask(p, p.nextToken(), taskId);
         }
@@ -277,9 +346,21 @@ final class LogsParser {
         arrayService = service;
         arrayTask = taskId;
         lastContainer = null;
+        inArray = true;
+        arrayDropped = 0;
+        boolean readWhole = !cut;
+        long start = p.currentTokenLocation().getByteOffset();
+        long passedFrom = start;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-            if (t == JsonToken.START_OBJECT) {
+            if (passingOver()) {
+                if (readWhole) { // cut here: the bytes dropped from the rest are counted when passed
+                    readWhole = false;
+                    passedFrom = p.currentTokenLocation().getByteOffset();
+                }
+                p.skipChildren();
+                linesBeyond++;
+            } else if (t == JsonToken.START_OBJECT) {
                 readEntry(p, service, taskId);
             } else {
                 p.skipChildren(); // a number, string or array where an entry belongs
@@ -287,6 +368,12 @@ final class LogsParser {
             }
         }
         expectEnd(p, t, JsonToken.END_ARRAY);
+        inArray = false;
+        long end = p.currentLocation().getByteOffset();
+        if (!readWhole) {
+            arrayDropped += cutter.droppedWithin(passedFrom, end);
+        }
+        arrays.add(new LogLayout.Array(service, taskId, end - start + arrayDropped, readWhole));
     }
 
     private void readEntry(JsonParser p, Service service, String taskId) throws IOException {
@@ -367,6 +454,7 @@ final class LogsParser {
         readString(p, value, log);
         if (value == JsonToken.VALUE_STRING && cutter != null && cutter.anyCut()) {
             cutBytes = cutter.cutWithin(p.currentTokenLocation().getByteOffset(), p.currentLocation().getByteOffset());
+            arrayDropped += cutBytes;
         }
     }
 

@@ -224,6 +224,22 @@ final class LongStringCutter extends FilterInputStream {
     }
 
     /**
+     * The bytes dropped from every string whose closing quote lies between {@code from} and
+     * {@code to} (offsets in the bytes handed out), claimed: for a part of the body passed over
+     * without reading its lines.
+     */
+    long droppedWithin(long from, long to) {
+        long bytes = 0;
+        while (cutsHead < cutsTail && cutEnds[cutsHead] < to) {
+            if (cutEnds[cutsHead] >= from) {
+                bytes += cutBytes[cutsHead];
+            }
+            cutsHead++;
+        }
+        return bytes;
+    }
+
+    /**
      * The bytes dropped from the string whose opening quote is at {@code from} and whose closing
      * quote lies before {@code to} (offsets in the bytes handed out), or 0 when it was whole. Cuts
      * before {@code from} belong to strings the parser has passed and are forgotten.

@@ -73,9 +73,10 @@ public interface ByteniteConfig {
     int maxRequestsPerSecond();
 
     /**
-     * The largest {@code /logs} body nitelog reads. A longer one is cut there: the lines before
-     * the cut are shipped (all but those at the last timestamp read), a warning names the job,
-     * and the rest follows once a response fits. Bounds the heap one poll can take.
+     * The largest {@code /logs} body nitelog reads. A longer one is cut there: the complete lines
+     * before the cut are shipped, a warning names the job, and the job is fetched from then on in
+     * parts that fit (by service, then by task); a task whose log alone is longer is shipped up to
+     * its cut, and what lay beyond is counted when the job retires. Bounds the heap one poll can take.
      */
     @WithDefault("256M")
     MemorySize maxResponseBytes();

@@ -138,7 +138,7 @@ public final class Cursors {
                 if (time >= futureFrom) {
                     future++;
                 }
-                add(sent, job.holdingHighWater || time >= futureFrom, id, time);
+                add(sent, job.holdingHighWater || stream.held || time >= futureFrom, id, time);
                 stream.touched = true;
                 if (fresh == null) {
                     fresh = new ArrayList<>();
@@ -150,7 +150,7 @@ public final class Cursors {
                     StreamCursors touched = cursors.ordered.get(s);
                     if (touched.touched) {
                         touched.touched = false;
-                        riseToPresent(touched.sent, job.holdingHighWater, futureFrom);
+                        riseToPresent(touched.sent, job.holdingHighWater || touched.held, futureFrom);
                         pruneSent(touched);
                     }
                 }
@@ -207,6 +207,69 @@ public final class Cursors {
     }
 
     /**
+     * Whether the job's last response holding this array (a service's, or one task's: every
+     * container of it) was cut inside it. While it was, that array's streams ship records and hold
+     * their ids, but their high water does not rise: the part of the array not read may hold lines
+     * older than any read. Other streams are not held: an array read to its end held every line of
+     * its streams, and an array not read at all moved no cursor. Releasing the hold (the array was
+     * read whole) lets the high water rise as if no add had been held, so the window prunes again.
+     */
+    public void holdArray(String jobId, Service service, String taskId, boolean hold) {
+        JobCursors job = hold ? job(jobId) : jobs.get(jobId);
+        if (job == null) {
+            return;
+        }
+        long futureFrom = hold ? UNREAD : futureFrom();
+        synchronized (job) {
+            ArrayKey key = new ArrayKey(service, taskId);
+            if (job.retiredAt != null || (hold ? !job.heldArrays.add(key) : !job.heldArrays.remove(key))) {
+                return;
+            }
+            if (releaseStreams(job, key, hold, futureFrom)) {
+                job.version = version.incrementAndGet();
+            }
+        }
+    }
+
+    /** True when any array of the job is held ({@link #holdArray}). */
+    public boolean holdsAnyArray(String jobId) {
+        JobCursors job = jobs.get(jobId);
+        if (job == null) {
+            return false;
+        }
+        synchronized (job) {
+            return !job.heldArrays.isEmpty();
+        }
+    }
+
+    /** Marks the array's streams held or not; a release raises them to their newest id. True when a cursor moved. */
+    private boolean releaseStreams(JobCursors job, ArrayKey key, boolean hold, long futureFrom) {
+        boolean changed = false;
+        for (SinkCursors cursors : job.sinks.values()) {
+            for (int i = 0; i < cursors.ordered.size(); i++) {
+                StreamCursors stream = cursors.ordered.get(i);
+                if (!key.holds(stream.key)) {
+                    continue;
+                }
+                stream.held = hold;
+                if (!hold && !job.holdingHighWater && (riseToPresent(stream.committed, false, futureFrom)
+                        | riseToPresent(stream.sent, false, futureFrom))) {
+                    prune(stream);
+                    changed = true;
+                }
+            }
+        }
+        return changed;
+    }
+
+    /** A service's array, or one task's: the streams of every container in it. */
+    private record ArrayKey(Service service, String taskId) {
+        boolean holds(StreamKey stream) {
+            return stream.service() == service && Objects.equals(stream.taskId(), taskId);
+        }
+    }
+
+    /**
      * After a poll that read the job's whole response and found every line of it confirmed by every
      * sink: each window's high water rises to its newest id that is not stamped in the future, as if
      * no add had been held. A no-op when nothing was held.
@@ -224,6 +287,9 @@ public final class Cursors {
             boolean changed = false;
             for (SinkCursors cursors : job.sinks.values()) {
                 for (StreamCursors stream : cursors.streams.values()) {
+                    if (stream.held) {
+                        continue; // its array was cut: it rises once read whole (holdArray)
+                    }
                     boolean raised = riseToPresent(stream.committed, false, futureFrom)
                             | riseToPresent(stream.sent, false, futureFrom);
                     if (raised) {
@@ -278,7 +344,7 @@ public final class Cursors {
                 long time = IdWindow.nanos(record.timestamp());
                 if (!committed.contains(id.high(), id.low()) && time >= committed.prunedBelow()
                         && time >= IdWindow.minus(committed.highWater(), lateness)) {
-                    add(committed, job.holdingHighWater || time >= futureFrom, id, time);
+                    add(committed, job.holdingHighWater || stream.held || time >= futureFrom, id, time);
                     stream.touched = true;
                     changed = true;
                 }
@@ -288,7 +354,7 @@ public final class Cursors {
                     StreamCursors s = cursors.ordered.get(k);
                     if (s.touched) {
                         s.touched = false;
-                        riseToPresent(s.committed, job.holdingHighWater, futureFrom);
+                        riseToPresent(s.committed, job.holdingHighWater || s.held, futureFrom);
                         prune(s);
                     }
                 }
@@ -440,6 +506,12 @@ public final class Cursors {
             if (job.retiredAt != null) {
                 return;
             }
+            // a job retired with arrays still cut: its tombstone stands at the newest line it shipped
+            long futureFrom = job.heldArrays.isEmpty() ? UNREAD : futureFrom();
+            for (ArrayKey held : List.copyOf(job.heldArrays)) {
+                releaseStreams(job, held, false, futureFrom);
+            }
+            job.heldArrays.clear();
             job.retiredAt = when;
             for (SinkCursors cursors : job.sinks.values()) {
                 cursors.tombstone();
@@ -816,13 +888,19 @@ public final class Cursors {
         Instant retiredAt;
         long version;
         boolean holdingHighWater;
+        final Set<ArrayKey> heldArrays = new java.util.HashSet<>(2);
 
         JobCursors(String jobId) {
             this.jobId = jobId;
         }
 
         SinkCursors sink(String name) {
-            return sinks.computeIfAbsent(name, n -> new SinkCursors());
+            SinkCursors cursors = sinks.get(name); // no capturing lambda: this runs per poll and commit
+            if (cursors == null) {
+                cursors = new SinkCursors(heldArrays);
+                sinks.put(name, cursors);
+            }
+            return cursors;
         }
 
         JobSnapshot snapshot() {
@@ -847,6 +925,12 @@ public final class Cursors {
         final List<StreamCursors> ordered = new ArrayList<>(4); // the same, walked by index: no iterator per call
         /** The committed cursor of checkpoint format 1 (every stream in one), or null. */
         IdWindow legacy;
+        /** The job's held arrays (shared): a stream made while its array is held starts held. */
+        private final Set<ArrayKey> heldArrays;
+
+        SinkCursors(Set<ArrayKey> heldArrays) {
+            this.heldArrays = heldArrays;
+        }
 
         /**
          * The stream's cursors, made on first use. A stream first seen after an upgrade starts
@@ -856,6 +940,7 @@ public final class Cursors {
             StreamCursors stream = streams.get(key);
             if (stream == null) {
                 stream = new StreamCursors(key);
+                stream.held = !heldArrays.isEmpty() && heldArrays.contains(new ArrayKey(key.service(), key.taskId()));
                 stream.calibrated = legacy == null; // every line below its floor will be one it pruned
                 if (legacy != null) {
                     stream.committed.raiseHighWater(legacy.highWater());
@@ -936,6 +1021,8 @@ public final class Cursors {
         final IdWindow sent = new IdWindow();
         final IdWindow committed = new IdWindow();
         boolean touched; // by the commit in progress
+        /** Its array was cut in the last response that held it: the high water does not rise ({@link #holdArray}). */
+        boolean held;
         /** Lines known below the floor beyond those pruned from {@link #committed}: counted late, or there before a start. */
         long belowFloorOffset;
         boolean calibrated;

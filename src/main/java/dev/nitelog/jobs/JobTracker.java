@@ -44,6 +44,12 @@ public final class JobTracker {
      */
     public static final long BACKLOG = -2;
 
+    /**
+     * The entry count of a poll that found part of the job's log too large to fetch (a task's
+     * log alone over the response limit): the interval doubles, up to the longest, while it stays so.
+     */
+    public static final long CUT = -3;
+
     private final Duration pollInterval;
     private final Duration maxPollInterval;
     private final Drain drain;
@@ -165,7 +171,8 @@ public final class JobTracker {
      *
      * @param entries the entries the response held (kept, skipped and malformed ones), -1 when
      *                the poll failed or was cut short, {@link #BACKLOG} when it left lines for a
-     *                later poll: the same count as last time means the job wrote nothing new
+     *                later poll, {@link #CUT} when part of the log could not be fetched: the same
+     *                count as last time means the job wrote nothing new
      */
     public synchronized boolean pollFinished(String jobId, boolean delivered, long entries, Instant notBefore,
                                              Instant now) {
@@ -192,16 +199,25 @@ public final class JobTracker {
             job.lastEntries = -1;
             return;
         }
+        if (entries == CUT) {
+            stretch(job); // fetching it again soon would cut it again: each try costs the limit's worth
+            job.lastEntries = -1;
+            return;
+        }
         if (entries < 0) {
             return;
         }
         if (job.lastEntries >= 0 && entries == job.lastEntries) {
-            Duration doubled = job.interval.multipliedBy(2);
-            job.interval = doubled.compareTo(maxPollInterval) > 0 ? maxPollInterval : doubled;
+            stretch(job);
         } else {
             job.interval = pollInterval;
         }
         job.lastEntries = entries;
+    }
+
+    private void stretch(TrackedJob job) {
+        Duration doubled = job.interval.multipliedBy(2);
+        job.interval = doubled.compareTo(maxPollInterval) > 0 ? maxPollInterval : doubled;
     }
 
     /** The job's current interval before jitter, or null if it is not tracked; for tests and metrics. */

@@ -47,6 +47,8 @@ public final class MetricNames {
     public static final String API_RETRIES = "nitelog.api.retries";
     public static final String API_THROTTLED_SECONDS = "nitelog.api.throttled.seconds";
     public static final String RESPONSES_TRUNCATED = "nitelog.responses.truncated";
+    /** Lines of retired jobs beyond the cut of a part (one task's log) larger than the response limit. */
+    public static final String LINES_UNFETCHED = "nitelog.lines.unfetched";
     /** 1 for the current state of each endpoint's circuit, 0 for the others (a Prometheus state set). */
     public static final String API_CIRCUIT_STATE = "nitelog.api.circuit.state";
     /** Always 1; its labels carry the version and the git revision the jar was built from. */

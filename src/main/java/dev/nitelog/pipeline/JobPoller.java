@@ -4,19 +4,25 @@ import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.ByteNiteException;
 import dev.nitelog.bytenite.JobNotFoundException;
 import dev.nitelog.bytenite.LogFetch;
+import dev.nitelog.bytenite.LogLayout;
+import dev.nitelog.bytenite.LogPart;
 import dev.nitelog.bytenite.RecordChunks;
 import dev.nitelog.cursor.Spool;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Unsent;
+import dev.nitelog.jobs.JobLifecycle;
 import dev.nitelog.jobs.JobTracker;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.LogText;
+import dev.nitelog.record.Service;
 import dev.nitelog.sink.SinkWorker;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
-import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,6 +46,7 @@ final class JobPoller {
     private final Map<String, String> lastFailureByJob = new ConcurrentHashMap<>();
     private final Set<String> truncatedJobs = ConcurrentHashMap.newKeySet();
     private final Set<String> backloggedJobs = ConcurrentHashMap.newKeySet();
+    private final Map<String, SplitFetch> splits = new ConcurrentHashMap<>();
 
     JobPoller(ByteNiteApi api, JobTracker tracker, Cursors cursors, Spool spool, List<SinkWorker> workers,
               PipelineMetrics metrics, Clock clock) {
@@ -53,7 +60,6 @@ final class JobPoller {
     }
 
     void poll(JobRef job) {
-        long started = System.nanoTime();
         boolean settled = false;
         boolean gone = false;
         long entries = -1;
@@ -62,27 +68,45 @@ final class JobPoller {
                 entries = JobTracker.BACKLOG; // no request: the lines would find no room; look again next interval
                 return;
             }
-            Cursors.PollView view = cursors.beginPoll(job.id(), sinkNamesFor(job.id()));
-            ChunkOffer offer = new ChunkOffer(job);
-            LogFetch fetch = api.fetchLogs(job, new CursorLineFilter(view), offer);
-            metrics.fetched(fetch, System.nanoTime() - started);
-            metrics.late(cursors.endPoll(view));
-            cursors.holdHighWater(job.id(), fetch.partial());
-            // a cut response, one with lines deferred, or one with lines still unconfirmed (queued or
-            // spooled) never settles a draining job: not all was offered, or not all offered was confirmed
+            Round round = new Round(job);
+            SplitFetch split = splits.get(job.id());
+            if (split == null) {
+                LogFetch whole = round.fetch(LogPart.WHOLE, false);
+                if (whole.truncated() && whole.layout().listed()) {
+                    split = new SplitFetch(whole);
+                    splits.put(job.id(), split);
+                    LOG.warnf("The /logs response of job %s is larger than nitelog.bytenite.max-response-bytes"
+                            + " (reading stopped after %d bytes): it is fetched in parts from now on, by service and"
+                            + " by task, each of which should fit", LogText.job(job), whole.responseBytes());
+                    round.fetchParts(split, whole);
+                } else {
+                    round.entries = whole.entries();
+                    round.wholeCut = whole.truncated(); // an API that cannot tell the arrays: wait for a fit
+                    truncation(job, whole);
+                }
+            } else {
+                round.fetchParts(split, null);
+            }
+            // a round that cut a part it could still split, one with lines deferred, or one with lines
+            // still unconfirmed (queued or spooled) never settles a draining job: not all was offered, or
+            // not all offered was confirmed. A part that alone does not fit is not waited for: it is counted
+            cursors.holdHighWater(job.id(), round.wholeCut || round.deferred);
             boolean spooled = spooled(job.id());
-            settled = offer.settled && !fetch.partial() && fetch.unconfirmed() == 0 && !spooled;
+            settled = round.offer.settled && !round.wholeCut && !round.deferred && round.unconfirmed == 0 && !spooled;
             if (settled) {
                 cursors.settled(job.id()); // a backlog taken while the high water was held lets it rise now
             }
-            boolean backlog = fetch.deferred() > 0 || spooled;
-            entries = fetch.truncated() ? -1 : backlog ? JobTracker.BACKLOG : fetch.entries();
+            boolean backlog = round.deferred || spooled;
+            entries = round.wholeCut ? -1 : backlog ? JobTracker.BACKLOG : !round.cuts.isEmpty() ? JobTracker.CUT
+                    : round.entries;
             if (backlog) {
                 backloggedJobs.add(job.id());
             } else {
                 backloggedJobs.remove(job.id());
             }
-            truncation(job, fetch);
+            if (split != null) {
+                cutParts(job, round.cuts);
+            }
             recovered(job);
         } catch (JobNotFoundException e) {
             gone = confirmedGone(job);
@@ -110,8 +134,100 @@ final class JobPoller {
             drainSpool(); // what this poll spooled goes to the queues that have room now
             // always: a poll that ended in any way frees the job for its next poll
             if (!gone && tracker.pollFinished(job.id(), settled, entries, null, clock.instant())) {
+                unfetched(job);
                 cursors.retire(job.id(), clock.instant());
                 forget(job.id());
+            }
+        }
+    }
+
+    /**
+     * One poll of a job: one request for its whole log, or, for a job whose log does not fit one
+     * response, one per part. Every part's lines go to the same chunk offer; each part has its own
+     * cursor view (so below-floor counts of different requests never mix).
+     */
+    private final class Round {
+        private final JobRef job;
+        private final List<String> sinks;
+        final ChunkOffer offer;
+        long entries;
+        int unconfirmed;
+        boolean deferred;
+        boolean wholeCut;
+        final List<SplitFetch.Cut> cuts = new ArrayList<>();
+
+        Round(JobRef job) {
+            this.job = job;
+            this.sinks = sinkNamesFor(job.id());
+            this.offer = new ChunkOffer(job);
+        }
+
+        /**
+         * Fetches one part and offers its lines. Arrays read whole release their streams' hold;
+         * the array a cut fell in is held.
+         *
+         * @param counted whether its entries count towards the round's (a listing's do not: the
+         *                parts fetched after it read the same arrays again)
+         */
+        LogFetch fetch(LogPart part, boolean counted) throws ByteNiteException {
+            long started = System.nanoTime();
+            Cursors.PollView view = cursors.beginPoll(job.id(), sinks);
+            LogFetch fetch = api.fetchLogs(job, part, new CursorLineFilter(view), offer);
+            metrics.fetched(fetch, System.nanoTime() - started);
+            if (fetch.truncated()) {
+                metrics.truncated();
+            } else {
+                metrics.late(cursors.endPoll(view)); // a cut response's below-floor counts are partial
+            }
+            if (cursors.holdsAnyArray(job.id())) {
+                for (LogLayout.Array array : fetch.layout().arrays()) {
+                    if (array.whole()) {
+                        cursors.holdArray(job.id(), array.service(), array.taskId(), false);
+                    }
+                }
+            }
+            LogLayout.Array cutIn = fetch.layout().cutIn();
+            if (cutIn != null) {
+                cursors.holdArray(job.id(), cutIn.service(), cutIn.taskId(), true);
+            }
+            entries += counted ? fetch.entries() : 0;
+            unconfirmed += fetch.unconfirmed();
+            deferred |= fetch.deferred() > 0;
+            return fetch;
+        }
+
+        /**
+         * Fetches a split job's parts: the task runner listed first when due (or {@code listing},
+         * the cut whole response this poll already read), then the services, then the task groups.
+         * A cut part is halved and both halves fetched now; a part that alone does not fit is
+         * counted as cut. Stops early once lines are deferred (the sinks take no more).
+         */
+        void fetchParts(SplitFetch split, LogFetch listing) throws ByteNiteException {
+            if (listing == null && split.listingDue(tracker.lifecycle(job.id()) == JobLifecycle.DRAINING)) {
+                split.learn(fetch(LogPart.of(Service.TASKRUNNER), false));
+                split.listed();
+            }
+            Deque<LogPart> parts = new ArrayDeque<>(split.parts());
+            while (!parts.isEmpty() && !deferred) {
+                LogPart part = parts.removeFirst();
+                LogFetch fetch = fetch(part, true);
+                split.learn(fetch);
+                if (!fetch.truncated()) {
+                    continue;
+                }
+                if (part.single()) {
+                    cuts.add(new SplitFetch.Cut(part, fetch.layout().linesBeyond(), fetch.layout().bytesBeyond()));
+                } else {
+                    List<LogPart> halves = SplitFetch.halves(part);
+                    for (int i = halves.size() - 1; i >= 0; i--) {
+                        parts.addFirst(halves.get(i));
+                    }
+                }
+            }
+            if (deferred) {
+                cuts.clear(); // not a whole round: what is cut is known once one is
+            } else {
+                split.cuts(cuts);
             }
         }
     }
@@ -235,6 +351,7 @@ final class JobPoller {
         spool.remove(jobId);
         backloggedJobs.remove(jobId);
         truncatedJobs.remove(jobId);
+        splits.remove(jobId);
         lastFailureByJob.remove(jobId);
     }
 
@@ -276,10 +393,54 @@ final class JobPoller {
         }
     }
 
+    /**
+     * One warning when parts of a split job start not fitting even alone, one line when every part
+     * fits again.
+     */
+    private void cutParts(JobRef job, List<SplitFetch.Cut> cuts) {
+        if (!cuts.isEmpty()) {
+            if (truncatedJobs.add(job.id())) {
+                LOG.warnf("Job %s: %s alone larger than nitelog.bytenite.max-response-bytes: only the lines"
+                        + " before the cut are shipped, and the job is polled at growing intervals while it stays"
+                        + " so. Raise nitelog.bytenite.max-response-bytes (NITELOG_BYTENITE_MAX_RESPONSE_BYTES)"
+                        + " above the largest task's log to ship all of it", LogText.job(job), describe(cuts));
+            }
+        } else if (truncatedJobs.remove(job.id())) {
+            LOG.infof("Every part of the log of job %s fits within nitelog.bytenite.max-response-bytes again",
+                    LogText.job(job));
+        }
+    }
+
+    /** The WARN line and the count of a job retired with parts that never fitted. */
+    private void unfetched(JobRef job) {
+        SplitFetch split = splits.get(job.id());
+        if (split == null || split.cuts().isEmpty()) {
+            return;
+        }
+        long lines = 0;
+        long bytes = 0;
+        for (SplitFetch.Cut cut : split.cuts()) {
+            lines += cut.lines();
+            bytes += cut.bytes();
+        }
+        metrics.unfetched(lines);
+        LOG.warnf("Job %s finished with %s larger than nitelog.bytenite.max-response-bytes: %d lines (%d bytes)"
+                + " beyond the cut were not fetched and are not shipped", LogText.job(job), describe(split.cuts()),
+                lines, bytes);
+    }
+
+    private static String describe(List<SplitFetch.Cut> cuts) {
+        List<String> names = new ArrayList<>();
+        for (SplitFetch.Cut cut : cuts) {
+            names.add(cut.part().taskIds().isEmpty() ? "the " + cut.part().services().get(0).wireName().toLowerCase(
+                    java.util.Locale.ROOT) + "'s log" : "task " + LogText.escape(cut.part().taskIds().get(0)) + "'s log");
+        }
+        return String.join(", ", names) + (names.size() == 1 ? " is" : " are");
+    }
+
     /** One warning when a job's responses start exceeding the limit, one line when they fit again. */
     private void truncation(JobRef job, LogFetch fetch) {
         if (fetch.truncated()) {
-            metrics.truncated();
             if (truncatedJobs.add(job.id())) {
                 LOG.warnf("The /logs response of job %s is larger than nitelog.bytenite.max-response-bytes:"
                         + " reading stopped after %d bytes, and only the lines before the cut are shipped; the rest"

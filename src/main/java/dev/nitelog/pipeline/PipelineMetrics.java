@@ -51,7 +51,8 @@ final class PipelineMetrics {
             registry.counter(POLLS, "outcome", outcome);
         }
         for (String name : List.of(RECORDS_FETCHED, RECORDS_SKIPPED, RECORDS_MALFORMED, RECORDS_LATE, RECORDS_FUTURE,
-                LINES_CUT, SPOOL_RECORDS, SPOOL_FULL, CHECKPOINT_WRITES, CHECKPOINT_FAILURES, RESPONSES_TRUNCATED)) {
+                LINES_CUT, SPOOL_RECORDS, SPOOL_FULL, CHECKPOINT_WRITES, CHECKPOINT_FAILURES, RESPONSES_TRUNCATED,
+                LINES_UNFETCHED)) {
             registry.counter(name);
         }
         BuildInfo.current().register(registry);
@@ -141,6 +142,11 @@ final class PipelineMetrics {
 
     void truncated() {
         registry.counter(RESPONSES_TRUNCATED).increment();
+    }
+
+    /** Lines of a retired job that lay beyond the cut of a part too large to fetch, never shipped. */
+    void unfetched(long lines) {
+        registry.counter(LINES_UNFETCHED).increment(lines);
     }
 
     void pollFailed(ByteNiteException e) {

@@ -207,6 +207,44 @@ class TruncatedResponseTest {
         assertTrue(cursors.takeUnsent(JOB.id(), SINK, again.records()).records().isEmpty(), "nothing ships twice");
     }
 
+    /**
+     * Past the cut the body is passed over to its end, lines unread, to list its arrays: the job
+     * can then be fetched in parts that fit. Arrays read to their end keep every line; of the
+     * array the cut fell in, the lines before the last timestamp read.
+     */
+    @Test
+    void aCutBodyIsListedToItsEndWithEachArraysSizeAndTheLinesBeyondTheCut() throws Exception {
+        StringBuilder tasks = new StringBuilder();
+        for (int t = 1; t <= 3; t++) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 20; i++) {
+                lines.append(i == 0 ? "" : ",").append(entry("task " + t + " line " + i, T0.plusMillis(i)));
+            }
+            tasks.append(t == 1 ? "" : ",").append("\"task-").append(t).append("\":{\"logs\":[").append(lines).append("]}");
+        }
+        String body = "{\"partitioner\":[" + entry("partitioned", T0) + "],\"taskrunner\":{" + tasks + "}}";
+        long limit = body.indexOf("task 2 line 10");
+
+        LogFetch fetch = new LogsParser(JOB, LineFilter.KEEP_ALL, limit, Long.MAX_VALUE, LogsParser.WHOLE_LINES,
+                Integer.MAX_VALUE, null).parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+
+        assertTrue(fetch.truncated());
+        LogLayout layout = fetch.layout();
+        assertTrue(layout.complete());
+        assertEquals(List.of("null:true", "task-1:true", "task-2:false", "task-3:false"), layout.arrays().stream()
+                .map(a -> a.taskId() + ":" + a.whole()).toList());
+        assertEquals("task-2", layout.cutIn().taskId());
+        assertEquals(20, fetch.records().stream().filter(r -> "task-1".equals(r.taskId())).count(),
+                "an array read whole keeps every line, even at the cut's timestamp");
+        long task2 = fetch.records().stream().filter(r -> "task-2".equals(r.taskId())).count();
+        assertEquals(10, task2, "task-2's lines up to the entry the limit falls in, less the last timestamp read");
+        assertEquals(60 + 1, fetch.records().size() + layout.linesBeyond(),
+                "every line is read or counted beyond the cut");
+        long task3Bytes = body.indexOf("]}}}") + 1 - body.indexOf("[", body.indexOf("\"task-3\""));
+        assertEquals(task3Bytes, layout.arrays().get(3).bytes(), "each array's size in the body");
+        assertEquals(body.length() - fetch.responseBytes(), layout.bytesBeyond());
+    }
+
     private static long epochNanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
