@@ -371,7 +371,7 @@ final class LogsParser {
         inArray = false;
         long end = p.currentLocation().getByteOffset();
         if (!readWhole) {
-            arrayDropped += cutter.droppedWithin(passedFrom, end);
+            arrayDropped += cutter == null ? 0 : cutter.droppedWithin(passedFrom, end);
         }
         arrays.add(new LogLayout.Array(service, taskId, end - start + arrayDropped, readWhole));
     }

@@ -308,7 +308,7 @@ public final class FileCheckpointStore implements CheckpointStore {
                 }
             }
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) { // kept: a later damage falls back to it
-                Files.move(target, previous(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                keepPrevious(target);
             }
             // a rename replaces whatever is at the target, a planted link included, and never writes through it
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -325,6 +325,25 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
         written.put(job.jobId(), job.version());
         filesWritten++;
+    }
+
+    /**
+     * Keeps the checkpoint about to be replaced as its previous copy, as a second name of the same
+     * file (a copy where the file system has no hard links): the checkpoint itself stays in place
+     * until the one rename that replaces it, so a crash at any moment leaves it readable.
+     */
+    private void keepPrevious(Path target) throws IOException {
+        Path previous = previous(target);
+        Files.deleteIfExists(previous);
+        try {
+            Files.createLink(previous, target);
+        } catch (UnsupportedOperationException | IOException noHardLinks) {
+            Path copy = previous.resolveSibling(previous.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                    + TEMP_SEQUENCE.incrementAndGet() + TEMP_SUFFIX);
+            Files.copy(target, copy, LinkOption.NOFOLLOW_LINKS);
+            PrivateFiles.restrict(copy, posix);
+            Files.move(copy, previous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** Makes the renames and deletions durable; not supported on every platform (Windows). */

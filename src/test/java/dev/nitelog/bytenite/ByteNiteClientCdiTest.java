@@ -70,7 +70,7 @@ class ByteNiteClientCdiTest {
         /** The client alone: no daemon polling in the background and adding calls of its own. */
         @Override
         public java.util.Map<String, String> getConfigOverrides() {
-            return java.util.Map.of("quarkus.arc.exclude-types", "dev.nitelog.pipeline.**,dev.nitelog.health.**");
+            return java.util.Map.of("quarkus.arc.exclude-types", "dev.nitelog.pipeline.**,dev.nitelog.app.**,dev.nitelog.health.**");
         }
     }
 

@@ -9,8 +9,8 @@ import jakarta.inject.Singleton;
 import java.net.URI;
 
 /**
- * Endpoints from config for Quarkus tests, as the pipeline's producer makes them. A default bean:
- * once the pipeline's own producer exists, that one wins and this one steps aside.
+ * Endpoints from config for Quarkus tests, as the entry point's producer makes them. A default bean:
+ * once the entry point's own producer exists, that one wins and this one steps aside.
  */
 @Singleton
 class TestEndpointsProducer {

@@ -93,8 +93,8 @@ class SplitFetchTest {
         System.out.println("SplitFetchTest seed: " + seed + " (re-run with -Dsplit.seed=" + seed + ")");
         Random random = new Random(seed);
         api.add(Service.PARTITIONER, null, 2, random);
-        for (int t = 0; t < 8; t++) {
-            api.add(Service.TASKRUNNER, "task-" + t, 1 + random.nextInt(4), random); // each alone fits
+        for (int t = 0; t < 20; t++) { // small tasks: each alone fits and several fit together; all over twice the limit
+            api.add(Service.TASKRUNNER, "task-" + t, 1 + random.nextInt(2), random);
         }
         assertTrue(api.bytes() > 2 * LIMIT, "the whole log must not fit: " + api.bytes());
         worker.start();
@@ -187,7 +187,7 @@ class SplitFetchTest {
             for (int i = 0; i < lines; i++) {
                 Instant t = T0.plusMillis(i * 1000L + random.nextInt(1000)); // interleaved across arrays
                 String message = (taskId == null ? service : taskId) + " line " + i;
-                RecordId id = RecordId.of(JOB.id(), service, taskId, "main", t, message, 0);
+                RecordId id = RecordId.of(JOB.id(), service, taskId, "main", t, message, Level.INFO, 0);
                 array.add(new LogRecord(id, t, JOB.id(), JOB.name(), service, taskId, "main", Level.INFO, message));
             }
             arrays.put(taskId == null ? "" : taskId, array);
