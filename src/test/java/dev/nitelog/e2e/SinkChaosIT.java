@@ -135,6 +135,7 @@ class SinkChaosIT {
 
             List<Kill> kills = new ArrayList<>();
             int brokerStops = 0;
+            List<Long> brokerStarts = new ArrayList<>();
             int sigterms = 0;
             for (Event event : schedule) {
                 parkUntil(start + event.at().toNanos());
@@ -144,7 +145,10 @@ class SinkChaosIT {
                         broker.stopBroker();
                         brokerStops++;
                     }
-                    case BROKER_START -> broker.startBroker();
+                    case BROKER_START -> {
+                        brokerStarts.add(System.currentTimeMillis());
+                        broker.startBroker();
+                    }
                     case SEARCH_FAULTS_ON -> search.faults(true);
                     case SEARCH_FAULTS_OFF -> {
                         // the faults last until nitelog met each kind at least once, whatever the machine's pace
@@ -209,6 +213,8 @@ class SinkChaosIT {
                                 kill.restartMillis()),
                         appendedBetween(inKafka, kill.killMillis() - FLUSH.multipliedBy(2).toMillis(), kill.restartMillis()));
             }
+            System.out.println("sink chaos: kafka repeats by when their first copy was appended: "
+                    + attributeRepeats(inKafka, served, kills, brokerStarts));
             System.out.printf(Locale.ROOT, "sink chaos: %d lines of %d jobs (%d late up to %s below their stream,"
                             + " %d from a clock %s fast), %d kills, %d SIGTERMs, %d broker stops%n",
                     total(served), sim.jobIds().size(), jobs.late, MAX_LATE, jobs.fast, FAST_CLOCK, kills.size(),
@@ -550,18 +556,58 @@ class SinkChaosIT {
                 torn++;
                 continue;
             }
-            counts.merge(key(r.get("job_id").asText(), r.get("service").asText(),
-                    r.get("task_id").isNull() ? null : r.get("task_id").asText(), r.get("container").asText(),
-                    Instant.parse(r.get("timestamp").asText()), r.get("level").asText(), r.get("message").asText()),
-                    1, Integer::sum);
+            counts.merge(recordKey(r), 1, Integer::sum);
             ids.add(r.get("id").asText());
         }
         return new FileOutput(counts, ids, torn);
     }
 
+    /**
+     * For diagnosis: each repeated Kafka message, classed by when its first copy was appended: in
+     * the last two flush intervals before a kill, earlier in a kill's replay window, in the 10 s
+     * after a broker start, or at another time.
+     */
+    private static Map<String, Integer> attributeRepeats(List<ConsumerRecord<byte[], byte[]>> records,
+                                                         Map<String, Integer> served, List<Kill> kills,
+                                                         List<Long> brokerStarts) throws IOException {
+        Map<String, List<Long>> times = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            times.computeIfAbsent(recordKey(JSON.readTree(r.value())), k -> new ArrayList<>()).add(r.timestamp());
+        }
+        Map<String, Integer> classes = new TreeMap<>();
+        times.forEach((key, list) -> {
+            list.sort(Long::compare);
+            for (int i = 0; i < list.size() - served.getOrDefault(key, 0); i++) {
+                long t = list.get(i);
+                String why = "other";
+                for (Kill k : kills) {
+                    if (t >= k.killMillis() - FLUSH.multipliedBy(2).toMillis() && t <= k.restartMillis()) {
+                        why = "kill, last two flushes";
+                    } else if (why.equals("other") && t >= k.killMillis() - REPLAY_WINDOW.toMillis() && t <= k.restartMillis()) {
+                        why = "kill, replay window";
+                    }
+                }
+                for (long start : brokerStarts) {
+                    if (why.equals("other") && t >= start && t <= start + 10_000) {
+                        why = "broker start + 10 s";
+                    }
+                }
+                classes.merge(why, 1, Integer::sum);
+            }
+        });
+        return classes;
+    }
+
     /** Messages the broker appended from {@code fromMillis} to {@code toMillis} (the topic stamps append times). */
     private static long appendedBetween(List<ConsumerRecord<byte[], byte[]>> records, long fromMillis, long toMillis) {
         return records.stream().filter(r -> r.timestamp() >= fromMillis && r.timestamp() <= toMillis).count();
+    }
+
+    /** A record as nitelog writes it (file line, Kafka value) as a served-line key. */
+    private static String recordKey(JsonNode r) {
+        return key(r.get("job_id").asText(), r.get("service").asText(),
+                r.get("task_id").isNull() ? null : r.get("task_id").asText(), r.get("container").asText(),
+                Instant.parse(r.get("timestamp").asText()), r.get("level").asText(), r.get("message").asText());
     }
 
     private static Set<String> kafkaIds(List<ConsumerRecord<byte[], byte[]>> records) {
