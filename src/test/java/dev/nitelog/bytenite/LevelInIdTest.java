@@ -119,30 +119,7 @@ class LevelInIdTest {
     /** One poll as the pipeline makes it: what the sink is handed. */
     private static List<LogRecord> poll(Cursors cursors, String body) throws Exception {
         Cursors.PollView view = cursors.beginPoll(JOB.id(), List.of(SINK));
-        LogFetch fetch = parse(body, (service, task, container) -> {
-            Cursors.PollView.Stream stream = view.stream(service, task, container);
-            return new LineFilter.StreamFilter() {
-                @Override
-                public long floorNanos() {
-                    return stream.floorNanos();
-                }
-
-                @Override
-                public void belowFloor() {
-                    stream.belowFloor();
-                }
-
-                @Override
-                public int state(long high, long low) {
-                    return stream.state(high, low);
-                }
-
-                @Override
-                public long idsWithoutLevelUntilNanos() {
-                    return stream.idsWithoutLevelUntilNanos();
-                }
-            };
-        });
+        LogFetch fetch = parse(body, PollFilters.of(view, new int[1]));
         cursors.endPoll(view);
         return cursors.takeUnsent(JOB.id(), SINK, fetch.records()).records();
     }

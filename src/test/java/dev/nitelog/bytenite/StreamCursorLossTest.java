@@ -175,27 +175,7 @@ class StreamCursorLossTest {
         return below[0];
     }
 
-    /** The parser's view of one poll, as the pipeline adapts it; counts lines dropped below a floor. */
     private static LineFilter filter(Cursors.PollView view, int[] below) {
-        return (service, task, container) -> {
-            Cursors.PollView.Stream stream = view.stream(service, task, container);
-            return new LineFilter.StreamFilter() {
-                @Override
-                public long floorNanos() {
-                    return stream.floorNanos();
-                }
-
-                @Override
-                public void belowFloor() {
-                    below[0]++;
-                    stream.belowFloor();
-                }
-
-                @Override
-                public int state(long high, long low) {
-                    return stream.state(high, low);
-                }
-            };
-        };
+        return PollFilters.of(view, below);
     }
 }
