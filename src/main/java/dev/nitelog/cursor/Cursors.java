@@ -480,15 +480,17 @@ public final class Cursors {
         return (high, low) -> {
             synchronized (job) {
                 if (job.retiredAt != null) {
-                    return KnownIds.UNKNOWN;
+                    return KnownIds.State.UNKNOWN;
                 }
-                int state = KnownIds.DELIVERED;
+                KnownIds.State state = KnownIds.State.DELIVERED;
                 for (SinkCursors cursors : held) {
-                    int one = cursors.state(high, low);
-                    if (one == KnownIds.UNKNOWN) {
-                        return KnownIds.UNKNOWN;
+                    KnownIds.State one = cursors.state(high, low);
+                    if (one == KnownIds.State.UNKNOWN) {
+                        return KnownIds.State.UNKNOWN;
                     }
-                    state = Math.min(state, one);
+                    if (one == KnownIds.State.SENT) {
+                        state = KnownIds.State.SENT; // the least far any sink got
+                    }
                 }
                 return state;
             }
@@ -852,27 +854,27 @@ public final class Cursors {
                 belowFloor++;
             }
 
-            /** {@link KnownIds#UNKNOWN}, {@link KnownIds#SENT} or {@link KnownIds#DELIVERED}, as {@link #knownIds} tells. */
-            public int state(long high, long low) {
+            /** {@link KnownIds.State#UNKNOWN}, {@link KnownIds.State#SENT} or {@link KnownIds.State#DELIVERED}, as {@link #knownIds} tells. */
+            public KnownIds.State state(long high, long low) {
                 if (held == null) {
-                    return KnownIds.UNKNOWN;
+                    return KnownIds.State.UNKNOWN;
                 }
                 JobCursors job = jobs.get(jobId);
                 if (job == null) {
-                    return KnownIds.UNKNOWN;
+                    return KnownIds.State.UNKNOWN;
                 }
                 synchronized (job) {
                     if (job.retiredAt != null) {
-                        return KnownIds.UNKNOWN;
+                        return KnownIds.State.UNKNOWN;
                     }
-                    int state = KnownIds.DELIVERED;
+                    KnownIds.State state = KnownIds.State.DELIVERED;
                     for (int i = 0; i < held.length; i++) {
                         boolean legacy = owners[i].legacyHolds(high, low);
                         if (!legacy && !held[i].sent.contains(high, low)) {
-                            return KnownIds.UNKNOWN;
+                            return KnownIds.State.UNKNOWN;
                         }
                         if (!legacy && !held[i].committed.contains(high, low)) {
-                            state = KnownIds.SENT;
+                            state = KnownIds.State.SENT;
                         }
                     }
                     return state;
@@ -975,17 +977,17 @@ public final class Cursors {
         }
 
         /** The state of an id in whichever stream holds it (for {@link #knownIds}, which knows no stream). */
-        int state(long high, long low) {
+        KnownIds.State state(long high, long low) {
             if (legacyHolds(high, low)) {
-                return KnownIds.DELIVERED;
+                return KnownIds.State.DELIVERED;
             }
             for (int i = 0; i < ordered.size(); i++) {
                 StreamCursors stream = ordered.get(i);
                 if (stream.sent.contains(high, low)) {
-                    return stream.committed.contains(high, low) ? KnownIds.DELIVERED : KnownIds.SENT;
+                    return stream.committed.contains(high, low) ? KnownIds.State.DELIVERED : KnownIds.State.SENT;
                 }
             }
-            return KnownIds.UNKNOWN;
+            return KnownIds.State.UNKNOWN;
         }
 
         /** Keeps the high waters, drops the ids. */

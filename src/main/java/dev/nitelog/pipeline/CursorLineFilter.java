@@ -2,6 +2,7 @@ package dev.nitelog.pipeline;
 
 import dev.nitelog.bytenite.LineFilter;
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.Service;
 
 /** Lets the {@code /logs} parser ask one poll's cursor view, without the client knowing cursors. */
@@ -27,7 +28,7 @@ final class CursorLineFilter implements LineFilter {
             }
 
             @Override
-            public int state(long high, long low) {
+            public KnownIds.State state(long high, long low) {
                 return stream.state(high, low);
             }
 

@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.record.KnownIds;
 
 /** The parser's view of one poll's cursors, as the pipeline's CursorLineFilter adapts it, for tests of both together. */
 final class PollFilters {
@@ -24,7 +25,7 @@ final class PollFilters {
                 }
 
                 @Override
-                public int state(long high, long low) {
+                public KnownIds.State state(long high, long low) {
                     return stream.state(high, low);
                 }
 
