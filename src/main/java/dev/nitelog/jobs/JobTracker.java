@@ -28,7 +28,7 @@ import java.util.random.RandomGenerator;
  * one doubles it, up to {@code maxPollInterval}, and a poll that finds new lines returns it to the
  * base {@code pollInterval}. An idle job thus costs few requests, and a job that wakes up is
  * polled at the base interval again after at most one long wait. A failed poll keeps the interval;
- * a poll that left a backlog for later ({@link #BACKLOG}) returns it to the base, since more lines
+ * a poll that left a backlog for later ({@link PollOutcome.Kind#BACKLOG}) returns it to the base, since more lines
  * are known to be waiting.
  *
  * <p>A job that turns terminal is drained ({@link Drain}): polled a few more times and for a while,
@@ -37,18 +37,6 @@ import java.util.random.RandomGenerator;
 public final class JobTracker {
     private static final Logger LOG = Logger.getLogger(JobTracker.class);
     private static final double JITTER = 0.2;
-
-    /**
-     * The entry count of a poll that left lines for a later poll (its sinks' queues were full):
-     * the job is polled at the base interval until the backlog is taken.
-     */
-    public static final long BACKLOG = -2;
-
-    /**
-     * The entry count of a poll that found part of the job's log too large to fetch (a task's
-     * log alone over the response limit): the interval doubles, up to the longest, while it stays so.
-     */
-    public static final long CUT = -3;
 
     private final Duration pollInterval;
     private final Duration maxPollInterval;
@@ -111,7 +99,7 @@ public final class JobTracker {
                     job.lifecycle = JobLifecycle.ACTIVE;
                     job.sawTerminal = false;
                     job.interval = pollInterval;
-                    job.lastEntries = -1;
+                    job.lastEntries = TrackedJob.NOT_COUNTED;
                     job.nextPoll = now.plus(randomFraction(pollInterval));
                 }
             }
@@ -156,25 +144,21 @@ public final class JobTracker {
     }
 
     /**
-     * Records that a poll ended and schedules the next one.
+     * Records that a poll ended and schedules the next one, adapting the job's interval to what it
+     * found.
      *
      * @param delivered whether the poll fetched the log (a failed poll does not use up a drain poll)
-     * @param notBefore the earliest next poll a server asked for (Retry-After), or null
      * @return true when the job is now done and should be retired
      */
-    public synchronized boolean pollFinished(String jobId, boolean delivered, Instant notBefore, Instant now) {
-        return pollFinished(jobId, delivered, -1, notBefore, now);
+    public synchronized boolean pollFinished(String jobId, boolean delivered, PollOutcome outcome, Instant now) {
+        return pollFinished(jobId, delivered, outcome, Instant.MIN, now);
     }
 
     /**
-     * As {@link #pollFinished(String, boolean, Instant, Instant)}, adapting the job's interval.
-     *
-     * @param entries the entries the response held (kept, skipped and malformed ones), -1 when
-     *                the poll failed or was cut short, {@link #BACKLOG} when it left lines for a
-     *                later poll, {@link #CUT} when part of the log could not be fetched: the same
-     *                count as last time means the job wrote nothing new
+     * As {@link #pollFinished(String, boolean, PollOutcome, Instant)}, polling the job again no
+     * sooner than {@code notBefore} (a server's Retry-After).
      */
-    public synchronized boolean pollFinished(String jobId, boolean delivered, long entries, Instant notBefore,
+    public synchronized boolean pollFinished(String jobId, boolean delivered, PollOutcome outcome, Instant notBefore,
                                              Instant now) {
         TrackedJob job = jobs.get(jobId);
         if (job == null) {
@@ -187,32 +171,34 @@ public final class JobTracker {
             LOG.infof("Job %s finished: all lines shipped", LogText.job(job.ref));
             return true;
         }
-        adapt(job, entries);
+        adapt(job, outcome);
         Instant next = now.plus(jittered(job.interval));
-        job.nextPoll = notBefore != null && notBefore.isAfter(next) ? notBefore : next;
+        job.nextPoll = notBefore.isAfter(next) ? notBefore : next;
         return false;
     }
 
-    private void adapt(TrackedJob job, long entries) {
-        if (entries == BACKLOG) {
-            job.interval = pollInterval; // a job that was idle before its burst must not wait its long interval
-            job.lastEntries = -1;
-            return;
+    private void adapt(TrackedJob job, PollOutcome outcome) {
+        switch (outcome.kind()) {
+            case UNCOUNTED -> {
+                // nothing known of what the job wrote: the interval stays
+            }
+            case BACKLOG -> {
+                job.interval = pollInterval; // a job that was idle before its burst must not wait its long interval
+                job.lastEntries = TrackedJob.NOT_COUNTED;
+            }
+            case CUT -> {
+                stretch(job); // fetching it again soon would cut it again: each try costs the limit's worth
+                job.lastEntries = TrackedJob.NOT_COUNTED;
+            }
+            case COUNTED -> {
+                if (job.lastEntries != TrackedJob.NOT_COUNTED && outcome.entries() == job.lastEntries) {
+                    stretch(job);
+                } else {
+                    job.interval = pollInterval;
+                }
+                job.lastEntries = outcome.entries();
+            }
         }
-        if (entries == CUT) {
-            stretch(job); // fetching it again soon would cut it again: each try costs the limit's worth
-            job.lastEntries = -1;
-            return;
-        }
-        if (entries < 0) {
-            return;
-        }
-        if (job.lastEntries >= 0 && entries == job.lastEntries) {
-            stretch(job);
-        } else {
-            job.interval = pollInterval;
-        }
-        job.lastEntries = entries;
     }
 
     private void stretch(TrackedJob job) {

@@ -17,8 +17,10 @@ final class TrackedJob {
     boolean sawTerminal;
     /** The current (unjittered) interval: the base while lines flow, doubled per empty poll. */
     Duration interval;
-    /** Entries in the last response, or -1 before the first one: unchanged means no new lines. */
-    long lastEntries = -1;
+    /** {@link #lastEntries} before a response was counted, or after a poll whose count says nothing. */
+    static final long NOT_COUNTED = -1;
+    /** Entries in the last whole response, or {@link #NOT_COUNTED}: unchanged means no new lines. */
+    long lastEntries = NOT_COUNTED;
 
     TrackedJob(JobRef ref, JobLifecycle lifecycle, Instant nextPoll, Duration interval) {
         this.ref = ref;

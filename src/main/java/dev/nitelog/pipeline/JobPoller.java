@@ -12,6 +12,7 @@ import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Unsent;
 import dev.nitelog.jobs.JobLifecycle;
 import dev.nitelog.jobs.JobTracker;
+import dev.nitelog.jobs.PollOutcome;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.LogText;
@@ -62,10 +63,10 @@ final class JobPoller {
     void poll(JobRef job) {
         boolean settled = false;
         boolean gone = false;
-        long entries = -1;
+        PollOutcome outcome = PollOutcome.UNCOUNTED;
         try {
             if (waitsForRoom(job.id())) {
-                entries = JobTracker.BACKLOG; // no request: the lines would find no room; look again next interval
+                outcome = PollOutcome.BACKLOG; // no request: the lines would find no room; look again next interval
                 return;
             }
             Round round = new Round(job);
@@ -97,8 +98,8 @@ final class JobPoller {
                 cursors.settled(job.id()); // a backlog taken while the high water was held lets it rise now
             }
             boolean backlog = round.deferred || spooled;
-            entries = round.wholeCut ? -1 : backlog ? JobTracker.BACKLOG : !round.cuts.isEmpty() ? JobTracker.CUT
-                    : round.entries;
+            outcome = round.wholeCut ? PollOutcome.UNCOUNTED : backlog ? PollOutcome.BACKLOG
+                    : !round.cuts.isEmpty() ? PollOutcome.CUT : PollOutcome.counted(round.entries);
             if (backlog) {
                 backloggedJobs.add(job.id());
             } else {
@@ -133,7 +134,7 @@ final class JobPoller {
         } finally {
             drainSpool(); // what this poll spooled goes to the queues that have room now
             // always: a poll that ended in any way frees the job for its next poll
-            if (!gone && tracker.pollFinished(job.id(), settled, entries, null, clock.instant())) {
+            if (!gone && tracker.pollFinished(job.id(), settled, outcome, clock.instant())) {
                 unfetched(job);
                 cursors.retire(job.id(), clock.instant());
                 forget(job.id());

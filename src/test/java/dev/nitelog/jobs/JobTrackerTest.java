@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 
+import static dev.nitelog.jobs.PollOutcome.counted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,7 +34,7 @@ class JobTrackerTest {
         assertEquals(200, tracker.takeDue(T0.plus(INTERVAL), 1000).size());
         Instant end = T0.plus(INTERVAL);
         for (int i = 0; i < 200; i++) {
-            tracker.pollFinished("j" + i, true, null, end);
+            tracker.pollFinished("j" + i, true, PollOutcome.UNCOUNTED, end);
         }
         assertTrue(tracker.takeDue(end.plus(INTERVAL.multipliedBy(8).dividedBy(10)).minusMillis(1), 1000).isEmpty());
         assertEquals(200, tracker.takeDue(end.plus(INTERVAL.multipliedBy(12).dividedBy(10)), 1000).size());
@@ -54,7 +55,7 @@ class JobTrackerTest {
                 assertTrue(polled.add(job.id()), job.id() + " polled again before every job had a turn");
             }
             for (JobRef job : due) {
-                tracker.pollFinished(job.id(), true, null, now);
+                tracker.pollFinished(job.id(), true, PollOutcome.UNCOUNTED, now);
             }
             now = now.plus(INTERVAL.multipliedBy(2)); // past the next poll (interval + 20 % at most) of those just polled
         }
@@ -83,13 +84,13 @@ class JobTrackerTest {
         tracker.observe(status("a", JobPhase.TERMINAL), T0);
         Instant now = T0.plus(INTERVAL);
         tracker.takeDue(now, 10);
-        assertFalse(tracker.pollFinished("a", true, null, now));
+        assertFalse(tracker.pollFinished("a", true, PollOutcome.UNCOUNTED, now));
         now = now.plus(INTERVAL.multipliedBy(2));
         tracker.takeDue(now, 10);
-        assertFalse(tracker.pollFinished("a", false, null, now), "a failed or unsettled poll does not count");
+        assertFalse(tracker.pollFinished("a", false, PollOutcome.UNCOUNTED, now), "a failed or unsettled poll does not count");
         now = now.plus(INTERVAL.multipliedBy(2));
         tracker.takeDue(now, 10);
-        assertTrue(tracker.pollFinished("a", true, null, now));
+        assertTrue(tracker.pollFinished("a", true, PollOutcome.UNCOUNTED, now));
         assertEquals(JobLifecycle.DONE, tracker.lifecycle("a"));
         assertTrue(tracker.takeDue(now.plus(Duration.ofHours(1)), 10).isEmpty());
     }
@@ -107,7 +108,7 @@ class JobTrackerTest {
             now = now.plus(Duration.ofSeconds(2));
             draining.takeDue(now, 10);
             polls++;
-            if (draining.pollFinished("a", true, null, now)) {
+            if (draining.pollFinished("a", true, PollOutcome.UNCOUNTED, now)) {
                 break;
             }
             assertTrue(polls < 1000, "never done");
@@ -124,7 +125,7 @@ class JobTrackerTest {
         tracking.observe(status("a", JobPhase.TERMINAL), T0);
         Instant now = T0.plus(INTERVAL.multipliedBy(2));
         tracking.takeDue(now, 10);
-        assertTrue(tracking.pollFinished("a", true, null, now));
+        assertTrue(tracking.pollFinished("a", true, PollOutcome.UNCOUNTED, now));
         retired.add("a");
 
         tracking.observe(status("a", JobPhase.ACTIVE), now);
@@ -153,7 +154,7 @@ class JobTrackerTest {
         tracker.observe(status("a", JobPhase.ACTIVE), T0);
         Instant now = T0.plus(INTERVAL);
         tracker.takeDue(now, 10);
-        tracker.pollFinished("a", false, now.plus(Duration.ofMinutes(1)), now);
+        tracker.pollFinished("a", false, PollOutcome.UNCOUNTED, now.plus(Duration.ofMinutes(1)), now);
         assertTrue(tracker.takeDue(now.plus(Duration.ofSeconds(59)), 10).isEmpty());
         assertEquals(List.of(new JobRef("a", "job a")), tracker.takeDue(now.plus(Duration.ofMinutes(1)), 10));
     }
@@ -163,13 +164,14 @@ class JobTrackerTest {
         JobTracker adaptive = new JobTracker(INTERVAL, Duration.ofSeconds(40), Drain.polls(2), id -> false, new Random(7));
         adaptive.observe(status("a", JobPhase.ACTIVE), T0);
         Instant[] now = {T0.plus(INTERVAL)};
-        long[] entries = {10, 10, 10, 10, 10, -1, 10, 11, 11};
+        PollOutcome[] entries = {counted(10), counted(10), counted(10), counted(10), counted(10), PollOutcome.UNCOUNTED,
+                counted(10), counted(11), counted(11)};
         long[] expectedSeconds = {5, 10, 20, 40, 40, 40, 40, 5, 10};
         for (int i = 0; i < entries.length; i++) {
             assertEquals(1, adaptive.takeDue(now[0], 10).size(), "poll " + i + " is due");
-            adaptive.pollFinished("a", true, entries[i], null, now[0]);
+            adaptive.pollFinished("a", true, entries[i], now[0]);
             Duration interval = Duration.ofSeconds(expectedSeconds[i]);
-            assertEquals(interval, adaptive.interval("a"), "after poll " + i + " with " + entries[i] + " entries");
+            assertEquals(interval, adaptive.interval("a"), "after poll " + i + ", " + entries[i]);
             // jitter still applies: due between 80% and 120% of the current interval
             assertTrue(adaptive.takeDue(now[0].plus(interval.multipliedBy(8).dividedBy(10)).minusMillis(1), 10).isEmpty());
             now[0] = now[0].plus(interval.multipliedBy(12).dividedBy(10));
@@ -181,13 +183,14 @@ class JobTrackerTest {
         JobTracker adaptive = new JobTracker(INTERVAL, Duration.ofSeconds(40), Drain.polls(2), id -> false, new Random(7));
         adaptive.observe(status("a", JobPhase.ACTIVE), T0);
         Instant[] now = {T0.plus(INTERVAL)};
-        long[] entries = {10, 10, 10, 10, JobTracker.BACKLOG, JobTracker.BACKLOG, 20, 20};
+        PollOutcome[] entries = {counted(10), counted(10), counted(10), counted(10), PollOutcome.BACKLOG,
+                PollOutcome.BACKLOG, counted(20), counted(20)};
         long[] expectedSeconds = {5, 10, 20, 40, 5, 5, 5, 10};
         for (int i = 0; i < entries.length; i++) {
             assertEquals(1, adaptive.takeDue(now[0], 10).size(), "poll " + i + " is due");
-            adaptive.pollFinished("a", true, entries[i], null, now[0]);
+            adaptive.pollFinished("a", true, entries[i], now[0]);
             Duration interval = Duration.ofSeconds(expectedSeconds[i]);
-            assertEquals(interval, adaptive.interval("a"), "after poll " + i + " with " + entries[i] + " entries");
+            assertEquals(interval, adaptive.interval("a"), "after poll " + i + ", " + entries[i]);
             now[0] = now[0].plus(interval.multipliedBy(12).dividedBy(10));
         }
     }

@@ -3,6 +3,7 @@ package dev.nitelog.pipeline;
 import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
 import dev.nitelog.jobs.JobTracker;
+import dev.nitelog.jobs.PollOutcome;
 import dev.nitelog.record.JobRef;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class PollDispatcherTest {
         CountDownLatch all = new CountDownLatch(30);
         dispatcher = new PollDispatcher(tracker, 2, job -> {
             polled.add(job.id());
-            tracker.pollFinished(job.id(), true, null, clock.instant());
+            tracker.pollFinished(job.id(), true, PollOutcome.UNCOUNTED, clock.instant());
             all.countDown();
         }, clock, Thread::new);
         dispatcher.startDue(); // one tick: two slots, thirty due jobs
@@ -67,7 +68,7 @@ class PollDispatcherTest {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
             Thread.yield();
             running.decrementAndGet();
-            tracker.pollFinished(job.id(), true, null, clock.instant());
+            tracker.pollFinished(job.id(), true, PollOutcome.UNCOUNTED, clock.instant());
             all.countDown();
         }, clock, Thread::new);
         Thread[] tickers = new Thread[4];
