@@ -209,7 +209,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
 
     @Override
     public LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords) throws ByteNiteException {
-        return fetchLogs(job, filter, maxRecords, null);
+        return fetchLogs(job, filter, maxRecords, RecordChunks.KEEP);
     }
 
     @Override
@@ -245,7 +245,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         String what = "POST /logs for job " + job.id();
         return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, job.id(),
                 header -> customer.logs(header, request),
-                in -> new LogsParser(job, filter, maxResponseBytes, listBytes, maxLineBytes, maxRecords, chunks)
+                in -> new LogsParser(job, filter, new ParseLimits(maxResponseBytes, listBytes, maxLineBytes, maxRecords), chunks)
                         .parse(in)));
     }
 

@@ -31,8 +31,8 @@ public interface LineFilter {
             }
 
             @Override
-            public int state(long high, long low) {
-                return KnownIds.UNKNOWN;
+            public KnownIds.State state(long high, long low) {
+                return KnownIds.State.UNKNOWN;
             }
         };
 
@@ -45,8 +45,8 @@ public interface LineFilter {
         /** Told of each line dropped below {@link #floorNanos()}. */
         void belowFloor();
 
-        /** {@link KnownIds#UNKNOWN}, {@link KnownIds#SENT} or {@link KnownIds#DELIVERED} for a line's id. */
-        int state(long high, long low);
+        /** {@link KnownIds.State#UNKNOWN}, {@link KnownIds.State#SENT} or {@link KnownIds.State#DELIVERED} for a line's id. */
+        KnownIds.State state(long high, long low);
 
         /**
          * Lines stamped at or before these epoch nanoseconds may be held by their id without the
@@ -56,6 +56,16 @@ public interface LineFilter {
         default long idsWithoutLevelUntilNanos() {
             return Long.MIN_VALUE;
         }
+    }
+
+    /** Drops lines stamped before {@code floor} in every stream, and knows no id. */
+    static LineFilter below(java.time.Instant floor) {
+        return of(floor, KnownIds.NONE);
+    }
+
+    /** Drops lines stamped before {@code floor} in every stream, and those {@code known} holds. */
+    static LineFilter of(java.time.Instant floor, KnownIds known) {
+        return uniform(TimestampParser.nanos(floor), known);
     }
 
     /** One floor and one id lookup for every stream (callers that know no streams). */
@@ -71,7 +81,7 @@ public interface LineFilter {
             }
 
             @Override
-            public int state(long high, long low) {
+            public KnownIds.State state(long high, long low) {
                 return known.state(high, low);
             }
         };

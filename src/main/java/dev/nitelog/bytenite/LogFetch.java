@@ -20,7 +20,7 @@ import java.util.List;
  *                         reached the most the sinks could take ({@code maxRecords}); a later poll
  *                         makes them. Like a cut, this response then covers only part of the lines.
  * @param unconfirmed      of the skipped lines, those every sink was handed but not every sink
- *                         confirmed yet ({@code KnownIds.SENT}): while any remain, the job is not settled
+ *                         confirmed yet ({@code KnownIds.State.SENT}): while any remain, the job is not settled
  * @param chunked          records handed to a {@code RecordChunks} while parsing instead of held in
  *                         {@code records}
  * @param cutLines         of the records made, lines longer than {@code nitelog.bytenite.max-line-bytes}

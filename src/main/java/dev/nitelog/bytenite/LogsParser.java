@@ -50,15 +50,13 @@ final class LogsParser {
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
             .build();
     private static final Level[] LEVELS = Level.values();
-    /** For the constructors that name no {@code max-line-bytes}: lines are read whole. */
-    static final long WHOLE_LINES = Long.MAX_VALUE;
 
     private final JobRef job;
     private final LineFilter filter;
 
     private final TimestampParser timestamps = new TimestampParser();
-    private final CharSink log = new CharSink();
-    private final CharSink container = new CharSink();
+    private final ValueChars log = new ValueChars();
+    private final ValueChars container = new ValueChars();
     private final List<String> containerCache = new ArrayList<>();
     private final RecordAssembler assembler;
     private final RecordId.Hasher ids = new RecordId.Hasher();
@@ -74,7 +72,7 @@ final class LogsParser {
     private long cutBytes; // of the entry being read: bytes dropped from its log
     private int cutLines;
     private final int maxRecords;
-    private final RecordChunks chunks; // null: every record stays in the returned LogFetch
+    private final RecordChunks chunks;
     private boolean chunksRefused;
     private int chunked;
     private int made;
@@ -108,63 +106,21 @@ final class LogsParser {
     private boolean hasTimestamp;
     private Level level;
 
-    LogsParser(JobRef job, Instant skipBefore) {
-        this(job, skipBefore, Long.MAX_VALUE);
-    }
-
-    /** @param maxBytes the most bytes of the body read; a longer body is truncated there */
-    LogsParser(JobRef job, Instant skipBefore, long maxBytes) {
-        this(job, skipBefore, maxBytes, KnownIds.NONE);
-    }
-
-    /** @param known the ids every interested sink already holds: such lines are dropped unmaterialised */
-    LogsParser(JobRef job, Instant skipBefore, long maxBytes, KnownIds known) {
-        this(job, skipBefore, maxBytes, known, Integer.MAX_VALUE);
-    }
-
     /**
-     * @param maxRecords the most records made; further lines no sink holds are only counted as
-     *                   deferred, so a poll of a job with a large backlog holds no more records
-     *                   than its sinks' queues can take
+     * @param filter per stream, the floor below which lines are dropped unhashed and the ids every
+     *               interested sink already has
+     * @param chunks takes the new records a {@link RecordChunks#SIZE} at a time while the body is
+     *               read, so no response is held as records whatever its size; {@link RecordChunks#KEEP}
+     *               to keep them all in the returned {@link LogFetch}
      */
-    LogsParser(JobRef job, Instant skipBefore, long maxBytes, KnownIds known, int maxRecords) {
-        this(job, LineFilter.uniform(skipBefore == null ? Long.MIN_VALUE : TimestampParser.nanos(skipBefore), known),
-                maxBytes, maxRecords);
-    }
-
-    /**
-     * @param filter     per stream, the floor below which lines are dropped unhashed and the ids
-     *                   every interested sink already has
-     * @param maxRecords the most records made; further new lines are only counted as deferred
-     */
-    LogsParser(JobRef job, LineFilter filter, long maxBytes, int maxRecords) {
-        this(job, filter, maxBytes, WHOLE_LINES, maxRecords, null);
-    }
-
-    /**
-     * @param maxLineBytes the most bytes of one line (as JSON text) read; the rest is dropped and
-     *                     the record marked ({@link LogRecord#cutBytes()})
-     * @param chunks       takes the new records a {@link RecordChunks#SIZE} at a time while the body
-     *                     is read, so no response is held as records whatever its size; null to keep them
-     */
-    LogsParser(JobRef job, LineFilter filter, long maxBytes, long maxLineBytes, int maxRecords, RecordChunks chunks) {
-        this(job, filter, maxBytes, maxBytes, maxLineBytes, maxRecords, chunks);
-    }
-
-    /**
-     * @param listBytes past a cut at {@code maxBytes}, the body is passed over up to this many bytes
-     *                  without reading its lines, to list its arrays ({@link LogFetch#layout()});
-     *                  at most {@code maxBytes} to stop at the cut
-     */
-    LogsParser(JobRef job, LineFilter filter, long maxBytes, long listBytes, long maxLineBytes, int maxRecords,
-               RecordChunks chunks) {
-        this.listBytes = Math.max(maxBytes, listBytes);
-        this.chunks = chunks;
-        this.maxRecords = maxRecords;
+    LogsParser(JobRef job, LineFilter filter, ParseLimits limits, RecordChunks chunks) {
         this.job = job;
         this.filter = filter;
-        this.maxBytes = maxBytes;
-        this.maxLineBytes = maxLineBytes;
+        this.maxBytes = limits.maxBytes();
+        this.listBytes = limits.listBytes();
+        this.maxLineBytes = limits.maxLineBytes();
+        this.maxRecords = limits.maxRecords();
+        this.chunks = chunks;
         this.assembler = new RecordAssembler(job);
     }
 
@@ -220,7 +176,7 @@ final class LogsParser {
                 .findFirst().orElse(new LogLayout.Array(cutService, cutTask, -1, false));
         LogLayout layout = new LogLayout(arrays, cutIn, linesBeyond, truncated ? counted.count() - cutCount : 0,
                 complete);
-        if (chunks == null) {
+        if (chunks == RecordChunks.KEEP) {
             return new LogFetch(last, skipped, malformed, bytes, truncated, deferred, unconfirmed, 0, cutLines, layout);
         }
         if (!last.isEmpty()) {
@@ -423,13 +379,13 @@ final class LogsParser {
         // identical lines share a timestamp, so counting in response order is counting in the
         // stable-sorted order the records are shipped in
         ids.occurrence(occurrences.next(ids.baseHigh(), ids.baseLow()));
-        int state = streamFilter.state(ids.high(), ids.low());
+        KnownIds.State state = streamFilter.state(ids.high(), ids.low());
         if (timestamps.epochNanos() <= streamFilter.idsWithoutLevelUntilNanos()) {
             state = stateWithoutLevel(state);
         }
-        if (state != KnownIds.UNKNOWN) { // handed to every sink already: a record would be dropped unsent
+        if (state != KnownIds.State.UNKNOWN) { // handed to every sink already: a record would be dropped unsent
             skipped++;
-            if (state == KnownIds.SENT) {
+            if (state == KnownIds.State.SENT) {
                 unconfirmed++;
             }
             return;
@@ -444,7 +400,7 @@ final class LogsParser {
         }
         assembler.add(new RecordId(ids.high(), ids.low()), Instant.ofEpochSecond(timestamps.seconds(),
                 timestamps.nanos()), service, taskId, containerName, level, log.toString(), cutBytes);
-        if (chunks != null && assembler.size() == RecordChunks.SIZE) {
+        if (chunks != RecordChunks.KEEP && assembler.size() == RecordChunks.SIZE) {
             handOver(assembler.drain());
         }
     }
@@ -463,17 +419,17 @@ final class LogsParser {
      * counted (every such line, so the numbering matches), and looked up by that id when its own
      * id is unknown.
      */
-    private int stateWithoutLevel(int state) {
+    private KnownIds.State stateWithoutLevel(KnownIds.State state) {
         ids.baseWithoutLevel(idWithoutLevel);
         int occurrence = occurrencesWithoutLevel.next(idWithoutLevel[0], idWithoutLevel[1]);
-        if (state != KnownIds.UNKNOWN) {
+        if (state != KnownIds.State.UNKNOWN) {
             return state;
         }
         ids.withoutLevel(occurrence, idWithoutLevel);
         return streamFilter.state(idWithoutLevel[0], idWithoutLevel[1]);
     }
 
-    private void readString(JsonParser p, JsonToken value, CharSink into) throws IOException {
+    private void readString(JsonParser p, JsonToken value, ValueChars into) throws IOException {
         if (value == JsonToken.VALUE_STRING) {
             into.clear();
             p.getText(into);

@@ -16,6 +16,14 @@ public interface RecordChunks {
     int SIZE = 1024;
 
     /**
+     * Takes no chunk: the parser keeps every record in {@link LogFetch#records()}, sorted, for a
+     * caller that reads a response whole (tests, tools).
+     */
+    RecordChunks KEEP = chunk -> {
+        throw new IllegalStateException("RecordChunks.KEEP is never handed a chunk");
+    };
+
+    /**
      * @return false when the chunk could not be taken (no room left anywhere): the parser then
      *         makes no more records of this response and counts the rest as deferred
      */

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * ({@code JsonParser.getText(Writer)}): the text is copied segment by segment, never aggregated
  * into a fresh array or String, so a line is only turned into a String once it is known to be kept.
  */
-final class CharSink extends Writer {
+final class ValueChars extends Writer {
     private char[] chars = new char[256];
     private int length;
 

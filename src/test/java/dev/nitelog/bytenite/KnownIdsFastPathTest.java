@@ -48,7 +48,7 @@ class KnownIdsFastPathTest {
     }
 
     private static LogFetch parse(byte[] body, KnownIds known) throws Exception {
-        return new LogsParser(JOB, null, Long.MAX_VALUE, known).parse(new ByteArrayInputStream(body));
+        return new LogsParser(JOB, LineFilter.uniform(Long.MIN_VALUE, known), ParseLimits.NONE, RecordChunks.KEEP).parse(new ByteArrayInputStream(body));
     }
 
     private static Cursors shippedTo(List<LogRecord> records, String... sinks) {

@@ -61,7 +61,7 @@ class LevelInIdTest {
     }
 
     private static LogFetch parse(String body, LineFilter filter) throws Exception {
-        return new LogsParser(JOB, filter, Long.MAX_VALUE, Integer.MAX_VALUE)
+        return new LogsParser(JOB, filter, ParseLimits.NONE, RecordChunks.KEEP)
                 .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     }
 

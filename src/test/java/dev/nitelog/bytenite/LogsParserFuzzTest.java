@@ -1,5 +1,6 @@
 package dev.nitelog.bytenite;
 
+import dev.nitelog.record.KnownIds;
 import dev.nitelog.bytenite.LogsBodies.Body;
 import dev.nitelog.bytenite.LogsBodies.Kept;
 import dev.nitelog.bytenite.LogsBodies.Outcome;
@@ -9,6 +10,7 @@ import dev.nitelog.record.RecordId;
 import dev.nitelog.record.Service;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -48,7 +50,7 @@ class LogsParserFuzzTest {
      */
     private static final long BODY_BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("fuzz.bodyBudgetMs", 10_000));
     private static final long TOTAL_BUDGET_NANOS = TimeUnit.MINUTES.toNanos(5);
-    /** Allowed allocation per body byte: Jackson's text buffer, the CharSink, the String, the record. */
+    /** Allowed allocation per body byte: Jackson's text buffer, the ValueChars, the String, the record. */
     private static final long ALLOCATION_PER_BYTE = 16;
     /**
      * Allowed allocation whatever the size: parser and buffers, and Jackson's copy-on-write of the
@@ -106,7 +108,7 @@ class LogsParserFuzzTest {
             for (int cut = 0; cut <= end; cut++) {
                 byte[] prefix = java.util.Arrays.copyOf(bytes, cut);
                 try {
-                    new LogsParser(JOB, body.skipBefore()).parse(new ByteArrayInputStream(prefix));
+                    parser(body.skipBefore()).parse(new ByteArrayInputStream(prefix));
                     fail("parsed a body cut at byte " + cut + " of " + bytes.length + ", seed " + seed + ": "
                             + printable(prefix));
                 } catch (MalformedResponseException expected) {
@@ -120,7 +122,7 @@ class LogsParserFuzzTest {
     @Test
     void keepsGoodEntriesBesideUnknownFieldsNestedJustUnderTheLimit() throws Exception {
         Body body = new LogsBodies(new Random(1)).nested(996);
-        LogFetch fetch = new LogsParser(JOB, null).parse(new ByteArrayInputStream(body.bytes()));
+        LogFetch fetch = parser(null).parse(new ByteArrayInputStream(body.bytes()));
         assertEquals(body.expected().records(), kept(fetch.records()));
     }
 
@@ -176,7 +178,7 @@ class LogsParserFuzzTest {
             long start = System.nanoTime();
             parseStarted = start;
             try {
-                fetch = new LogsParser(JOB, body.skipBefore()).parse(new ByteArrayInputStream(body.bytes()));
+                fetch = parser(body.skipBefore()).parse(new ByteArrayInputStream(body.bytes()));
             } catch (MalformedResponseException e) {
                 malformed = e;
             } catch (Throwable e) { // an IOException too: the bytes are in memory, nothing can fail to read
@@ -315,5 +317,10 @@ class LogsParserFuzzTest {
             }
         }
         return -1;
+    }
+
+    private static LogsParser parser(Instant skipBefore) {
+        return new LogsParser(JOB, skipBefore == null ? LineFilter.KEEP_ALL : LineFilter.below(skipBefore),
+                ParseLimits.NONE, RecordChunks.KEEP);
     }
 }

@@ -48,7 +48,8 @@ class LogsParserHeapTest {
         LogFetch fetch;
         long afterParse;
         try {
-            fetch = new LogsParser(new JobRef("job-big", "big"), floor, 600L * 1024 * 1024).parse(body);
+            fetch = new LogsParser(new JobRef("job-big", "big"), LineFilter.below(floor),
+                    ParseLimits.NONE.withMaxBytes(600L * 1024 * 1024), RecordChunks.KEEP).parse(body);
             afterParse = usedAfterGc(); // fetch is still referenced here
         } finally {
             unregister.forEach(Runnable::run);
@@ -80,8 +81,8 @@ class LogsParserHeapTest {
         LogFetch fetch;
         long afterParse;
         try {
-            fetch = new LogsParser(new JobRef("job-long", "long"), LineFilter.uniform(Long.MIN_VALUE, KnownIds.NONE),
-                    Long.MAX_VALUE, maxLineBytes, Integer.MAX_VALUE, null).parse(body);
+            fetch = new LogsParser(new JobRef("job-long", "long"), LineFilter.KEEP_ALL,
+                    ParseLimits.NONE.withMaxLineBytes(maxLineBytes), RecordChunks.KEEP).parse(body);
             afterParse = usedAfterGc();
         } finally {
             unregister.forEach(Runnable::run);

@@ -31,7 +31,8 @@ class LogsParserTest {
     private static final String TASK = "438a62c1-5b0e-4b8e-9b3c-0a4f4f1e2d11";
 
     static LogFetch parse(String body, Instant skipBefore) throws Exception {
-        return new LogsParser(JOB, skipBefore).parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        return new LogsParser(JOB, skipBefore == null ? LineFilter.KEEP_ALL : LineFilter.below(skipBefore),
+                ParseLimits.NONE, RecordChunks.KEEP).parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     static LogFetch parse(String body) throws Exception {
@@ -376,7 +377,7 @@ class LogsParserTest {
         byte[] body = partitioner(entry("a", "2025-01-01T00:00:01Z")).getBytes(java.nio.charset.Charset.forName("UTF-32BE"));
         body[8] = 0x73; // the third code unit becomes 0x73000070, past U+10FFFF
         MalformedResponseException e = assertThrows(MalformedResponseException.class,
-                () -> new LogsParser(JOB, null).parse(new ByteArrayInputStream(body)));
+                () -> new LogsParser(JOB, LineFilter.KEEP_ALL, ParseLimits.NONE, RecordChunks.KEEP).parse(new ByteArrayInputStream(body)));
         assertTrue(e.getMessage().contains(JOB.id()), e.getMessage());
     }
 
@@ -390,6 +391,6 @@ class LogsParserTest {
                         throw new IOException("Connection reset");
                     }
                 });
-        assertThrows(IOException.class, () -> new LogsParser(JOB, null).parse(broken));
+        assertThrows(IOException.class, () -> new LogsParser(JOB, LineFilter.KEEP_ALL, ParseLimits.NONE, RecordChunks.KEEP).parse(broken));
     }
 }

@@ -150,7 +150,6 @@ class LongLineTest {
                 }
             };
         }
-        return new LogsParser(JOB, LineFilter.uniform(Long.MIN_VALUE, KnownIds.NONE), Long.MAX_VALUE, maxLineBytes,
-                Integer.MAX_VALUE, null).parse(in);
+        return new LogsParser(JOB, LineFilter.KEEP_ALL, ParseLimits.NONE.withMaxLineBytes(maxLineBytes), RecordChunks.KEEP).parse(in);
     }
 }

@@ -41,7 +41,7 @@ class StreamCursorLossTest {
             throws Exception {
         Cursors.PollView view = cursors.beginPoll(JOB.id(), List.of(SINK));
         LineFilter filter = filter(view, new int[1]);
-        LogFetch fetch = new LogsParser(JOB, filter, Long.MAX_VALUE, maxRecords)
+        LogFetch fetch = new LogsParser(JOB, filter, ParseLimits.NONE.withMaxRecords(maxRecords), RecordChunks.KEEP)
                 .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         cursors.endPoll(view);
         cursors.holdHighWater(JOB.id(), fetch.partial());
@@ -93,7 +93,7 @@ class StreamCursorLossTest {
             cursors.commit(SINK, offered);
             confirmed.addAll(ids(offered));
         }
-        assertEquals(ids(new LogsParser(JOB, LineFilter.KEEP_ALL, Long.MAX_VALUE, Integer.MAX_VALUE)
+        assertEquals(ids(new LogsParser(JOB, LineFilter.KEEP_ALL, ParseLimits.NONE, RecordChunks.KEEP)
                 .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))).records()), confirmed);
     }
 
@@ -126,7 +126,7 @@ class StreamCursorLossTest {
             shipped.addAll(offered);
             clock.advance(Duration.ofSeconds(1));
         }
-        List<LogRecord> all = new LogsParser(JOB, LineFilter.KEEP_ALL, Long.MAX_VALUE, Integer.MAX_VALUE)
+        List<LogRecord> all = new LogsParser(JOB, LineFilter.KEEP_ALL, ParseLimits.NONE, RecordChunks.KEEP)
                 .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))).records();
         assertEquals(241, all.size());
         assertEquals(all.size(), shipped.size(), "each line shipped once");
@@ -170,7 +170,7 @@ class StreamCursorLossTest {
 
     private static int countBelowFloor(Cursors.PollView view, String body) throws Exception {
         int[] below = {0};
-        new LogsParser(JOB, filter(view, below), Long.MAX_VALUE, Integer.MAX_VALUE)
+        new LogsParser(JOB, filter(view, below), ParseLimits.NONE, RecordChunks.KEEP)
                 .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         return below[0];
     }

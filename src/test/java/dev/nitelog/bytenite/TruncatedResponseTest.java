@@ -1,5 +1,6 @@
 package dev.nitelog.bytenite;
 
+import dev.nitelog.record.KnownIds;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
@@ -54,7 +55,8 @@ class TruncatedResponseTest {
     }
 
     private static LogFetch parse(String body, Instant floor, long limit) throws Exception {
-        return new LogsParser(JOB, floor, limit).parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        return new LogsParser(JOB, floor == null ? LineFilter.KEEP_ALL : LineFilter.below(floor),
+                ParseLimits.NONE.withMaxBytes(limit), RecordChunks.KEEP).parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** One poll as the pipeline makes it: skip floor from the cursors, unsent records shipped and committed. */
@@ -178,8 +180,8 @@ class TruncatedResponseTest {
         int polls = 0;
         LogFetch fetch;
         do {
-            fetch = new LogsParser(JOB, cursors.skipFloor(JOB.id(), List.of(SINK)), Long.MAX_VALUE,
-                    cursors.knownIds(JOB.id(), List.of(SINK)), 7).parse(
+            fetch = new LogsParser(JOB, knownTo(cursors,
+                    cursors.knownIds(JOB.id(), List.of(SINK))), ParseLimits.NONE.withMaxRecords(7), RecordChunks.KEEP).parse(
                     new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
             assertTrue(fetch.records().size() <= 7, "more records made than asked for");
             cursors.holdHighWater(JOB.id(), fetch.partial());
@@ -200,8 +202,8 @@ class TruncatedResponseTest {
         // the floor is per stream now: the newest task's stream skips all but its last two minutes
         assertEquals(epochNanos(newest.minus(Duration.ofMinutes(2))), cursors.beginPoll(JOB.id(), List.of(SINK))
                 .stream(Service.TASKRUNNER, "task-1", "main").floorNanos());
-        LogFetch again = new LogsParser(JOB, cursors.skipFloor(JOB.id(), List.of(SINK)), Long.MAX_VALUE,
-                cursors.knownIds(JOB.id(), List.of(SINK)), 7).parse(
+        LogFetch again = new LogsParser(JOB, knownTo(cursors,
+                cursors.knownIds(JOB.id(), List.of(SINK))), ParseLimits.NONE.withMaxRecords(7), RecordChunks.KEEP).parse(
                 new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         assertFalse(again.partial());
         assertTrue(cursors.takeUnsent(JOB.id(), SINK, again.records()).records().isEmpty(), "nothing ships twice");
@@ -225,8 +227,8 @@ class TruncatedResponseTest {
         String body = "{\"partitioner\":[" + entry("partitioned", T0) + "],\"taskrunner\":{" + tasks + "}}";
         long limit = body.indexOf("task 2 line 10");
 
-        LogFetch fetch = new LogsParser(JOB, LineFilter.KEEP_ALL, limit, Long.MAX_VALUE, LogsParser.WHOLE_LINES,
-                Integer.MAX_VALUE, null).parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        LogFetch fetch = new LogsParser(JOB, LineFilter.KEEP_ALL, ParseLimits.NONE.withMaxBytes(limit).withListBytes(Long.MAX_VALUE),
+                RecordChunks.KEEP).parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
 
         assertTrue(fetch.truncated());
         LogLayout layout = fetch.layout();
@@ -268,5 +270,11 @@ class TruncatedResponseTest {
             shipped.addAll(poll(cursors, last, Long.MAX_VALUE));
             assertExactlyOnce(shipped, all, "seed " + seed + ", round " + round);
         }
+    }
+
+    /** What the cursors tell a poll that knows no streams: one floor (none before any commit) and the known ids. */
+    private static LineFilter knownTo(Cursors cursors, KnownIds known) {
+        Instant floor = cursors.skipFloor(JOB.id(), List.of(SINK));
+        return floor == null ? LineFilter.uniform(Long.MIN_VALUE, known) : LineFilter.of(floor, known);
     }
 }

@@ -3,7 +3,10 @@ package dev.nitelog.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import dev.nitelog.bytenite.LogFetch;
-import dev.nitelog.bytenite.ParserAccess;
+import dev.nitelog.bytenite.LineFilter;
+import dev.nitelog.bytenite.LogsBodies;
+import dev.nitelog.bytenite.MalformedResponseException;
+import dev.nitelog.record.KnownIds;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Unsent;
 import dev.nitelog.record.JobRef;
@@ -122,7 +125,7 @@ final class RepollBench implements Scenario {
     /** Cursors in the state after every line of the body was shipped and confirmed. */
     private static Cursors shippedCursors(JobRef job, byte[] body, Duration lateness) throws IOException {
         Cursors cursors = new Cursors(lateness);
-        LogFetch all = ParserAccess.parse(job, null, new ByteArrayInputStream(body));
+        LogFetch all = parse(job, LineFilter.KEEP_ALL, body);
         Unsent unsent = cursors.takeUnsent(job.id(), SINK, all.records());
         cursors.commit(SINK, unsent.records());
         return cursors;
@@ -130,9 +133,7 @@ final class RepollBench implements Scenario {
 
     private static void poll(JobRef job, Cursors cursors, byte[] body) throws IOException {
         List<String> sinks = List.of(SINK);
-        Instant floor = cursors.skipFloor(job.id(), sinks);
-        LogFetch fetch = ParserAccess.parse(job, floor, cursors.knownIds(job.id(), sinks),
-                new ByteArrayInputStream(body));
+        LogFetch fetch = parse(job, knownTo(cursors, job, sinks), body);
         Unsent unsent = cursors.takeUnsent(job.id(), SINK, fetch.records(), Integer.MAX_VALUE);
         if (!unsent.records().isEmpty() || !cursors.allCommitted(job.id(), SINK, fetch.records())) {
             throw new IllegalStateException("a re-poll found " + unsent.records().size() + " new lines");
@@ -141,12 +142,26 @@ final class RepollBench implements Scenario {
 
     private static int keptLines(JobRef job, Cursors cursors, byte[] body) throws IOException {
         List<String> sinks = List.of(SINK);
-        return ParserAccess.parse(job, cursors.skipFloor(job.id(), sinks), cursors.knownIds(job.id(), sinks),
-                new ByteArrayInputStream(body)).records().size();
+        return parse(job, knownTo(cursors, job, sinks), body).records().size();
+    }
+
+    private static LogFetch parse(JobRef job, LineFilter filter, byte[] body) throws IOException {
+        try {
+            return LogsBodies.read(job, filter, new ByteArrayInputStream(body));
+        } catch (MalformedResponseException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** What a poll that knows no streams asks: the sinks' one floor (none before a commit) and the ids they hold. */
+    private static LineFilter knownTo(Cursors cursors, JobRef job, List<String> sinks) {
+        Instant floor = cursors.skipFloor(job.id(), sinks);
+        KnownIds known = cursors.knownIds(job.id(), sinks);
+        return floor == null ? LineFilter.uniform(Long.MIN_VALUE, known) : LineFilter.of(floor, known);
     }
 
     private static int jacksonPass(byte[] body) throws IOException {
-        JsonFactory f = ParserAccess.factory();
+        JsonFactory f = LogsBodies.jsonFactory();
         int tokens = 0;
         try (JsonParser p = f.createParser(new ByteArrayInputStream(body))) {
             while (p.nextToken() != null) {
