@@ -12,6 +12,7 @@ import dev.nitelog.config.InvalidConfigException;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.config.OutputFormat;
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.cursor.JobCursor;
 import dev.nitelog.cursor.Unsent;
 import dev.nitelog.bytenite.ByteniteEndpoints;
 import dev.nitelog.record.LogRecord;
@@ -103,15 +104,16 @@ public class LogsCommand {
     private void print(LogsOptions options, PrintStream out, PrintStream err, AtomicBoolean stopped)
             throws ByteNiteException, InterruptedException {
         Cursors cursors = Cursors.of(config.dedup(), java.time.Clock.systemUTC());
+        JobCursor cursor = cursors.forJob(options.jobId());
         Utf8Buffer buffer = new Utf8Buffer(64 * 1024);
         int drainPolls = config.jobs().drainPolls();
         boolean first = true;
         while (!stopped.get()) {
             // the state before the fetch: a job seen terminal here has all its lines in this fetch or a drain poll
             JobStatus status = api.get().getJob(options.jobId());
-            LogFetch fetch = api.get().fetchLogs(status.job(), cursors.skipFloor(options.jobId(), List.of(PRINTED)));
+            LogFetch fetch = api.get().fetchLogs(status.job(), cursor.skipFloor(List.of(PRINTED)));
             List<LogRecord> wanted = fetch.records().stream().filter(r -> wanted(options, r)).toList();
-            Unsent unsent = cursors.takeUnsent(options.jobId(), PRINTED, wanted);
+            Unsent unsent = cursor.offer(PRINTED, wanted);
             // --tail limits the first print only; what it skips is committed, so following never prints it
             List<LogRecord> shown = first ? tail(unsent.records(), options) : unsent.records();
             first = false;

@@ -78,6 +78,11 @@ public final class Cursors {
         return new Cursors(dedup.lateness(), dedup.maxFuture(), clock);
     }
 
+    /** The job's side of the protocol, for its polls. */
+    public JobCursor forJob(String jobId) {
+        return new JobCursor(this, jobId);
+    }
+
     /** The lateness window. */
     public Duration lateness() {
         return Duration.ofNanos(lateness);
@@ -93,7 +98,7 @@ public final class Cursors {
      * cannot be told from one it never saw; such a record is skipped here without counting, and
      * {@link #endPoll} counts what a response holds below the floor beyond what was shipped.
      */
-    public Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched) {
+    Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched) {
         return takeUnsent(jobId, sink, fetched, Integer.MAX_VALUE);
     }
 
@@ -101,7 +106,7 @@ public final class Cursors {
      * As {@link #takeUnsent(String, String, List)}, but marks at most {@code maxRecords} records
      * sent (the room left in the sink's queue); the rest stay unsent for a later poll.
      */
-    public Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched, int maxRecords) {
+    Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched, int maxRecords) {
         JobCursors job = job(jobId);
         long futureFrom = UNREAD; // read the clock only for a new record: a re-poll allocates nothing
         synchronized (job) {
@@ -199,7 +204,7 @@ public final class Cursors {
      * the part not read may hold lines older than any read, and a risen high water would take them
      * for lines already shipped. The first complete response lets the high water rise again.
      */
-    public void holdHighWater(String jobId, boolean hold) {
+    void holdHighWater(String jobId, boolean hold) {
         JobCursors job = job(jobId);
         synchronized (job) {
             job.holdingHighWater = hold;
@@ -214,25 +219,24 @@ public final class Cursors {
      * its streams, and an array not read at all moved no cursor. Releasing the hold (the array was
      * read whole) lets the high water rise as if no add had been held, so the window prunes again.
      */
-    public void holdArray(String jobId, Service service, String taskId, boolean hold) {
+    void holdArray(String jobId, ArrayRef array, boolean hold) {
         JobCursors job = hold ? job(jobId) : jobs.get(jobId);
         if (job == null) {
             return;
         }
         long futureFrom = hold ? UNREAD : futureFrom();
         synchronized (job) {
-            ArrayKey key = new ArrayKey(service, taskId);
-            if (job.retiredAt != null || (hold ? !job.heldArrays.add(key) : !job.heldArrays.remove(key))) {
+            if (job.retiredAt != null || (hold ? !job.heldArrays.add(array) : !job.heldArrays.remove(array))) {
                 return;
             }
-            if (releaseStreams(job, key, hold, futureFrom)) {
+            if (releaseStreams(job, array, hold, futureFrom)) {
                 job.version = version.incrementAndGet();
             }
         }
     }
 
     /** True when any array of the job is held ({@link #holdArray}). */
-    public boolean holdsAnyArray(String jobId) {
+    boolean holdsAnyArray(String jobId) {
         JobCursors job = jobs.get(jobId);
         if (job == null) {
             return false;
@@ -243,7 +247,7 @@ public final class Cursors {
     }
 
     /** Marks the array's streams held or not; a release raises them to their newest id. True when a cursor moved. */
-    private boolean releaseStreams(JobCursors job, ArrayKey key, boolean hold, long futureFrom) {
+    private boolean releaseStreams(JobCursors job, ArrayRef key, boolean hold, long futureFrom) {
         boolean changed = false;
         for (SinkCursors cursors : job.sinks.values()) {
             for (int i = 0; i < cursors.ordered.size(); i++) {
@@ -262,19 +266,12 @@ public final class Cursors {
         return changed;
     }
 
-    /** A service's array, or one task's: the streams of every container in it. */
-    private record ArrayKey(Service service, String taskId) {
-        boolean holds(StreamKey stream) {
-            return stream.service() == service && Objects.equals(stream.taskId(), taskId);
-        }
-    }
-
     /**
      * After a poll that read the job's whole response and found every line of it confirmed by every
      * sink: each window's high water rises to its newest id that is not stamped in the future, as if
      * no add had been held. A no-op when nothing was held.
      */
-    public void settled(String jobId) {
+    void settled(String jobId) {
         JobCursors job = jobs.get(jobId);
         if (job == null) {
             return;
@@ -386,7 +383,7 @@ public final class Cursors {
      * is unknown or any of the sinks has committed nothing for it yet. Polls ask {@link #beginPoll}
      * for a floor per stream instead; this one serves callers that know no streams.
      */
-    public Instant skipFloor(String jobId, Collection<String> sinks) {
+    Instant skipFloor(String jobId, Collection<String> sinks) {
         JobCursors job = jobs.get(jobId);
         if (job == null || sinks.isEmpty()) {
             return null;
@@ -414,7 +411,7 @@ public final class Cursors {
      * lines every sink already has ({@link PollView.Stream#floorNanos()} and
      * {@link PollView.Stream#state}). Hand it to {@link #endPoll} once the response was read.
      */
-    public PollView beginPoll(String jobId, Collection<String> sinks) {
+    PollView beginPoll(String jobId, Collection<String> sinks) {
         return new PollView(jobId, List.copyOf(sinks));
     }
 
@@ -427,7 +424,7 @@ public final class Cursors {
      *
      * @return the lines found late this poll
      */
-    public int endPoll(PollView view) {
+    int endPoll(PollView view) {
         JobCursors job = jobs.get(view.jobId);
         if (job == null) {
             return 0;
@@ -458,7 +455,7 @@ public final class Cursors {
      * sinks has no cursor for it yet. Polls use {@link #beginPoll}, which asks only the line's
      * own stream.
      */
-    public KnownIds knownIds(String jobId, Collection<String> sinks) {
+    KnownIds knownIds(String jobId, Collection<String> sinks) {
         JobCursors job = jobs.get(jobId);
         if (job == null || sinks.isEmpty()) {
             return KnownIds.NONE;
@@ -501,7 +498,7 @@ public final class Cursors {
      * Marks the job done: it keeps each stream's high water as a tombstone (so a rediscovered job
      * is not shipped again) and frees the id windows. Retiring twice keeps the first instant.
      */
-    public void retire(String jobId, Instant when) {
+    void retire(String jobId, Instant when) {
         Objects.requireNonNull(when, "when");
         JobCursors job = job(jobId);
         synchronized (job) {
@@ -510,7 +507,7 @@ public final class Cursors {
             }
             // a job retired with arrays still cut: its tombstone stands at the newest line it shipped
             long futureFrom = job.heldArrays.isEmpty() ? UNREAD : futureFrom();
-            for (ArrayKey held : List.copyOf(job.heldArrays)) {
+            for (ArrayRef held : List.copyOf(job.heldArrays)) {
                 releaseStreams(job, held, false, futureFrom);
             }
             job.heldArrays.clear();
@@ -577,7 +574,7 @@ public final class Cursors {
      * held, or lies below its stream's window (delivered before, or late). A draining job is
      * retired only once this holds for every sink, so no sink loses the job's last lines.
      */
-    public boolean allCommitted(String jobId, String sink, List<LogRecord> records) {
+    boolean allCommitted(String jobId, String sink, List<LogRecord> records) {
         JobCursors job = jobs.get(jobId);
         if (job == null) {
             return records.isEmpty();
@@ -890,7 +887,7 @@ public final class Cursors {
         Instant retiredAt;
         long version;
         boolean holdingHighWater;
-        final Set<ArrayKey> heldArrays = new java.util.HashSet<>(2);
+        final Set<ArrayRef> heldArrays = new java.util.HashSet<>(2);
 
         JobCursors(String jobId) {
             this.jobId = jobId;
@@ -928,9 +925,9 @@ public final class Cursors {
         /** The committed cursor of checkpoint format 1 (every stream in one), or null. */
         IdWindow legacy;
         /** The job's held arrays (shared): a stream made while its array is held starts held. */
-        private final Set<ArrayKey> heldArrays;
+        private final Set<ArrayRef> heldArrays;
 
-        SinkCursors(Set<ArrayKey> heldArrays) {
+        SinkCursors(Set<ArrayRef> heldArrays) {
             this.heldArrays = heldArrays;
         }
 
@@ -942,7 +939,7 @@ public final class Cursors {
             StreamCursors stream = streams.get(key);
             if (stream == null) {
                 stream = new StreamCursors(key);
-                stream.held = !heldArrays.isEmpty() && heldArrays.contains(new ArrayKey(key.service(), key.taskId()));
+                stream.held = !heldArrays.isEmpty() && heldArrays.contains(new ArrayRef(key.service(), key.taskId()));
                 stream.calibrated = legacy == null; // every line below its floor will be one it pruned
                 if (legacy != null) {
                     stream.committed.raiseHighWater(legacy.highWater());

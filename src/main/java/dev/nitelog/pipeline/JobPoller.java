@@ -8,7 +8,10 @@ import dev.nitelog.bytenite.LogLayout;
 import dev.nitelog.bytenite.LogPart;
 import dev.nitelog.bytenite.RecordChunks;
 import dev.nitelog.cursor.Spool;
+import dev.nitelog.cursor.ArrayRef;
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.cursor.JobCursor;
+import dev.nitelog.cursor.ResponseRead;
 import dev.nitelog.cursor.Unsent;
 import dev.nitelog.jobs.JobLifecycle;
 import dev.nitelog.jobs.JobTracker;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -69,7 +73,7 @@ final class JobPoller {
                 outcome = PollOutcome.BACKLOG; // no request: the lines would find no room; look again next interval
                 return;
             }
-            Round round = new Round(job);
+            Round round = new Round(job, cursors.forJob(job.id()));
             SplitFetch split = splits.get(job.id());
             if (split == null) {
                 LogFetch whole = round.fetch(LogPart.WHOLE, false);
@@ -91,12 +95,10 @@ final class JobPoller {
             // a round that cut a part it could still split, one with lines deferred, or one with lines
             // still unconfirmed (queued or spooled) never settles a draining job: not all was offered, or
             // not all offered was confirmed. A part that alone does not fit is not waited for: it is counted
-            cursors.holdHighWater(job.id(), round.wholeCut || round.deferred);
+            boolean whole = !round.wholeCut && !round.deferred;
             boolean spooled = spooled(job.id());
-            settled = round.offer.settled && !round.wholeCut && !round.deferred && round.unconfirmed == 0 && !spooled;
-            if (settled) {
-                cursors.settled(job.id()); // a backlog taken while the high water was held lets it rise now
-            }
+            settled = whole && round.offer.settled && round.unconfirmed == 0 && !spooled;
+            round.cursor.endRound(whole, settled);
             boolean backlog = round.deferred || spooled;
             outcome = round.wholeCut ? PollOutcome.UNCOUNTED : backlog ? PollOutcome.BACKLOG
                     : !round.cuts.isEmpty() ? PollOutcome.CUT : PollOutcome.counted(round.entries);
@@ -115,7 +117,7 @@ final class JobPoller {
                 LOG.warnf("Job %s no longer exists at ByteNite; it is retired", LogText.job(job));
                 forget(job.id());
                 if (tracker.jobGone(job.id())) {
-                    cursors.retire(job.id(), clock.instant());
+                    cursors.forJob(job.id()).retire(clock.instant());
                 }
             } else {
                 metrics.pollFailed(e);
@@ -136,7 +138,7 @@ final class JobPoller {
             // always: a poll that ended in any way frees the job for its next poll
             if (!gone && tracker.pollFinished(job.id(), settled, outcome, clock.instant())) {
                 unfetched(job);
-                cursors.retire(job.id(), clock.instant());
+                cursors.forJob(job.id()).retire(clock.instant());
                 forget(job.id());
             }
         }
@@ -149,6 +151,7 @@ final class JobPoller {
      */
     private final class Round {
         private final JobRef job;
+        final JobCursor cursor;
         private final List<String> sinks;
         final ChunkOffer offer;
         long entries;
@@ -157,10 +160,11 @@ final class JobPoller {
         boolean wholeCut;
         final List<SplitFetch.Cut> cuts = new ArrayList<>();
 
-        Round(JobRef job) {
+        Round(JobRef job, JobCursor cursor) {
             this.job = job;
+            this.cursor = cursor;
             this.sinks = sinkNamesFor(job.id());
-            this.offer = new ChunkOffer(job);
+            this.offer = new ChunkOffer(job, cursor);
         }
 
         /**
@@ -172,25 +176,13 @@ final class JobPoller {
          */
         LogFetch fetch(LogPart part, boolean counted) throws ByteNiteException {
             long started = System.nanoTime();
-            Cursors.PollView view = cursors.beginPoll(job.id(), sinks);
+            Cursors.PollView view = cursor.beginPoll(sinks);
             LogFetch fetch = api.fetchLogs(job, part, new CursorLineFilter(view), offer);
             metrics.fetched(fetch, System.nanoTime() - started);
             if (fetch.truncated()) {
                 metrics.truncated();
-            } else {
-                metrics.late(cursors.endPoll(view)); // a cut response's below-floor counts are partial
             }
-            if (cursors.holdsAnyArray(job.id())) {
-                for (LogLayout.Array array : fetch.layout().arrays()) {
-                    if (array.whole()) {
-                        cursors.holdArray(job.id(), array.service(), array.taskId(), false);
-                    }
-                }
-            }
-            LogLayout.Array cutIn = fetch.layout().cutIn();
-            if (cutIn != null) {
-                cursors.holdArray(job.id(), cutIn.service(), cutIn.taskId(), true);
-            }
+            metrics.late(cursor.endPoll(view, howRead(fetch)));
             entries += counted ? fetch.entries() : 0;
             unconfirmed += fetch.unconfirmed();
             deferred |= fetch.deferred() > 0;
@@ -241,10 +233,12 @@ final class JobPoller {
      */
     private final class ChunkOffer implements RecordChunks {
         private final JobRef job;
+        private final JobCursor cursor;
         boolean settled = true;
 
-        ChunkOffer(JobRef job) {
+        ChunkOffer(JobRef job, JobCursor cursor) {
             this.job = job;
+            this.cursor = cursor;
         }
 
         @Override
@@ -285,7 +279,7 @@ final class JobPoller {
                 }
                 metrics.offered(worker.name(), queued + spilled[0]);
                 metrics.spooled(spilled[0]);
-                settled &= queued == 0 && spilled[0] == 0 && cursors.allCommitted(job.id(), worker.name(), chunk);
+                settled &= queued == 0 && spilled[0] == 0 && cursor.confirmed(worker.name(), chunk);
                 if (refused[0]) {
                     metrics.spoolFull();
                     taken = false;
@@ -295,11 +289,24 @@ final class JobPoller {
         }
 
         private Unsent unsent(SinkWorker worker, List<LogRecord> chunk, int max) {
-            Unsent unsent = cursors.takeUnsent(job.id(), worker.name(), chunk, max);
+            Unsent unsent = cursor.offer(worker.name(), chunk, max);
             metrics.late(unsent.lateBeyondWindow());
             metrics.future(unsent.future());
             return unsent;
         }
+    }
+
+    /** What the cursor needs to know of how far a response was read. */
+    private static ResponseRead howRead(LogFetch fetch) {
+        List<ArrayRef> whole = new ArrayList<>();
+        for (LogLayout.Array array : fetch.layout().arrays()) {
+            if (array.whole()) {
+                whole.add(new ArrayRef(array.service(), array.taskId()));
+            }
+        }
+        LogLayout.Array cutIn = fetch.layout().cutIn();
+        return new ResponseRead(!fetch.truncated(), whole, cutIn == null ? Optional.empty()
+                : Optional.of(new ArrayRef(cutIn.service(), cutIn.taskId())));
     }
 
     /** True while the job has records in the spool for some sink. */

@@ -54,7 +54,7 @@ class KnownIdsFastPathTest {
     private static Cursors shippedTo(List<LogRecord> records, String... sinks) {
         Cursors cursors = new Cursors(Duration.ofDays(1));
         for (String sink : sinks) {
-            cursors.commit(sink, cursors.takeUnsent(JOB.id(), sink, records).records());
+            cursors.commit(sink, cursors.forJob(JOB.id()).offer(sink, records).records());
         }
         return cursors;
     }
@@ -77,7 +77,7 @@ class KnownIdsFastPathTest {
     void skipsLinesEverySinkHoldsWithoutAllocatingPerLine() throws Exception {
         byte[] body = body();
         Cursors cursors = shippedTo(parse(body, KnownIds.NONE).records(), "file", "kafka");
-        KnownIds known = cursors.knownIds(JOB.id(), List.of("file", "kafka"));
+        KnownIds known = cursors.forJob(JOB.id()).knownIds(List.of("file", "kafka"));
         for (int warm = 0; warm < 30; warm++) {
             parse(body, known);
         }
@@ -108,14 +108,14 @@ class KnownIdsFastPathTest {
         mostly.remove(secondCopy);
         mostly.remove(ordinary);
         Cursors cursors = shippedTo(all, "file");
-        cursors.commit("kafka", cursors.takeUnsent(JOB.id(), "kafka", mostly).records());
+        cursors.commit("kafka", cursors.forJob(JOB.id()).offer("kafka", mostly).records());
 
-        LogFetch fetch = parse(body, cursors.knownIds(JOB.id(), List.of("file", "kafka")));
+        LogFetch fetch = parse(body, cursors.forJob(JOB.id()).knownIds(List.of("file", "kafka")));
 
         assertEquals(List.of(secondCopy, ordinary), fetch.records());
         assertEquals(LINES - 2, fetch.skipped());
-        assertEquals(List.of(), cursors.takeUnsent(JOB.id(), "file", fetch.records()).records());
-        assertEquals(List.of(secondCopy, ordinary), cursors.takeUnsent(JOB.id(), "kafka", fetch.records()).records());
+        assertEquals(List.of(), cursors.forJob(JOB.id()).offer("file", fetch.records()).records());
+        assertEquals(List.of(secondCopy, ordinary), cursors.forJob(JOB.id()).offer("kafka", fetch.records()).records());
     }
 
     @Test
@@ -123,17 +123,17 @@ class KnownIdsFastPathTest {
         byte[] body = body();
         List<LogRecord> all = parse(body, KnownIds.NONE).records();
         Cursors cursors = new Cursors(Duration.ofDays(1));
-        List<LogRecord> queued = cursors.takeUnsent(JOB.id(), "file", all).records(); // in the queue, not confirmed
+        List<LogRecord> queued = cursors.forJob(JOB.id()).offer("file", all).records(); // in the queue, not confirmed
 
-        LogFetch inFlight = parse(body, cursors.knownIds(JOB.id(), List.of("file")));
+        LogFetch inFlight = parse(body, cursors.forJob(JOB.id()).knownIds(List.of("file")));
         assertEquals(List.of(), inFlight.records(), "a line already handed to the sink is not made again");
         assertEquals(LINES, inFlight.skipped());
         assertEquals(LINES, inFlight.unconfirmed(), "a draining job is settled only once these are confirmed");
 
         cursors.commit("file", queued.subList(0, 100));
-        assertEquals(LINES - 100, parse(body, cursors.knownIds(JOB.id(), List.of("file"))).unconfirmed());
+        assertEquals(LINES - 100, parse(body, cursors.forJob(JOB.id()).knownIds(List.of("file"))).unconfirmed());
         cursors.commit("file", queued.subList(100, queued.size()));
-        LogFetch confirmed = parse(body, cursors.knownIds(JOB.id(), List.of("file")));
+        LogFetch confirmed = parse(body, cursors.forJob(JOB.id()).knownIds(List.of("file")));
         assertEquals(0, confirmed.unconfirmed());
         assertEquals(LINES, confirmed.skipped());
     }
@@ -143,13 +143,13 @@ class KnownIdsFastPathTest {
         byte[] body = body();
         List<LogRecord> all = parse(body, KnownIds.NONE).records();
         Cursors cursors = new Cursors(Duration.ofDays(1));
-        cursors.takeUnsent(JOB.id(), "file", all);
-        cursors.takeUnsent(JOB.id(), "kafka", all.subList(0, LINES - 1));
+        cursors.forJob(JOB.id()).offer("file", all);
+        cursors.forJob(JOB.id()).offer("kafka", all.subList(0, LINES - 1));
 
-        LogFetch fetch = parse(body, cursors.knownIds(JOB.id(), List.of("file", "kafka")));
+        LogFetch fetch = parse(body, cursors.forJob(JOB.id()).knownIds(List.of("file", "kafka")));
 
         assertEquals(List.of(all.get(LINES - 1)), fetch.records());
         assertEquals(LINES - 1, fetch.unconfirmed());
-        assertEquals(List.of(all.get(LINES - 1)), cursors.takeUnsent(JOB.id(), "kafka", fetch.records()).records());
+        assertEquals(List.of(all.get(LINES - 1)), cursors.forJob(JOB.id()).offer("kafka", fetch.records()).records());
     }
 }

@@ -38,16 +38,16 @@ class KnownIdsPropertyTest {
             List<LogRecord> all = parse(body, KnownIds.NONE).records();
             Cursors slow = state(all, new Random(stateSeed));
             Cursors fast = state(all, new Random(stateSeed));
-            LogFetch fetch = parse(body, fast.knownIds(JOB.id(), SINKS));
+            LogFetch fetch = parse(body, fast.forJob(JOB.id()).knownIds(SINKS));
             List<LogRecord> kept = fetch.records();
             boolean slowSettled = true;
             boolean fastSettled = fetch.unconfirmed() == 0; // as JobPoller decides it
             for (String sink : SINKS) {
                 String where = "seed " + seed + ", round " + round + ", sink " + sink;
-                assertEquals(slow.takeUnsent(JOB.id(), sink, all).records(),
-                        fast.takeUnsent(JOB.id(), sink, kept).records(), where);
-                slowSettled &= slow.allCommitted(JOB.id(), sink, all);
-                fastSettled &= fast.allCommitted(JOB.id(), sink, kept);
+                assertEquals(slow.forJob(JOB.id()).offer(sink, all).records(),
+                        fast.forJob(JOB.id()).offer(sink, kept).records(), where);
+                slowSettled &= slow.forJob(JOB.id()).confirmed(sink, all);
+                fastSettled &= fast.forJob(JOB.id()).confirmed(sink, kept);
             }
             assertEquals(slowSettled, fastSettled, "settled, seed " + seed + ", round " + round);
         }
@@ -75,12 +75,12 @@ class KnownIdsPropertyTest {
                     pending.add(record);
                 }
             }
-            cursors.commit(sink, cursors.takeUnsent(JOB.id(), sink, confirmed).records());
-            cursors.takeUnsent(JOB.id(), sink, pending);
+            cursors.commit(sink, cursors.forJob(JOB.id()).offer(sink, confirmed).records());
+            cursors.forJob(JOB.id()).offer(sink, pending);
         }
         if (random.nextInt(3) == 0) { // everything handed to both sinks, not all of it confirmed
             for (String sink : SINKS) {
-                cursors.takeUnsent(JOB.id(), sink, all);
+                cursors.forJob(JOB.id()).offer(sink, all);
             }
         }
         return cursors;

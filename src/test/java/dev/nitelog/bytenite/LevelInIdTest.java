@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.cursor.ResponseRead;
 import dev.nitelog.cursor.FileCheckpointStore;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
@@ -118,10 +119,10 @@ class LevelInIdTest {
 
     /** One poll as the pipeline makes it: what the sink is handed. */
     private static List<LogRecord> poll(Cursors cursors, String body) throws Exception {
-        Cursors.PollView view = cursors.beginPoll(JOB.id(), List.of(SINK));
+        Cursors.PollView view = cursors.forJob(JOB.id()).beginPoll(List.of(SINK));
         LogFetch fetch = parse(body, PollFilters.of(view, new int[1]));
-        cursors.endPoll(view);
-        return cursors.takeUnsent(JOB.id(), SINK, fetch.records()).records();
+        cursors.forJob(JOB.id()).endPoll(view, ResponseRead.WHOLE);
+        return cursors.forJob(JOB.id()).offer(SINK, fetch.records()).records();
     }
 
     /** Checkpoint format 2 as the previous release wrote it: one stream, its ids without the level. */

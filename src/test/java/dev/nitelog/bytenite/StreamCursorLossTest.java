@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.cursor.ResponseRead;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.RecordId;
@@ -39,14 +40,14 @@ class StreamCursorLossTest {
     /** One poll as the pipeline makes it; returns what the sink was handed. */
     private static List<LogRecord> poll(Cursors cursors, String body, int maxRecords, boolean[] partial)
             throws Exception {
-        Cursors.PollView view = cursors.beginPoll(JOB.id(), List.of(SINK));
+        Cursors.PollView view = cursors.forJob(JOB.id()).beginPoll(List.of(SINK));
         LineFilter filter = filter(view, new int[1]);
         LogFetch fetch = new LogsParser(JOB, filter, ParseLimits.NONE.withMaxRecords(maxRecords), RecordChunks.KEEP)
                 .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-        cursors.endPoll(view);
-        cursors.holdHighWater(JOB.id(), fetch.partial());
+        cursors.forJob(JOB.id()).endPoll(view, ResponseRead.WHOLE);
+        cursors.forJob(JOB.id()).endRound(!fetch.partial(), false);
         partial[0] = fetch.partial();
-        return cursors.takeUnsent(JOB.id(), SINK, fetch.records()).records();
+        return cursors.forJob(JOB.id()).offer(SINK, fetch.records()).records();
     }
 
     private static Set<RecordId> ids(List<LogRecord> records) {
@@ -134,9 +135,9 @@ class StreamCursorLossTest {
         // the 2286 line moved no high water: the normal task's floor is its own last two minutes
         Instant normalNewest = T0.plusSeconds(119);
         assertEquals(normalNewest.minus(Duration.ofMinutes(2)).getEpochSecond(), Math.floorDiv(
-                cursors.beginPoll(JOB.id(), List.of(SINK)).stream(Service.TASKRUNNER, "normal", "main").floorNanos(),
+                cursors.forJob(JOB.id()).beginPoll(List.of(SINK)).stream(Service.TASKRUNNER, "normal", "main").floorNanos(),
                 1_000_000_000L));
-        assertFalse(cursors.takeUnsent(JOB.id(), SINK, all).records().size() > 0, "nothing ships twice");
+        assertFalse(cursors.forJob(JOB.id()).offer(SINK, all).records().size() > 0, "nothing ships twice");
     }
 
     /**
@@ -159,13 +160,13 @@ class StreamCursorLossTest {
         withLate.add(4, entry("ingested ten minutes late", T0.plus(Duration.ofMinutes(4)).plusSeconds(30)));
         withLate.add(5, entry("another one", T0.plus(Duration.ofMinutes(4)).plusSeconds(31)));
         String late = "{\"taskrunner\":{\"t\":{\"logs\":[" + String.join(",", withLate) + "]}}}";
-        Cursors.PollView view = cursors.beginPoll(JOB.id(), List.of(SINK));
+        Cursors.PollView view = cursors.forJob(JOB.id()).beginPoll(List.of(SINK));
         int below = countBelowFloor(view, late);
         assertEquals(14, below, "lines below the stream's floor in the response");
-        assertEquals(2, cursors.endPoll(view), "the two late lines are counted");
-        Cursors.PollView again = cursors.beginPoll(JOB.id(), List.of(SINK));
+        assertEquals(2, cursors.forJob(JOB.id()).endPoll(view, ResponseRead.WHOLE), "the two late lines are counted");
+        Cursors.PollView again = cursors.forJob(JOB.id()).beginPoll(List.of(SINK));
         countBelowFloor(again, late);
-        assertEquals(0, cursors.endPoll(again), "and counted only once");
+        assertEquals(0, cursors.forJob(JOB.id()).endPoll(again, ResponseRead.WHOLE), "and counted only once");
     }
 
     private static int countBelowFloor(Cursors.PollView view, String body) throws Exception {

@@ -61,9 +61,9 @@ class TruncatedResponseTest {
 
     /** One poll as the pipeline makes it: skip floor from the cursors, unsent records shipped and committed. */
     private static List<LogRecord> poll(Cursors cursors, String body, long limit) throws Exception {
-        LogFetch fetch = parse(body, cursors.skipFloor(JOB.id(), List.of(SINK)), limit);
-        cursors.holdHighWater(JOB.id(), fetch.truncated());
-        List<LogRecord> fresh = cursors.takeUnsent(JOB.id(), SINK, fetch.records()).records();
+        LogFetch fetch = parse(body, cursors.forJob(JOB.id()).skipFloor(List.of(SINK)), limit);
+        cursors.forJob(JOB.id()).endRound(!fetch.truncated(), false);
+        List<LogRecord> fresh = cursors.forJob(JOB.id()).offer(SINK, fetch.records()).records();
         cursors.commit(SINK, fresh);
         return fresh;
     }
@@ -181,11 +181,11 @@ class TruncatedResponseTest {
         LogFetch fetch;
         do {
             fetch = new LogsParser(JOB, knownTo(cursors,
-                    cursors.knownIds(JOB.id(), List.of(SINK))), ParseLimits.NONE.withMaxRecords(7), RecordChunks.KEEP).parse(
+                    cursors.forJob(JOB.id()).knownIds(List.of(SINK))), ParseLimits.NONE.withMaxRecords(7), RecordChunks.KEEP).parse(
                     new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
             assertTrue(fetch.records().size() <= 7, "more records made than asked for");
-            cursors.holdHighWater(JOB.id(), fetch.partial());
-            List<LogRecord> fresh = cursors.takeUnsent(JOB.id(), SINK, fetch.records()).records();
+            cursors.forJob(JOB.id()).endRound(!fetch.partial(), false);
+            List<LogRecord> fresh = cursors.forJob(JOB.id()).offer(SINK, fetch.records()).records();
             cursors.commit(SINK, fresh);
             shipped.addAll(fresh);
         } while (fetch.partial() && ++polls < 50);
@@ -197,16 +197,16 @@ class TruncatedResponseTest {
         // taken with the high water held, the backlog leaves it below the newest line until the first
         // settled poll lets it rise (JobPoller calls settled): then the skip floor and pruning work again
         Instant newest = all.stream().map(LogRecord::timestamp).max(Instant::compareTo).orElseThrow();
-        cursors.settled(JOB.id());
+        cursors.forJob(JOB.id()).endRound(true, true);
         assertEquals(newest, cursors.committedHighWater(JOB.id(), SINK));
         // the floor is per stream now: the newest task's stream skips all but its last two minutes
-        assertEquals(epochNanos(newest.minus(Duration.ofMinutes(2))), cursors.beginPoll(JOB.id(), List.of(SINK))
+        assertEquals(epochNanos(newest.minus(Duration.ofMinutes(2))), cursors.forJob(JOB.id()).beginPoll(List.of(SINK))
                 .stream(Service.TASKRUNNER, "task-1", "main").floorNanos());
         LogFetch again = new LogsParser(JOB, knownTo(cursors,
-                cursors.knownIds(JOB.id(), List.of(SINK))), ParseLimits.NONE.withMaxRecords(7), RecordChunks.KEEP).parse(
+                cursors.forJob(JOB.id()).knownIds(List.of(SINK))), ParseLimits.NONE.withMaxRecords(7), RecordChunks.KEEP).parse(
                 new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         assertFalse(again.partial());
-        assertTrue(cursors.takeUnsent(JOB.id(), SINK, again.records()).records().isEmpty(), "nothing ships twice");
+        assertTrue(cursors.forJob(JOB.id()).offer(SINK, again.records()).records().isEmpty(), "nothing ships twice");
     }
 
     /**
@@ -274,7 +274,7 @@ class TruncatedResponseTest {
 
     /** What the cursors tell a poll that knows no streams: one floor (none before any commit) and the known ids. */
     private static LineFilter knownTo(Cursors cursors, KnownIds known) {
-        Instant floor = cursors.skipFloor(JOB.id(), List.of(SINK));
+        Instant floor = cursors.forJob(JOB.id()).skipFloor(List.of(SINK));
         return floor == null ? LineFilter.uniform(Long.MIN_VALUE, known) : LineFilter.of(floor, known);
     }
 }

@@ -44,7 +44,7 @@ class StateCommandTest {
         commit(cursors, "job-live", "kafka", 5);
         commit(cursors, "job-live", "search", 3);
         commit(cursors, "job-done", "kafka", 2);
-        cursors.retire("job-done", T0.plusSeconds(60));
+        cursors.forJob("job-done").retire(T0.plusSeconds(60));
         save(cursors);
         Path damaged = jobs().resolve(FileCheckpointStore.fileName("job-broken"));
         Files.write(damaged, new byte[]{1, 2, 3});
@@ -139,6 +139,6 @@ class StateCommandTest {
             records.add(new LogRecord(RecordId.of(job, Service.TASKRUNNER, "task-1", "main", at, "line " + i, Level.INFO, 0), at,
                     job, job, Service.TASKRUNNER, "task-1", "main", Level.INFO, "line " + i));
         }
-        cursors.commit(sink, cursors.takeUnsent(job, sink, records).records());
+        cursors.commit(sink, cursors.forJob(job).offer(sink, records).records());
     }
 }

@@ -101,7 +101,7 @@ class SplitFetchTest {
         tracker.observe(new JobStatus(JOB, "JOB_STATE_COMPLETE", JobPhase.TERMINAL, T0), T0);
 
         poll();
-        assertFalse(cursors.holdsAnyArray(JOB.id()), "every array was read whole by its part: no cursor is held");
+        assertFalse(cursors.forJob(JOB.id()).holdsAnyArray(), "every array was read whole by its part: no cursor is held");
         int polls = 1 + pollUntilDone();
 
         assertEquals(JobLifecycle.DONE, tracker.lifecycle(JOB.id()), "seed " + seed + ": not retired after " + polls);
@@ -128,7 +128,7 @@ class SplitFetchTest {
         }
         assertEquals(List.of(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40),
                 Duration.ofSeconds(40)), intervals, "polled at a growing interval while a part is cut");
-        assertTrue(cursors.holdsAnyArray(JOB.id()), "the huge task's cursors are held: its unread part may hold older lines");
+        assertTrue(cursors.forJob(JOB.id()).holdsAnyArray(), "the huge task's cursors are held: its unread part may hold older lines");
 
         tracker.observe(new JobStatus(JOB, "JOB_STATE_COMPLETE", JobPhase.TERMINAL, T0), T0);
         int polls = pollUntilDone();

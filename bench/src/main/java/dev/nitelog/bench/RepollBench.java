@@ -126,7 +126,7 @@ final class RepollBench implements Scenario {
     private static Cursors shippedCursors(JobRef job, byte[] body, Duration lateness) throws IOException {
         Cursors cursors = new Cursors(lateness);
         LogFetch all = parse(job, LineFilter.KEEP_ALL, body);
-        Unsent unsent = cursors.takeUnsent(job.id(), SINK, all.records());
+        Unsent unsent = cursors.forJob(job.id()).offer(SINK, all.records());
         cursors.commit(SINK, unsent.records());
         return cursors;
     }
@@ -134,8 +134,8 @@ final class RepollBench implements Scenario {
     private static void poll(JobRef job, Cursors cursors, byte[] body) throws IOException {
         List<String> sinks = List.of(SINK);
         LogFetch fetch = parse(job, knownTo(cursors, job, sinks), body);
-        Unsent unsent = cursors.takeUnsent(job.id(), SINK, fetch.records(), Integer.MAX_VALUE);
-        if (!unsent.records().isEmpty() || !cursors.allCommitted(job.id(), SINK, fetch.records())) {
+        Unsent unsent = cursors.forJob(job.id()).offer(SINK, fetch.records(), Integer.MAX_VALUE);
+        if (!unsent.records().isEmpty() || !cursors.forJob(job.id()).confirmed(SINK, fetch.records())) {
             throw new IllegalStateException("a re-poll found " + unsent.records().size() + " new lines");
         }
     }
@@ -155,8 +155,8 @@ final class RepollBench implements Scenario {
 
     /** What a poll that knows no streams asks: the sinks' one floor (none before a commit) and the ids they hold. */
     private static LineFilter knownTo(Cursors cursors, JobRef job, List<String> sinks) {
-        Instant floor = cursors.skipFloor(job.id(), sinks);
-        KnownIds known = cursors.knownIds(job.id(), sinks);
+        Instant floor = cursors.forJob(job.id()).skipFloor(sinks);
+        KnownIds known = cursors.forJob(job.id()).knownIds(sinks);
         return floor == null ? LineFilter.uniform(Long.MIN_VALUE, known) : LineFilter.of(floor, known);
     }
 
