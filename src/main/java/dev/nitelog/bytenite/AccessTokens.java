@@ -27,7 +27,7 @@ final class AccessTokens {
     private static final String WHAT = "POST /access_token";
 
     private final AuthResource auth;
-    private final ByteniteEndpoints.ApiKey apiKey;
+    private final ByteNiteEndpoints.ApiKey apiKey;
     private final TokenPrefix prefix;
     private final Duration renewBefore;
     private final Duration requestTimeout;
@@ -40,7 +40,7 @@ final class AccessTokens {
     private final AtomicLong renewals = new AtomicLong();
     private volatile Token current;
 
-    AccessTokens(AuthResource auth, ByteniteEndpoints.ApiKey apiKey, TokenPrefix prefix, Duration renewBefore, Duration requestTimeout,
+    AccessTokens(AuthResource auth, ByteNiteEndpoints.ApiKey apiKey, TokenPrefix prefix, Duration renewBefore, Duration requestTimeout,
                  EndpointGuard guard, Failures failures, Clock clock, ByteNiteListener listener,
                  RequestThrottle throttle) {
         this.throttle = throttle;

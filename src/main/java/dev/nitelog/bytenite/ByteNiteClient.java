@@ -1,7 +1,7 @@
 package dev.nitelog.bytenite;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nitelog.config.ByteniteConfig;
+import dev.nitelog.config.ByteNiteConfig;
 import dev.nitelog.config.JobsConfig;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.record.JobRef;
@@ -67,19 +67,19 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
 
     /** The CDI constructor: every {@link ByteNiteListener} bean observes this client. */
     @Inject
-    public ByteNiteClient(NitelogConfig config, ByteniteEndpoints endpoints, Instance<ByteNiteListener> listeners) {
+    public ByteNiteClient(NitelogConfig config, ByteNiteEndpoints endpoints, Instance<ByteNiteListener> listeners) {
         this(config.bytenite(), config.jobs(), endpoints, fanOut(listeners.stream().toList()), Clock.systemUTC(),
                 RetryBackoff.FULL_JITTER);
     }
 
     /** For tests and tools: explicit config groups, one listener, a clock and the jitter function. */
-    ByteNiteClient(ByteniteConfig bytenite, JobsConfig jobs, ByteniteEndpoints endpoints, ByteNiteListener listener,
+    ByteNiteClient(ByteNiteConfig bytenite, JobsConfig jobs, ByteNiteEndpoints endpoints, ByteNiteListener listener,
                    Clock clock, LongUnaryOperator jitter) {
         this(bytenite, jobs, endpoints, listener, clock, jitter, RequestThrottle.Ticker.SYSTEM);
     }
 
     /** As above, with the time source of the request rate limit. */
-    ByteNiteClient(ByteniteConfig bytenite, JobsConfig jobs, ByteniteEndpoints endpoints, ByteNiteListener listener,
+    ByteNiteClient(ByteNiteConfig bytenite, JobsConfig jobs, ByteNiteEndpoints endpoints, ByteNiteListener listener,
                    Clock clock, LongUnaryOperator jitter, RequestThrottle.Ticker ticker) {
         this.jobs = jobs;
         this.requestTimeout = bytenite.requestTimeout();
@@ -96,7 +96,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         this.tokenGuard = new EndpointGuard(ApiEndpoint.TOKEN, bytenite, jitter, listener, throttle);
         this.jobsGuard = new EndpointGuard(ApiEndpoint.JOBS, bytenite, jitter, listener, throttle);
         this.logsGuard = new EndpointGuard(ApiEndpoint.LOGS, bytenite, jitter, listener, throttle);
-        ByteniteEndpoints.ApiKey apiKey = endpoints.apiKey() == null ? new ByteniteEndpoints.ApiKey("")
+        ByteNiteEndpoints.ApiKey apiKey = endpoints.apiKey() == null ? new ByteNiteEndpoints.ApiKey("")
                 : endpoints.apiKey();
         AccessTokens[] holder = new AccessTokens[1]; // the redactor needs the tokens, the tokens the redactor
         this.failures = new Failures(new Redactor(apiKey::value,

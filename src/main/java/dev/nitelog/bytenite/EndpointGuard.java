@@ -1,6 +1,6 @@
 package dev.nitelog.bytenite;
 
-import dev.nitelog.config.ByteniteConfig;
+import dev.nitelog.config.ByteNiteConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -34,7 +34,7 @@ final class EndpointGuard {
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private boolean reportedOpen;
 
-    EndpointGuard(ApiEndpoint endpoint, ByteniteConfig config, LongUnaryOperator jitter, ByteNiteListener listener,
+    EndpointGuard(ApiEndpoint endpoint, ByteNiteConfig config, LongUnaryOperator jitter, ByteNiteListener listener,
                   RequestThrottle throttle) {
         this.endpoint = endpoint;
         this.listener = listener;

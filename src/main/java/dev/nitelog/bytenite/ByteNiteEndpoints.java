@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * @param authUrl Authentication API base URL
  * @param apiKey  the API key; its toString never shows it
  */
-public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
+public record ByteNiteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
 
     /**
      * An API key that never prints itself. A key read from a file can be read again when ByteNite
@@ -30,7 +30,7 @@ public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
          *
          * @throws dev.nitelog.config.InvalidConfigException when both are set or the file cannot be read
          */
-        public static java.util.Optional<ApiKey> configured(dev.nitelog.config.ByteniteConfig bytenite) {
+        public static java.util.Optional<ApiKey> configured(dev.nitelog.config.ByteNiteConfig bytenite) {
             java.util.Optional<String> value = bytenite.apiKey().filter(k -> !k.isBlank());
             dev.nitelog.config.Secrets.resolve(KEY, value, bytenite.apiKeyFile()); // both set, or an unreadable file
             if (value.isPresent()) {
