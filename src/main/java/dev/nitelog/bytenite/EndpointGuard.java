@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
@@ -112,9 +113,9 @@ final class EndpointGuard {
      * asking for an hour cannot stall nitelog for one.
      */
     private void pauseIfThrottled(RetryableException e) {
-        Duration retryAfter = e.retryAfter();
-        if (e.httpStatus() == 429 || (e.httpStatus() == 503 && retryAfter != null)) {
-            Duration length = retryAfter != null ? retryAfter : pauseWithoutRetryAfter;
+        Optional<Duration> retryAfter = e.retryAfter();
+        if (e.httpStatus() == 429 || (e.httpStatus() == 503 && retryAfter.isPresent())) {
+            Duration length = retryAfter.orElse(pauseWithoutRetryAfter);
             throttle.pause(length.compareTo(maxPause) > 0 ? maxPause : length);
         }
     }
