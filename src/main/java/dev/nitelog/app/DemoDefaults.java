@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 final class DemoDefaults {
     private static final String[] KEY_SETTINGS = {"NITELOG_BYTENITE_API_KEY", "NITELOG_BYTENITE_API_KEY_FILE"};
 
-    private final Path stateDir; // null when NITELOG_STATE_DIR chose one
+    private final Optional<Path> stateDir; // empty when NITELOG_STATE_DIR chose one
 
-    private DemoDefaults(Path stateDir) {
+    private DemoDefaults(Optional<Path> stateDir) {
         this.stateDir = stateDir;
     }
 
@@ -36,12 +36,12 @@ final class DemoDefaults {
         System.setProperty("nitelog.sinks.console.type", "stdout");
         System.setProperty("nitelog.sinks.console.format", "text"); // for a person at a terminal
         if (isSet(env.get("NITELOG_STATE_DIR"))) {
-            return Optional.of(new DemoDefaults(null));
+            return Optional.of(new DemoDefaults(Optional.empty()));
         }
         try {
             Path dir = Files.createTempDirectory("nitelog-demo-");
             System.setProperty("nitelog.state.dir", dir.toString());
-            return Optional.of(new DemoDefaults(dir));
+            return Optional.of(new DemoDefaults(Optional.of(dir)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a demo state directory in java.io.tmpdir", e);
         }
@@ -65,15 +65,15 @@ final class DemoDefaults {
     String notice() {
         return "nitelog: DEMO: no config file (--config, NITELOG_CONFIG or ./config/nitelog.yaml) and no API key:"
                 + " following the embedded ByteNite simulator's jobs, records on stdout, state in "
-                + (stateDir == null ? "NITELOG_STATE_DIR" : stateDir + " (removed at exit)");
+                + stateDir.map(dir -> dir + " (removed at exit)").orElse("NITELOG_STATE_DIR");
     }
 
     /** Removes the temporary state directory, once nitelog has stopped writing to it. */
     void cleanUp() {
-        if (stateDir == null) {
+        if (stateDir.isEmpty()) {
             return;
         }
-        try (Stream<Path> files = Files.walk(stateDir)) {
+        try (Stream<Path> files = Files.walk(stateDir.get())) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // the temp directory: leaving it behind is harmless

@@ -1,8 +1,8 @@
 package dev.nitelog.app;
 
-import dev.nitelog.bytenite.ByteniteEndpoints;
-import dev.nitelog.bytenite.ByteniteEndpoints.ApiKey;
-import dev.nitelog.config.ByteniteConfig;
+import dev.nitelog.bytenite.ByteNiteEndpoints;
+import dev.nitelog.bytenite.ByteNiteEndpoints.ApiKey;
+import dev.nitelog.config.ByteNiteConfig;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.simulator.ByteNiteSimulator;
 import dev.nitelog.simulator.SimulatorOptions;
@@ -33,20 +33,20 @@ public class EndpointsProducer {
 
     @Produces
     @Singleton
-    ByteniteEndpoints endpoints() {
-        ByteniteConfig bytenite = config.bytenite();
+    ByteNiteEndpoints endpoints() {
+        ByteNiteConfig bytenite = config.bytenite();
         Optional<ApiKey> key = ApiKey.configured(bytenite);
         if (key.isPresent()) {
-            return new ByteniteEndpoints(URI.create(bytenite.apiUrl()), URI.create(bytenite.authUrl()), key.get());
+            return new ByteNiteEndpoints(URI.create(bytenite.apiUrl()), URI.create(bytenite.authUrl()), key.get());
         }
         LOG.info("DEMO: no ByteNite API key is configured, so nitelog runs against its embedded ByteNite simulator"
                 + " (set NITELOG_BYTENITE_API_KEY or nitelog.bytenite.api-key-file to follow real jobs)");
         // a few jobs at a time, and a new one now and then so the demo never goes quiet
         simulator = ByteNiteSimulator.start(SimulatorOptions.builder().jobs(3).newJobEvery(Duration.ofSeconds(20)).build());
-        return new ByteniteEndpoints(simulator.apiUrl(), simulator.authUrl(), new ApiKey(simulator.apiKey()));
+        return new ByteNiteEndpoints(simulator.apiUrl(), simulator.authUrl(), new ApiKey(simulator.apiKey()));
     }
 
-    void close(@Disposes ByteniteEndpoints endpoints) {
+    void close(@Disposes ByteNiteEndpoints endpoints) {
         if (simulator != null) {
             simulator.close();
         }

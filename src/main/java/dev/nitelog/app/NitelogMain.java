@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The process entry point: parses the command line ({@link Command}, with picocli) before Quarkus
@@ -47,7 +48,7 @@ public class NitelogMain implements QuarkusApplication {
     }
 
     /** Set when the demo defaults apply, to remove their state directory at exit. */
-    private static volatile DemoDefaults demo;
+    private static volatile Optional<DemoDefaults> demo = Optional.empty();
 
     public static void main(String... args) {
         Parsed parsed;
@@ -89,9 +90,9 @@ public class NitelogMain implements QuarkusApplication {
             System.exit(EXIT_BAD_CONFIG);
         }
         // state reads the configured state directory: a demo's throwaway one would show nothing
-        demo = command.kind() == Command.Kind.STATE ? null : DemoDefaults.applyIfUnconfigured(System.getenv()).orElse(null);
-        if (demo != null && command.kind() != Command.Kind.LOGS) { // logs says DEMO itself
-            System.err.println(demo.notice());
+        demo = command.kind() == Command.Kind.STATE ? Optional.empty() : DemoDefaults.applyIfUnconfigured(System.getenv());
+        if (command.kind() != Command.Kind.LOGS) { // logs says DEMO itself
+            demo.ifPresent(defaults -> System.err.println(defaults.notice()));
         }
         Quarkus.run(NitelogMain.class, NitelogMain::exit, args);
     }
@@ -121,8 +122,8 @@ public class NitelogMain implements QuarkusApplication {
         Command command = Invocation.current();
         return switch (command.kind()) {
             case VALIDATE -> validate.get().run(System.out, System.err);
-            case LOGS -> logs.get().run(command.logs(), System.out, System.err);
-            case STATE -> state.get().run(command.state(), System.out, System.err);
+            case LOGS -> logs.get().run(command.logs().orElseThrow(), System.out, System.err);
+            case STATE -> state.get().run(command.state().orElseThrow(), System.out, System.err);
             case RUN -> runDaemon();
         };
     }
@@ -156,9 +157,7 @@ public class NitelogMain implements QuarkusApplication {
      * value of the wrong type, for instance).
      */
     private static void exit(int code, Throwable failure) {
-        if (demo != null) {
-            demo.cleanUp(); // Quarkus has stopped: nothing writes the state any more
-        }
+        demo.ifPresent(DemoDefaults::cleanUp); // Quarkus has stopped: nothing writes the state any more
         if (failure != null) {
             if (jsonLog()) { // one event, the whole cause chain in its error.stack_trace
                 Logger.getLogger(NitelogMain.class).error("nitelog: " + StartupErrors.oneLine(failure), failure);

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,7 +28,7 @@ final class AccessTokens {
     private static final String WHAT = "POST /access_token";
 
     private final AuthResource auth;
-    private final ByteniteEndpoints.ApiKey apiKey;
+    private final ByteNiteEndpoints.ApiKey apiKey;
     private final TokenPrefix prefix;
     private final Duration renewBefore;
     private final Duration requestTimeout;
@@ -40,7 +41,7 @@ final class AccessTokens {
     private final AtomicLong renewals = new AtomicLong();
     private volatile Token current;
 
-    AccessTokens(AuthResource auth, ByteniteEndpoints.ApiKey apiKey, TokenPrefix prefix, Duration renewBefore, Duration requestTimeout,
+    AccessTokens(AuthResource auth, ByteNiteEndpoints.ApiKey apiKey, TokenPrefix prefix, Duration renewBefore, Duration requestTimeout,
                  EndpointGuard guard, Failures failures, Clock clock, ByteNiteListener listener,
                  RequestThrottle throttle) {
         this.throttle = throttle;
@@ -123,16 +124,17 @@ final class AccessTokens {
      * now holds another key, which is from then on the key. Logs the re-read, never the key.
      */
     private boolean keyChanged() {
-        if (apiKey.source() == null) {
+        Optional<String> source = apiKey.source();
+        if (source.isEmpty()) {
             return false; // a fixed key: nothing to re-read
         }
         try {
             if (apiKey.reread()) {
                 LOG.infof("ByteNite refused a request; re-read %s and found a new API key, using it from now on",
-                        apiKey.source());
+                        source.get());
                 return true;
             }
-            LOG.debugf("ByteNite refused a request; %s still holds the same API key", apiKey.source());
+            LOG.debugf("ByteNite refused a request; %s still holds the same API key", source.get());
             return false;
         } catch (RuntimeException e) {
             LOG.warnf("ByteNite refused a request and the API key could not be read again, keeping the key read"
@@ -153,7 +155,7 @@ final class AccessTokens {
         }
         try (response) {
             if (response.getStatus() / 100 != 2) {
-                ByteNiteException failure = failures.fromResponse(WHAT, response, null);
+                ByteNiteException failure = failures.fromResponse(WHAT, response, Optional.empty());
                 listener.onAttempt(ApiEndpoint.TOKEN, failure instanceof AuthenticationException
                         ? CallOutcome.AUTH : Failures.outcomeOf(response.getStatus()));
                 throw failure;
@@ -171,11 +173,11 @@ final class AccessTokens {
         } catch (IOException | RuntimeException e) {
             listener.onAttempt(ApiEndpoint.TOKEN, CallOutcome.PARSE_ERROR);
             // no cause: Jackson's message may quote the body, which holds the token
-            throw new MalformedResponseException("ByteNite " + WHAT + " returned a body that is not a token response", null);
+            throw new MalformedResponseException("ByteNite " + WHAT + " returned a body that is not a token response");
         }
         if (body == null || body.token() == null || body.token().isBlank()) {
             listener.onAttempt(ApiEndpoint.TOKEN, CallOutcome.PARSE_ERROR);
-            throw new MalformedResponseException("ByteNite " + WHAT + " returned no token", null);
+            throw new MalformedResponseException("ByteNite " + WHAT + " returned no token");
         }
         long lifetime = body.expiresIn() == null || body.expiresIn() <= 0 ? DEFAULT_LIFETIME_SECONDS : body.expiresIn();
         // a token living no longer than the margin is renewed halfway, or every call would renew it

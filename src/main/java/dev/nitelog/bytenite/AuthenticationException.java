@@ -7,6 +7,6 @@ package dev.nitelog.bytenite;
  */
 public class AuthenticationException extends ByteNiteException {
     public AuthenticationException(String message, int httpStatus, int grpcCode) {
-        super(message, httpStatus, grpcCode, null);
+        super(message, httpStatus, grpcCode);
     }
 }

@@ -1,7 +1,7 @@
 package dev.nitelog.bytenite;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nitelog.config.ByteniteConfig;
+import dev.nitelog.config.ByteNiteConfig;
 import dev.nitelog.config.JobsConfig;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.record.JobRef;
@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongUnaryOperator;
 
@@ -67,19 +68,19 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
 
     /** The CDI constructor: every {@link ByteNiteListener} bean observes this client. */
     @Inject
-    public ByteNiteClient(NitelogConfig config, ByteniteEndpoints endpoints, Instance<ByteNiteListener> listeners) {
+    public ByteNiteClient(NitelogConfig config, ByteNiteEndpoints endpoints, Instance<ByteNiteListener> listeners) {
         this(config.bytenite(), config.jobs(), endpoints, fanOut(listeners.stream().toList()), Clock.systemUTC(),
                 RetryBackoff.FULL_JITTER);
     }
 
     /** For tests and tools: explicit config groups, one listener, a clock and the jitter function. */
-    ByteNiteClient(ByteniteConfig bytenite, JobsConfig jobs, ByteniteEndpoints endpoints, ByteNiteListener listener,
+    ByteNiteClient(ByteNiteConfig bytenite, JobsConfig jobs, ByteNiteEndpoints endpoints, ByteNiteListener listener,
                    Clock clock, LongUnaryOperator jitter) {
         this(bytenite, jobs, endpoints, listener, clock, jitter, RequestThrottle.Ticker.SYSTEM);
     }
 
     /** As above, with the time source of the request rate limit. */
-    ByteNiteClient(ByteniteConfig bytenite, JobsConfig jobs, ByteniteEndpoints endpoints, ByteNiteListener listener,
+    ByteNiteClient(ByteNiteConfig bytenite, JobsConfig jobs, ByteNiteEndpoints endpoints, ByteNiteListener listener,
                    Clock clock, LongUnaryOperator jitter, RequestThrottle.Ticker ticker) {
         this.jobs = jobs;
         this.requestTimeout = bytenite.requestTimeout();
@@ -96,7 +97,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         this.tokenGuard = new EndpointGuard(ApiEndpoint.TOKEN, bytenite, jitter, listener, throttle);
         this.jobsGuard = new EndpointGuard(ApiEndpoint.JOBS, bytenite, jitter, listener, throttle);
         this.logsGuard = new EndpointGuard(ApiEndpoint.LOGS, bytenite, jitter, listener, throttle);
-        ByteniteEndpoints.ApiKey apiKey = endpoints.apiKey() == null ? new ByteniteEndpoints.ApiKey("")
+        ByteNiteEndpoints.ApiKey apiKey = endpoints.apiKey() == null ? new ByteNiteEndpoints.ApiKey("")
                 : endpoints.apiKey();
         AccessTokens[] holder = new AccessTokens[1]; // the redactor needs the tokens, the tokens the redactor
         this.failures = new Failures(new Redactor(apiKey::value,
@@ -150,9 +151,9 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
         for (int page = 0; page < MAX_JOB_PAGES; page++) {
             long pageOffset = offset;
             String what = "GET /jobs (offset " + pageOffset + ")";
-            Wire.JobsPage body = jobsGuard.call(what, () -> customerAttempt(ApiEndpoint.JOBS, what, null,
+            Wire.JobsPage body = jobsGuard.call(what, () -> customerAttempt(ApiEndpoint.JOBS, what, Optional.empty(),
                     header -> customer.listJobs(header, limit, pageOffset, orderBy),
-                    in -> readJson(in, Wire.JobsPage.class, what, null)));
+                    in -> readJson(in, Wire.JobsPage.class, what)));
             List<JsonNode> data = body == null || body.data() == null ? List.of() : body.data();
             for (JsonNode node : data) {
                 JobStatus status = toStatus(node);
@@ -179,13 +180,14 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     @Override
     public JobStatus getJob(String jobId) throws ByteNiteException {
         String what = "GET /jobs/" + jobId;
-        Wire.JobEnvelope body = jobsGuard.call(what, () -> customerAttempt(ApiEndpoint.JOBS, what, jobId,
+        Wire.JobEnvelope body = jobsGuard.call(what, () -> customerAttempt(ApiEndpoint.JOBS, what,
+                Optional.of(jobId),
                 header -> customer.getJob(header, jobId),
-                in -> readJson(in, Wire.JobEnvelope.class, what, jobId)));
+                in -> readJson(in, Wire.JobEnvelope.class, what)));
         JobStatus status = body == null ? null : toStatus(body.job());
         if (status == null) {
             listener.onAttempt(ApiEndpoint.JOBS, CallOutcome.PARSE_ERROR);
-            throw new MalformedResponseException("ByteNite " + what + " returned no job with an id", null);
+            throw new MalformedResponseException("ByteNite " + what + " returned no job with an id");
         }
         return status;
     }
@@ -243,7 +245,7 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     private LogFetch fetchLogs(JobRef job, Wire.LogsRequest request, LineFilter filter, int maxRecords,
                                RecordChunks chunks) throws ByteNiteException {
         String what = "POST /logs for job " + job.id();
-        return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, job.id(),
+        return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, Optional.of(job.id()),
                 header -> customer.logs(header, request),
                 in -> new LogsParser(job, filter, new ParseLimits(maxResponseBytes, listBytes, maxLineBytes, maxRecords), chunks)
                         .parse(in)));
@@ -285,7 +287,8 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
      * One attempt at a customer route: token, request, one renewal on 401, then the body.
      * Failures worth retrying are {@link RetryableException}s for the guard around it.
      */
-    private <T> T customerAttempt(ApiEndpoint endpoint, String what, String jobId, Sender send, BodyReader<T> reader)
+    private <T> T customerAttempt(ApiEndpoint endpoint, String what, Optional<String> jobId, Sender send,
+                                  BodyReader<T> reader)
             throws ByteNiteException {
         AccessTokens.Token token = token(what);
         Response first = send(endpoint, what, send, token);
@@ -346,14 +349,14 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     }
 
     /** Small JSON bodies (jobs); Jackson parse errors mean the body is not what the contract says. */
-    private static <T> T readJson(InputStream in, Class<T> type, String what, String jobId)
+    private static <T> T readJson(InputStream in, Class<T> type, String what)
             throws IOException, MalformedResponseException {
         try {
             return Wire.MAPPER.readValue(in, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new MalformedResponseException("ByteNite " + what + " returned a body that is not the expected JSON"
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")"), null);
+                    + ", column " + e.getLocation().getColumnNr() + ")")); // not e: its message quotes the body
         }
     }
 

@@ -8,6 +8,13 @@ public class ByteNiteException extends Exception {
     private final int httpStatus;
     private final int grpcCode;
 
+    /** A failure with nothing underneath it: ByteNite's answer, or nitelog's own refusal to send. */
+    public ByteNiteException(String message, int httpStatus, int grpcCode) {
+        super(message);
+        this.httpStatus = httpStatus;
+        this.grpcCode = grpcCode;
+    }
+
     public ByteNiteException(String message, int httpStatus, int grpcCode, Throwable cause) {
         super(message, cause);
         this.httpStatus = httpStatus;

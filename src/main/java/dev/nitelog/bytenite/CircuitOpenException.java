@@ -3,6 +3,6 @@ package dev.nitelog.bytenite;
 /** A call was not sent because its endpoint's circuit is open after repeated failures. */
 public class CircuitOpenException extends ByteNiteException {
     public CircuitOpenException(String message) {
-        super(message, 0, -1, null);
+        super(message, 0, -1);
     }
 }

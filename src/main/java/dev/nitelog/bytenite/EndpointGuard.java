@@ -1,6 +1,6 @@
 package dev.nitelog.bytenite;
 
-import dev.nitelog.config.ByteniteConfig;
+import dev.nitelog.config.ByteNiteConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
@@ -34,7 +35,7 @@ final class EndpointGuard {
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private boolean reportedOpen;
 
-    EndpointGuard(ApiEndpoint endpoint, ByteniteConfig config, LongUnaryOperator jitter, ByteNiteListener listener,
+    EndpointGuard(ApiEndpoint endpoint, ByteNiteConfig config, LongUnaryOperator jitter, ByteNiteListener listener,
                   RequestThrottle throttle) {
         this.endpoint = endpoint;
         this.listener = listener;
@@ -112,9 +113,9 @@ final class EndpointGuard {
      * asking for an hour cannot stall nitelog for one.
      */
     private void pauseIfThrottled(RetryableException e) {
-        Duration retryAfter = e.retryAfter();
-        if (e.httpStatus() == 429 || (e.httpStatus() == 503 && retryAfter != null)) {
-            Duration length = retryAfter != null ? retryAfter : pauseWithoutRetryAfter;
+        Optional<Duration> retryAfter = e.retryAfter();
+        if (e.httpStatus() == 429 || (e.httpStatus() == 503 && retryAfter.isPresent())) {
+            Duration length = retryAfter.orElse(pauseWithoutRetryAfter);
             throttle.pause(length.compareTo(maxPause) > 0 ? maxPause : length);
         }
     }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Optional;
 
 /**
  * Turns failed responses and transport errors into {@link ByteNiteException}s with one clear
@@ -50,27 +51,28 @@ final class Failures {
      * The exception for a non-2xx response; reads (a bounded prefix of) its body.
      *
      * @param what  e.g. {@code POST /logs for job X}
-     * @param jobId the job a 404 refers to, or null when a 404 means something else
+     * @param jobId the job a 404 refers to; empty where a 404 means something else
      */
-    ByteNiteException fromResponse(String what, Response response, String jobId) {
+    ByteNiteException fromResponse(String what, Response response, Optional<String> jobId) {
         int status = response.getStatus();
         Wire.RpcStatus rpc = readRpcStatus(response);
         int code = rpc == null || rpc.code() == null ? -1 : rpc.code();
         String serverMessage = rpc == null ? null : redactor.redact(rpc.message());
         String message = "ByteNite " + what + " failed: " + describe(status, code, serverMessage, response);
         CallOutcome outcome = outcomeOf(status);
-        if (jobId == null && what.endsWith("/access_token") && (status == 400 || status == 401 || status == 403)) {
+        if (jobId.isEmpty() && what.endsWith("/access_token") && (status == 400 || status == 401 || status == 403)) {
             return new AuthenticationException(message + "; check nitelog.bytenite.api-key (or api-key-file)",
                     status, code);
         }
         return switch (outcome) {
             case RATE_LIMITED, SERVER_ERROR, TIMEOUT ->
-                    new RetryableException(message, status, code, outcome, retryAfter(response), null);
-            case NOT_FOUND -> jobId == null ? new ByteNiteException(message, status, code, null)
-                    : new JobNotFoundException(jobId, code, serverMessage == null ? "no such job" : serverMessage);
+                    new RetryableException(message, status, code, outcome, retryAfter(response));
+            case NOT_FOUND -> jobId.<ByteNiteException>map(id -> new JobNotFoundException(id, code,
+                    serverMessage == null ? "no such job" : serverMessage))
+                    .orElseGet(() -> new ByteNiteException(message, status, code));
             case AUTH -> new AuthenticationException(message
                     + "; the access token was refused even after renewal", status, code);
-            default -> new ByteNiteException(message, status, code, null);
+            default -> new ByteNiteException(message, status, code);
         };
     }
 
@@ -80,8 +82,8 @@ final class Failures {
         Throwable root = rootCause(failure);
         String detail = timedOut ? "timed out (request timeout " + timeout + ")"
                 : "connection failed: " + root.getClass().getSimpleName() + ": " + redactor.redact(root.getMessage());
-        return new RetryableException("ByteNite " + what + " failed: " + detail, 0, -1,
-                timedOut ? CallOutcome.TIMEOUT : CallOutcome.CONNECTION_FAILED, null, failure);
+        return new RetryableException("ByteNite " + what + " failed: " + detail,
+                timedOut ? CallOutcome.TIMEOUT : CallOutcome.CONNECTION_FAILED, failure);
     }
 
     static boolean isTimeout(Throwable failure) {
@@ -136,22 +138,22 @@ final class Failures {
         }
     }
 
-    /** {@code Retry-After} in seconds or as an HTTP-date; null when absent or unreadable. */
-    Duration retryAfter(Response response) {
+    /** {@code Retry-After} in seconds or as an HTTP-date; empty when absent or unreadable. */
+    Optional<Duration> retryAfter(Response response) {
         String value = response.getHeaderString("Retry-After");
         if (value == null || value.isBlank()) {
-            return null;
+            return Optional.empty();
         }
         String trimmed = value.trim();
         try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed))));
         } catch (NumberFormatException notSeconds) {
             try {
                 ZonedDateTime at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME);
                 Duration until = Duration.between(clock.instant(), at.toInstant());
-                return until.isNegative() ? Duration.ZERO : until;
+                return Optional.of(until.isNegative() ? Duration.ZERO : until);
             } catch (DateTimeParseException notADate) {
-                return null;
+                return Optional.empty();
             }
         }
     }

@@ -199,7 +199,7 @@ final class RequestThrottle {
 
     private void ensureOpen(String what) throws ByteNiteException {
         if (closed) {
-            throw new ByteNiteException("ByteNite " + what + " not sent: the client is closed", 0, -1, null);
+            throw new ByteNiteException("ByteNite " + what + " not sent: the client is closed", 0, -1);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.nitelog.bytenite;
 import io.smallrye.faulttolerance.api.CustomBackoffStrategy;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;
 
@@ -33,11 +34,12 @@ final class RetryBackoff implements CustomBackoffStrategy {
 
     @Override
     public long nextDelayInMillis(Throwable cause) {
-        Duration retryAfter = cause instanceof RetryableException r ? r.retryAfter() : null;
-        long delay = retryAfter != null ? Math.min(retryAfter.toMillis(), maxMillis) : jitter.applyAsLong(ceiling());
+        Optional<Duration> retryAfter = cause instanceof RetryableException r ? r.retryAfter() : Optional.empty();
+        long delay = retryAfter.isPresent() ? Math.min(retryAfter.get().toMillis(), maxMillis)
+                : jitter.applyAsLong(ceiling());
         retries++;
         CallOutcome outcome = cause instanceof RetryableException r ? r.outcome() : CallOutcome.SERVER_ERROR;
-        listener.onRetry(endpoint, outcome, Duration.ofMillis(delay), retryAfter != null);
+        listener.onRetry(endpoint, outcome, Duration.ofMillis(delay), retryAfter.isPresent());
         return delay;
     }
 

@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A failure worth retrying (429, 5xx, timeout, connection failure). Only the fault tolerance
@@ -8,21 +9,29 @@ import java.time.Duration;
  */
 final class RetryableException extends ByteNiteException {
     private final CallOutcome outcome;
-    private final Duration retryAfter;
+    private final Optional<Duration> retryAfter;
 
-    RetryableException(String message, int httpStatus, int grpcCode, CallOutcome outcome, Duration retryAfter,
-                       Throwable cause) {
-        super(message, httpStatus, grpcCode, cause);
+    /** A response worth retrying, with the server's {@code Retry-After} where it sent one. */
+    RetryableException(String message, int httpStatus, int grpcCode, CallOutcome outcome,
+                       Optional<Duration> retryAfter) {
+        super(message, httpStatus, grpcCode);
         this.outcome = outcome;
         this.retryAfter = retryAfter;
+    }
+
+    /** A request that got no (complete) response: no status, no {@code Retry-After}. */
+    RetryableException(String message, CallOutcome outcome, Throwable cause) {
+        super(message, 0, -1, cause);
+        this.outcome = outcome;
+        this.retryAfter = Optional.empty();
     }
 
     CallOutcome outcome() {
         return outcome;
     }
 
-    /** The server's Retry-After, or null when it sent none. */
-    Duration retryAfter() {
+    /** The server's Retry-After; empty when it sent none. */
+    Optional<Duration> retryAfter() {
         return retryAfter;
     }
 }

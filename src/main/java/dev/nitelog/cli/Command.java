@@ -29,19 +29,34 @@ import java.util.regex.Pattern;
  *
  * @param kind   the command
  * @param config {@code --config FILE}: the config file to read instead of {@code NITELOG_CONFIG}
- * @param logs   the options of {@code logs}; null for the other commands
- * @param state  what {@code state} is asked to do; null for the other commands
+ * @param logs   the options of {@code logs}; empty for the other commands
+ * @param state  what {@code state} is asked to do; empty for the other commands
  * @param settings config keys a flag sets ({@code run --exit-when-done}), above the file and the environment
  */
-public record Command(Kind kind, Optional<String> config, LogsOptions logs, StateOptions state,
+public record Command(Kind kind, Optional<String> config, Optional<LogsOptions> logs, Optional<StateOptions> state,
                       Map<String, String> settings) implements Parsed {
     public Command {
         settings = Map.copyOf(settings);
     }
 
-    /** A command whose flags set no config key. */
-    public Command(Kind kind, Optional<String> config, LogsOptions logs, StateOptions state) {
-        this(kind, config, logs, state, Map.of());
+    /** {@code run}: the daemon, with the config keys its flags set. */
+    public static Command run(Optional<String> config, Map<String, String> settings) {
+        return new Command(Kind.RUN, config, Optional.empty(), Optional.empty(), settings);
+    }
+
+    /** {@code validate}. */
+    public static Command validate(Optional<String> config) {
+        return new Command(Kind.VALIDATE, config, Optional.empty(), Optional.empty(), Map.of());
+    }
+
+    /** {@code logs JOB}. */
+    public static Command logs(Optional<String> config, LogsOptions options) {
+        return new Command(Kind.LOGS, config, Optional.of(options), Optional.empty(), Map.of());
+    }
+
+    /** {@code state list|show|reset}. */
+    public static Command state(Optional<String> config, StateOptions options) {
+        return new Command(Kind.STATE, config, Optional.empty(), Optional.of(options), Map.of());
     }
 
     /** Exit code for a command line nitelog does not understand (sysexits' EX_USAGE). */
@@ -63,11 +78,6 @@ public record Command(Kind kind, Optional<String> config, LogsOptions logs, Stat
 
     /** What {@code state} does. */
     public enum StateAction { LIST, SHOW, RESET }
-
-    /** A command with no options of its own. */
-    public Command(Kind kind, Optional<String> config, LogsOptions logs) {
-        this(kind, config, logs, null);
-    }
 
     /**
      * Options of {@code logs}.
@@ -91,7 +101,7 @@ public record Command(Kind kind, Optional<String> config, LogsOptions logs, Stat
 
     /** The daemon, as when no argument is given. */
     public static Command daemon() {
-        return new Command(Kind.RUN, Optional.empty(), null);
+        return run(Optional.empty(), Map.of());
     }
 
     /** True for the command that starts the daemon. */
@@ -125,21 +135,18 @@ public record Command(Kind kind, Optional<String> config, LogsOptions logs, Stat
         }
         Object spec = sub == null ? new CommandLineSpec.Run() : sub.commandSpec().userObject();
         if (spec instanceof CommandLineSpec.Run run) {
-            return new Command(Kind.RUN, Optional.ofNullable(run.config), null, null,
+            return run(Optional.ofNullable(run.config),
                     run.exitWhenDone ? Map.of("nitelog.jobs.exit-when-done", "true") : Map.of());
         } else if (spec instanceof CommandLineSpec.Validate validate) {
-            return new Command(Kind.VALIDATE, Optional.ofNullable(validate.config), null);
+            return validate(Optional.ofNullable(validate.config));
         } else if (spec instanceof CommandLineSpec.Logs logs) {
-            return new Command(Kind.LOGS, Optional.ofNullable(logs.config), logsOptions(logs, sub.commandSpec().commandLine(), clock));
+            return logs(Optional.ofNullable(logs.config), logsOptions(logs, sub.commandSpec().commandLine(), clock));
         } else if (spec instanceof CommandLineSpec.StateList list) {
-            return new Command(Kind.STATE, Optional.ofNullable(list.config), null,
-                    new StateOptions(StateAction.LIST, Optional.empty()));
+            return state(Optional.ofNullable(list.config), new StateOptions(StateAction.LIST, Optional.empty()));
         } else if (spec instanceof CommandLineSpec.StateShow show) {
-            return new Command(Kind.STATE, Optional.ofNullable(show.config), null,
-                    new StateOptions(StateAction.SHOW, Optional.of(show.target)));
+            return state(Optional.ofNullable(show.config), new StateOptions(StateAction.SHOW, Optional.of(show.target)));
         } else if (spec instanceof CommandLineSpec.StateReset reset) {
-            return new Command(Kind.STATE, Optional.ofNullable(reset.config), null,
-                    new StateOptions(StateAction.RESET, Optional.of(reset.target)));
+            return state(Optional.ofNullable(reset.config), new StateOptions(StateAction.RESET, Optional.of(reset.target)));
         } else if (spec instanceof CommandLineSpec.State) {
             throw new UsageException("state needs a command: list, show JOB or reset JOB",
                     sub.commandSpec().commandLine().getUsageMessage());

@@ -14,7 +14,7 @@ import dev.nitelog.config.OutputFormat;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.JobCursor;
 import dev.nitelog.cursor.Unsent;
-import dev.nitelog.bytenite.ByteniteEndpoints;
+import dev.nitelog.bytenite.ByteNiteEndpoints;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.RecordJson;
 import dev.nitelog.sink.RecordText;
@@ -61,7 +61,7 @@ public class LogsCommand {
         boolean demo;
         try {
             new ConfigValidator(registry.types()).validate(config, ConfigProvider.getConfig());
-            demo = ByteniteEndpoints.ApiKey.configured(config.bytenite()).isEmpty();
+            demo = ByteNiteEndpoints.ApiKey.configured(config.bytenite()).isEmpty();
         } catch (InvalidConfigException | IllegalArgumentException e) {
             err.println("nitelog: " + e.getMessage());
             return ValidateCommand.EXIT_BAD_CONFIG;

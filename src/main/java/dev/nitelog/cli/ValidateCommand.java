@@ -6,7 +6,7 @@ import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.config.SinkConfig;
 import dev.nitelog.cursor.CheckpointStoreException;
 import dev.nitelog.cursor.FileCheckpointStore;
-import dev.nitelog.bytenite.ByteniteEndpoints;
+import dev.nitelog.bytenite.ByteNiteEndpoints;
 import dev.nitelog.sink.Sink;
 import dev.nitelog.sink.SinkRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,7 +52,7 @@ public class ValidateCommand {
     /** @throws InvalidConfigException (or IllegalArgumentException, CheckpointStoreException) naming the key */
     public void check() {
         new ConfigValidator(registry.types()).validate(config, ConfigProvider.getConfig());
-        ByteniteEndpoints.ApiKey.configured(config.bytenite()); // a key file that cannot be read; the key is not kept
+        ByteNiteEndpoints.ApiKey.configured(config.bytenite()); // a key file that cannot be read; the key is not kept
         for (Map.Entry<String, SinkConfig> sink : new TreeMap<>(config.sinks()).entrySet()) {
             // one at a time, so a rejected sink never leaves an earlier one open
             registry.create(Map.of(sink.getKey(), sink.getValue())).values().forEach(Sink::close);

@@ -75,7 +75,7 @@ public final class ConfigValidator {
         return inner.replaceFirst("^source=", "").replaceFirst("^file:", "");
     }
 
-    private static void bytenite(ByteniteConfig bytenite, Values values) {
+    private static void bytenite(ByteNiteConfig bytenite, Values values) {
         url("nitelog.bytenite.api-url", bytenite.apiUrl());
         url("nitelog.bytenite.auth-url", bytenite.authUrl());
         values.between("nitelog.bytenite.request-timeout", bytenite.requestTimeout(), Duration.ofMillis(100), Duration.ofHours(1));

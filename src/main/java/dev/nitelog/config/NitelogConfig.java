@@ -17,7 +17,7 @@ import java.util.Map;
 public interface NitelogConfig {
 
     /** Where ByteNite is and how to authenticate. */
-    ByteniteConfig bytenite();
+    ByteNiteConfig bytenite();
 
     /** Which jobs to follow and how often to poll them. */
     JobsConfig jobs();

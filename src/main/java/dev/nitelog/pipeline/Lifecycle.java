@@ -1,7 +1,7 @@
 package dev.nitelog.pipeline;
 
 import dev.nitelog.bytenite.ByteNiteApi;
-import dev.nitelog.bytenite.ByteniteEndpoints;
+import dev.nitelog.bytenite.ByteNiteEndpoints;
 import dev.nitelog.config.ConfigValidator;
 import dev.nitelog.cursor.CheckpointStoreException;
 import dev.nitelog.config.InvalidConfigException;
@@ -29,7 +29,7 @@ public class Lifecycle {
     private final ByteNiteApi api;
     private final SinkRegistry registry;
     private final MeterRegistry meters;
-    private final Provider<ByteniteEndpoints> endpoints;
+    private final Provider<ByteNiteEndpoints> endpoints;
     /**
      * Whether this process runs the daemon: the entry point says so before Quarkus starts, so the
      * startup observer (which runs before the command) can tell the daemon from a one-shot command.
@@ -41,7 +41,7 @@ public class Lifecycle {
     private volatile String startupError;
 
     public Lifecycle(NitelogConfig config, ByteNiteApi api, SinkRegistry registry, MeterRegistry meters,
-                     Provider<ByteniteEndpoints> endpoints) {
+                     Provider<ByteNiteEndpoints> endpoints) {
         this.config = config;
         this.api = api;
         this.registry = registry;

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,11 @@ final class ApiHandler implements HttpHandler {
     }
 
     /** A matched request: the route, whether the method fits, and the path parameter if any. */
-    private record Match(Route route, boolean methodOk, String jobId) {
+    private record Match(Route route, boolean methodOk, Optional<String> jobId) {
+        /** A route without a path parameter. */
+        Match(Route route, boolean methodOk) {
+            this(route, methodOk, Optional.empty());
+        }
     }
 
     @Override
@@ -66,9 +71,7 @@ final class ApiHandler implements HttpHandler {
                 ? FaultInjector.Decision.none(faults.rates())
                 : faults.draw(match.route());
         // counted before the answer leaves, so a client never sees a fault not yet counted
-        if (decision.fault() != null) {
-            stats.fault(match.route(), decision.fault());
-        }
+        decision.fault().ifPresent(fault -> stats.fault(match.route(), fault));
         long delay = 0;
         if (decision.slow()) {
             stats.outcome(Outcome.SLOW);
@@ -103,7 +106,7 @@ final class ApiHandler implements HttpHandler {
     }
 
     private void answer(HttpExchange ex, Match match, FaultInjector.Decision decision) throws IOException {
-        if (decision.fault() != null && injectFault(ex, match, decision)) {
+        if (decision.fault().isPresent() && injectFault(ex, match, decision.fault().get(), decision.rates())) {
             return;
         }
         if (match.route() == Route.OTHER) {
@@ -130,17 +133,17 @@ final class ApiHandler implements HttpHandler {
         switch (match.route()) {
             case LIST_JOBS -> jobsResource.list(ex);
             case FILTER_JOBS -> jobsResource.filter(ex);
-            case GET_JOB -> jobsResource.get(ex, match.jobId());
+            case GET_JOB -> jobsResource.get(ex, match.jobId().orElseThrow());
             default -> logsResource.logs(ex);
         }
     }
 
     /** Answers with the injected fault; false when the fault only delays the normal answer. */
-    private boolean injectFault(HttpExchange ex, Match match, FaultInjector.Decision decision) throws IOException {
-        switch (decision.fault()) {
+    private boolean injectFault(HttpExchange ex, Match match, Fault fault, FaultRates rates) throws IOException {
+        switch (fault) {
             case RESET -> stats.outcome(Outcome.RESET); // the finally closes the exchange before any header: the client sees EOF
             case TOO_MANY_REQUESTS -> {
-                ex.getResponseHeaders().set("Retry-After", Integer.toString(decision.rates().retryAfterSeconds()));
+                ex.getResponseHeaders().set("Retry-After", Integer.toString(rates.retryAfterSeconds()));
                 http.sendError(ex, 429, 8, "rate limit exceeded, retry later");
             }
             case UNAVAILABLE -> http.sendError(ex, 503, 14, "service temporarily unavailable");
@@ -183,22 +186,22 @@ final class ApiHandler implements HttpHandler {
         boolean get = "GET".equals(method);
         boolean post = "POST".equals(method);
         if (p.equals(AUTH + "/access_token")) {
-            return new Match(Route.ACCESS_TOKEN, post, null);
+            return new Match(Route.ACCESS_TOKEN, post);
         }
         if (p.equals(CUSTOMER + "/logs")) {
-            return new Match(Route.LOGS, post, null);
+            return new Match(Route.LOGS, post);
         }
         if (p.equals(CUSTOMER + "/jobs")) {
-            return new Match(Route.LIST_JOBS, get, null);
+            return new Match(Route.LIST_JOBS, get);
         }
         if (p.equals(CUSTOMER + "/jobs/filter") && post) {
-            return new Match(Route.FILTER_JOBS, true, null);
+            return new Match(Route.FILTER_JOBS, true);
         }
         String prefix = CUSTOMER + "/jobs/";
         if (p.startsWith(prefix) && p.indexOf('/', prefix.length()) < 0) {
-            return new Match(Route.GET_JOB, get, p.substring(prefix.length()));
+            return new Match(Route.GET_JOB, get, Optional.of(p.substring(prefix.length())));
         }
-        return new Match(Route.OTHER, false, null);
+        return new Match(Route.OTHER, false);
     }
 
     private static byte[] malformedBody(Route route) {

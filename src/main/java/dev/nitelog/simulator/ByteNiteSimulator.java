@@ -199,9 +199,8 @@ public final class ByteNiteSimulator implements AutoCloseable {
      */
     public String addJob(String name, List<ScriptedLine> lines) {
         Instant now = clock.instant();
-        SimJob job = new SimJob(UUID.randomUUID().toString(), Objects.requireNonNull(name, "name"), TEMPLATES[0],
-                0, now, null, null);
-        job.transition(JobStates.STARTED, now, null);
+        SimJob job = new SimJob(UUID.randomUUID().toString(), Objects.requireNonNull(name, "name"), TEMPLATES[0], now);
+        job.transition(JobStates.STARTED, now);
         jobs.add(job);
         appendLines(job.id, lines);
         return job.id;
@@ -223,7 +222,7 @@ public final class ByteNiteSimulator implements AutoCloseable {
 
     /** Ends a job in {@code JOB_STATE_COMPLETE}; a generated job stops producing. */
     public void completeJob(String jobId) {
-        jobs.require(jobId).transition(JobStates.COMPLETE, clock.instant(), null);
+        jobs.require(jobId).transition(JobStates.COMPLETE, clock.instant());
     }
 
     /** Ends a job in {@code JOB_STATE_FAILED} with this {@code errorMessage}. */
@@ -241,7 +240,7 @@ public final class ByteNiteSimulator implements AutoCloseable {
      * reads terminal (COMPLETE, FAILED, ABORT, CANCEL, ERROR, DELET) also sets {@code endedAt}.
      */
     public void setJobState(String jobId, String state) {
-        jobs.require(jobId).transition(Objects.requireNonNull(state, "state"), clock.instant(), null);
+        jobs.require(jobId).transition(Objects.requireNonNull(state, "state"), clock.instant());
     }
 
     /** Adds a generated job now, as {@code newJobEvery} does; returns its id. */

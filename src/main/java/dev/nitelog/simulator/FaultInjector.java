@@ -1,5 +1,6 @@
 package dev.nitelog.simulator;
 
+import java.util.Optional;
 import java.util.Random;
 
 /** Decides, per request, which fault (if any) to inject, from the current {@link FaultRates}. */
@@ -8,16 +9,16 @@ final class FaultInjector {
     /**
      * The decision for one request; {@code rates} are those in force when it was drawn.
      *
-     * @param fault the exclusive fault (never {@link Fault#SLOW}), or null for a normal answer
+     * @param fault the exclusive fault (never {@link Fault#SLOW}); empty for a normal answer
      * @param slow  whether the answer is delayed by {@code slowDelay} as well
      */
-    record Decision(Fault fault, boolean slow, FaultRates rates) {
+    record Decision(Optional<Fault> fault, boolean slow, FaultRates rates) {
         static Decision none(FaultRates rates) {
-            return new Decision(null, false, rates);
+            return new Decision(Optional.empty(), false, rates);
         }
 
         boolean is(Fault f) {
-            return fault == f;
+            return fault.filter(f::equals).isPresent();
         }
     }
 
@@ -44,14 +45,14 @@ final class FaultInjector {
         }
         double x = random.nextDouble();
         boolean slow = r.slow() > 0 && random.nextDouble() < r.slow();
-        Fault fault = exclusive(r, x);
-        if (fault == Fault.EXPIRED_TOKEN && route == Route.ACCESS_TOKEN) {
-            fault = null; // no token is presented there; its answer would read "invalid API key"
+        Optional<Fault> fault = exclusive(r, x);
+        if (fault.equals(Optional.of(Fault.EXPIRED_TOKEN)) && route == Route.ACCESS_TOKEN) {
+            fault = Optional.empty(); // no token is presented there; its answer would read "invalid API key"
         }
         return new Decision(fault, slow, r);
     }
 
-    private static Fault exclusive(FaultRates r, double x) {
+    private static Optional<Fault> exclusive(FaultRates r, double x) {
         double[] bounds = {r.reset(), r.tooManyRequests(), r.unavailable(), r.malformed(), r.expiredToken(), r.stall()};
         Fault[] kinds = {Fault.RESET, Fault.TOO_MANY_REQUESTS, Fault.UNAVAILABLE, Fault.MALFORMED,
             Fault.EXPIRED_TOKEN, Fault.STALL};
@@ -59,9 +60,9 @@ final class FaultInjector {
         for (int i = 0; i < kinds.length; i++) {
             upTo += bounds[i];
             if (x < upTo) {
-                return kinds[i];
+                return Optional.of(kinds[i]);
             }
         }
-        return null;
+        return Optional.empty();
     }
 }

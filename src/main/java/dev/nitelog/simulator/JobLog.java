@@ -30,6 +30,14 @@ final class JobLog {
     record Snapshot(long version, Line[] partitioner, Line[] assembler, List<String> taskIds, Line[][] tasks) {
     }
 
+    /** The stream index of the partitioner or the assembler: one stream each, whatever the task. */
+    int stream(LogService service) {
+        if (service == LogService.TASKRUNNER) {
+            throw new IllegalArgumentException("a TASKRUNNER stream needs a task id");
+        }
+        return stream(service, "");
+    }
+
     /** The stream index of a service (and task), created on first use. */
     synchronized int stream(LogService service, String taskId) {
         switch (service) {

@@ -19,6 +19,10 @@ final class JobScript {
 
     /** The job moves to {@code state}; {@code error} is the errorMessage of a failure. */
     record Transition(String state, String error) implements Step {
+        /** A move that is no failure. */
+        Transition(String state) {
+            this(state, SimJob.NO_ERROR);
+        }
     }
 
     /** Lines made visible together. */
@@ -96,11 +100,11 @@ final class JobScript {
 
     private void partition() {
         int tasks = taskIds.size();
-        queue.add(new Transition(JobStates.STARTED, null));
-        queue.add(new Transition(JobStates.UPLOADING, null));
+        queue.add(new Transition(JobStates.STARTED));
+        queue.add(new Transition(JobStates.UPLOADING));
         queue.add(one(LogService.PARTITIONER, -1, APP, "UNKNOWN", "Partitioner task started"));
         queue.add(one(LogService.PARTITIONER, -1, APP, "UNKNOWN", "Reading input from data source: bypass"));
-        queue.add(new Transition(JobStates.PARTITIONING, null));
+        queue.add(new Transition(JobStates.PARTITIONING));
         queue.add(one(LogService.PARTITIONER, -1, APP, "UNKNOWN",
                 "Creating " + tasks + " chunks (num_replicas=" + tasks + ")"));
         for (int i = 0; i < tasks; i++) {
@@ -108,7 +112,7 @@ final class JobScript {
                     "Chunk " + (i + 1) + "/" + tasks + " uploaded for task " + taskIds.get(i)));
         }
         queue.add(one(LogService.PARTITIONER, -1, APP, "UNKNOWN", "Partitioner task completed"));
-        queue.add(new Transition(JobStates.PARTITIONED, null));
+        queue.add(new Transition(JobStates.PARTITIONED));
         phase = 1;
     }
 
@@ -268,15 +272,15 @@ final class JobScript {
 
     private void assemble() {
         int tasks = taskIds.size();
-        queue.add(new Transition(JobStates.TASKS_COMPLETED, null));
-        queue.add(new Transition(JobStates.MERGING, null));
+        queue.add(new Transition(JobStates.TASKS_COMPLETED));
+        queue.add(new Transition(JobStates.MERGING));
         queue.add(one(LogService.ASSEMBLER, -1, APP, "UNKNOWN", "Assembler task started"));
         queue.add(one(LogService.ASSEMBLER, -1, APP, "UNKNOWN", "Collecting results from " + tasks + " tasks"));
         queue.add(one(LogService.ASSEMBLER, -1, APP, "UNKNOWN", "Writing output to bucket: out_0/"));
         queue.add(one(LogService.ASSEMBLER, -1, APP, "UNKNOWN", "Assembler task completed"));
-        queue.add(new Transition(JobStates.MERGED, null));
-        queue.add(new Transition(JobStates.DOWNLOADING, null));
-        queue.add(new Transition(JobStates.COMPLETE, null));
+        queue.add(new Transition(JobStates.MERGED));
+        queue.add(new Transition(JobStates.DOWNLOADING));
+        queue.add(new Transition(JobStates.COMPLETE));
         phase = 3;
     }
 }

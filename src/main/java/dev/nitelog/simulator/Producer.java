@@ -103,7 +103,7 @@ final class Producer {
         long visible = now.toEpochMilli();
         Line previous = null;
         for (JobScript.Draft d : drafts) {
-            int stream = d.task() < 0 ? job.log.stream(d.service(), null)
+            int stream = d.task() < 0 ? job.log.stream(d.service())
                     : job.log.stream(LogService.TASKRUNNER, job.script.taskIds().get(d.task()));
             Line line;
             if (d.stamp() == JobScript.Stamp.SAME && previous != null) {

@@ -23,9 +23,9 @@ final class SimJob {
     final int numChunks;
     final Instant createdAt;
     final JobLog log = new JobLog();
-    /** The content generator; null for a job scripted by a test. */
+    /** The content generator; null for a job scripted by a test (the producer never plays one). */
     final JobScript script;
-    /** Draws for timestamps of generated lines (sub-microsecond digits, mixed precision). */
+    /** Draws for timestamps of generated lines (sub-microsecond digits, mixed precision); null as {@link #script}. */
     final java.util.Random stamps;
     /** Lines the production clock owes this job; touched by the clock thread only. */
     double budget;
@@ -36,8 +36,12 @@ final class SimJob {
     private final Map<String, Instant> stateTimestamps = new LinkedHashMap<>();
     private Instant startedAt;
     private Instant endedAt;
-    private String errorMessage = "";
+    private String errorMessage = NO_ERROR;
 
+    /** The {@code errorMessage} of a job that did not fail, as ByteNite serves it. */
+    static final String NO_ERROR = "";
+
+    /** A generated job: {@code script} plays its states and lines, {@code stamps} draws their timestamps. */
     SimJob(String id, String name, Template template, int numChunks, Instant createdAt, JobScript script,
            java.util.Random stamps) {
         this.id = id;
@@ -48,6 +52,23 @@ final class SimJob {
         this.createdAt = createdAt;
         this.script = script;
         stateTimestamps.put(JobStates.NEW, createdAt);
+    }
+
+    /** A job whose lines and states a test sets: no chunks, no generator. */
+    SimJob(String id, String name, Template template, Instant createdAt) {
+        this.id = id;
+        this.stamps = null;
+        this.name = name;
+        this.template = template;
+        this.numChunks = 0;
+        this.createdAt = createdAt;
+        this.script = null;
+        stateTimestamps.put(JobStates.NEW, createdAt);
+    }
+
+    /** Moves to {@code newState} without an error message. */
+    synchronized boolean transition(String newState, Instant at) {
+        return transition(newState, at, NO_ERROR);
     }
 
     /**
@@ -65,7 +86,7 @@ final class SimJob {
         }
         if (JobStates.isTerminal(newState)) {
             endedAt = at;
-            errorMessage = error == null ? "" : error;
+            errorMessage = java.util.Objects.requireNonNull(error, "error");
         }
         return true;
     }

@@ -90,8 +90,8 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         stubLogs(TOKEN_1);
         NitelogConfig config = TestConfigs.config(Map.of("nitelog.bytenite.request-timeout", "60s"));
-        try (ByteNiteClient client = new ByteNiteClient(config.bytenite(), config.jobs(), new ByteniteEndpoints(apiUri(),
-                URI.create(wireMock.baseUrl() + "/v1/auth"), new ByteniteEndpoints.ApiKey(API_KEY)),
+        try (ByteNiteClient client = new ByteNiteClient(config.bytenite(), config.jobs(), new ByteNiteEndpoints(apiUri(),
+                URI.create(wireMock.baseUrl() + "/v1/auth"), new ByteNiteEndpoints.ApiKey(API_KEY)),
                 ByteNiteListener.NONE, Clock.systemUTC(), RetryBackoff.FULL_JITTER)) {
             client.fetchLogs(JOB, null);
         }
@@ -118,10 +118,10 @@ class ByteNiteClientTest {
     }
 
     ByteNiteClient client(Clock clock, URI apiUri, String... overrides) {
-        return client(clock, apiUri, new ByteniteEndpoints.ApiKey(API_KEY), overrides);
+        return client(clock, apiUri, new ByteNiteEndpoints.ApiKey(API_KEY), overrides);
     }
 
-    ByteNiteClient client(Clock clock, URI apiUri, ByteniteEndpoints.ApiKey apiKey, String... overrides) {
+    ByteNiteClient client(Clock clock, URI apiUri, ByteNiteEndpoints.ApiKey apiKey, String... overrides) {
         Map<String, String> props = new HashMap<>(Map.of(
                 "nitelog.bytenite.retry-backoff", "10ms",
                 "nitelog.bytenite.retry-max-backoff", "200ms",
@@ -133,7 +133,7 @@ class ByteNiteClientTest {
             props.put(overrides[i], overrides[i + 1]);
         }
         NitelogConfig config = TestConfigs.config(props);
-        ByteniteEndpoints endpoints = new ByteniteEndpoints(apiUri,
+        ByteNiteEndpoints endpoints = new ByteNiteEndpoints(apiUri,
                 URI.create(wireMock.baseUrl() + "/v1/auth"), apiKey);
         ByteNiteClient client = new ByteNiteClient(config.bytenite(), config.jobs(), endpoints, listener, clock,
                 RetryBackoff.FULL_JITTER);
@@ -291,7 +291,7 @@ class ByteNiteClientTest {
     void readsARotatedKeyFileAgainAfterA401AndCarriesOnWithoutRestart(@TempDir java.nio.file.Path dir) throws Exception {
         String newKey = "key-SECRET-rotated-93b1";
         java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("api-key"), API_KEY + "\n");
-        ByteniteEndpoints.ApiKey key = ByteniteEndpoints.ApiKey.fromFile("nitelog.bytenite.api-key-file=" + file,
+        ByteNiteEndpoints.ApiKey key = ByteNiteEndpoints.ApiKey.fromFile("nitelog.bytenite.api-key-file=" + file,
                 () -> dev.nitelog.config.Secrets.read("nitelog.bytenite.api-key-file", file.toString()));
         stubToken(TOKEN_1, "3600");
         stubLogs(TOKEN_1);
@@ -751,7 +751,7 @@ class ByteNiteClientTest {
 
     @Test
     void neverPrintsSecrets() {
-        ByteniteEndpoints endpoints = new ByteniteEndpoints(apiUri(), apiUri(), new ByteniteEndpoints.ApiKey(API_KEY));
+        ByteNiteEndpoints endpoints = new ByteNiteEndpoints(apiUri(), apiUri(), new ByteNiteEndpoints.ApiKey(API_KEY));
         assertNoSecret(endpoints.toString());
         assertNoSecret(new AccessTokens.Token(TOKEN_1, TOKEN_1, Instant.EPOCH).toString());
         assertNoSecret(new Wire.TokenRequest(API_KEY).toString());

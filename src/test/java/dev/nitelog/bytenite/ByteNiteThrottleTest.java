@@ -105,8 +105,8 @@ class ByteNiteThrottleTest {
             props.put(overrides[i], overrides[i + 1]);
         }
         NitelogConfig config = TestConfigs.config(props);
-        ByteniteEndpoints endpoints = new ByteniteEndpoints(URI.create(wireMock.baseUrl() + "/v1/customer"),
-                URI.create(wireMock.baseUrl() + "/v1/auth"), new ByteniteEndpoints.ApiKey("key-1"));
+        ByteNiteEndpoints endpoints = new ByteNiteEndpoints(URI.create(wireMock.baseUrl() + "/v1/customer"),
+                URI.create(wireMock.baseUrl() + "/v1/auth"), new ByteNiteEndpoints.ApiKey("key-1"));
         ByteNiteClient client = new ByteNiteClient(config.bytenite(), config.jobs(), endpoints, listener,
                 Clock.systemUTC(), RetryBackoff.FULL_JITTER);
         clients.add(client);

@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The level is part of a record's id: two lines that differ only in it are two records whatever
- * levels a poll asks for, and a state directory written before (checkpoint format 2, ids without
- * the level) is upgraded without shipping a line twice or losing one.
+ * levels a poll asks for, and a state directory in checkpoint format 2 (ids without the level) is
+ * upgraded without shipping a line twice or losing one.
  */
 class LevelInIdTest {
     private static final JobRef JOB = new JobRef("job-1", "levels");
@@ -66,7 +66,7 @@ class LevelInIdTest {
                 .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Before: the ERROR line was occurrence 1 of its tuple in the whole log and 0 in a log of errors only. */
+    /** Without the level in the id, the ERROR line would be occurrence 1 of its tuple in the whole log and 0 in a log of errors only. */
     @Test
     void aLinesIdDoesNotDependOnTheLevelsAPollAsksFor() throws Exception {
         Line info = new Line(1, "INFO", "retrying upload");
@@ -80,8 +80,8 @@ class LevelInIdTest {
     }
 
     /**
-     * The previous release shipped the first 300 seconds (its window holds the last 120 of them by
-     * ids without the level, with its occurrence numbering); after the upgrade a re-poll of the
+     * A format-2 state holds the first 300 seconds as shipped (its window holds the last 120 of them
+     * by ids without the level, with that scheme's occurrence numbering); after the upgrade a re-poll of the
      * whole log offers exactly the lines after them, and after one more restart still nothing twice.
      */
     @Test
@@ -89,7 +89,7 @@ class LevelInIdTest {
         List<Line> lines = new ArrayList<>();
         for (int s = 0; s < 300; s++) {
             lines.add(new Line(s, "INFO", "step " + s));
-            if (s % 10 == 0) { // the same line at another level: the old ids numbered them 0 and 1
+            if (s % 10 == 0) { // the same line at another level: ids without the level number them 0 and 1
                 lines.add(new Line(s, "WARN", "step " + s));
             }
         }
@@ -125,7 +125,7 @@ class LevelInIdTest {
         return cursors.forJob(JOB.id()).offer(SINK, fetch.records()).records();
     }
 
-    /** Checkpoint format 2 as the previous release wrote it: one stream, its ids without the level. */
+    /** Checkpoint format 2: one stream, its ids without the level. */
     private static byte[] formatTwo(List<Line> shipped, Instant floor) throws IOException {
         Map<String, Integer> seen = new HashMap<>();
         List<long[]> window = new ArrayList<>();

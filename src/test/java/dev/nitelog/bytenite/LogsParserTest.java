@@ -253,8 +253,8 @@ class LogsParserTest {
 
     @Test
     void letsALargeResponsesOccurrenceTableGoOnceParsedAndNumbersTheNextAlike() throws Exception {
-        // 100k lines without a floor grow a table past the retained size; an idle poll thread holding
-        // it (50 MB at 1M lines, one per thread) was the one-job memory bench's miss
+        // 100k lines without a floor grow a table past the retained size; an idle poll thread that
+        // kept it would hold about 50 MB per thread at 1M lines, long after the response was parsed
         List<String> entries = new ArrayList<>();
         Instant t = Instant.parse("2025-01-01T00:00:00Z");
         for (int i = 0; i < 100_000; i++) {

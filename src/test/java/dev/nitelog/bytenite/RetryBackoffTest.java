@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,14 +22,18 @@ class RetryBackoffTest {
     }
 
     private static RetryableException failure(Duration retryAfter) {
-        return new RetryableException("x", 503, 14, CallOutcome.SERVER_ERROR, retryAfter, null);
+        return new RetryableException("x", 503, 14, CallOutcome.SERVER_ERROR, Optional.of(retryAfter));
+    }
+
+    private static RetryableException failure() {
+        return new RetryableException("x", 503, 14, CallOutcome.SERVER_ERROR, Optional.empty());
     }
 
     @Test
     void doublesTheJitterCeilingUpToTheMaximum() {
         RetryBackoff backoff = backoff(Duration.ofMillis(100), Duration.ofMillis(1000));
         for (int i = 0; i < 6; i++) {
-            backoff.nextDelayInMillis(failure(null));
+            backoff.nextDelayInMillis(failure());
         }
         assertEquals(List.of(100L, 200L, 400L, 800L, 1000L, 1000L), bounds);
     }
@@ -38,7 +43,7 @@ class RetryBackoffTest {
         RetryBackoff backoff = backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
         long last = 0;
         for (int i = 0; i < 100; i++) {
-            last = backoff.nextDelayInMillis(failure(null));
+            last = backoff.nextDelayInMillis(failure());
         }
         assertEquals(30_000, last);
     }
@@ -48,7 +53,7 @@ class RetryBackoffTest {
         RetryBackoff backoff = new RetryBackoff(ApiEndpoint.LOGS, Duration.ofMillis(100), Duration.ofMillis(400),
                 RetryBackoff.FULL_JITTER, ByteNiteListener.NONE);
         for (int i = 0; i < 1000; i++) {
-            long delay = backoff.nextDelayInMillis(failure(null));
+            long delay = backoff.nextDelayInMillis(failure());
             assertEquals(true, delay >= 0 && delay <= 400, "delay " + delay);
         }
     }
@@ -72,8 +77,8 @@ class RetryBackoffTest {
             }
         });
         backoff.nextDelayInMillis(new RetryableException("x", 429, 8, CallOutcome.RATE_LIMITED,
-                Duration.ofSeconds(3), null));
-        backoff.nextDelayInMillis(failure(null));
+                Optional.of(Duration.ofSeconds(3))));
+        backoff.nextDelayInMillis(failure());
         assertEquals(List.of("logs 429 3000 true", "logs 5xx 200 false"), seen);
     }
 }

@@ -100,9 +100,9 @@ class StreamCursorLossTest {
 
     /**
      * Loss 2: one task's clock runs 10 minutes ahead, and one partitioner line is stamped in 2286.
-     * Before per-stream cursors either one moved the job's high water, and every line of the other
-     * task more than the lateness below it was skipped for good. Now each line ships exactly once,
-     * and the 2286 line is shipped once without moving any high water.
+     * With one high water per job either would hide every line of the other task more than the
+     * lateness below it; with one per stream each line ships exactly once, and the 2286 line is
+     * shipped once without moving any high water.
      */
     @Test
     void aTaskWithAFastClockAndALineFromTheFarFutureHideNoOtherLine() throws Exception {
@@ -141,8 +141,9 @@ class StreamCursorLossTest {
     }
 
     /**
-     * Lines ingested ten minutes late (lateness two minutes) cannot be told from shipped ones by id
-     * any more; they are counted as late, once, instead of silently skipped.
+     * Lines ingested ten minutes late (lateness two minutes) lie below their stream's window, where
+     * the cursor keeps no ids to tell them from shipped ones; they are counted as late, once,
+     * instead of silently skipped.
      */
     @Test
     void linesIngestedLaterThanTheLatenessAreCountedAsLateOnce() throws Exception {

@@ -18,8 +18,8 @@ class TestEndpointsProducer {
     @Produces
     @DefaultBean
     @Dependent
-    ByteniteEndpoints endpoints(NitelogConfig config) {
-        return new ByteniteEndpoints(URI.create(config.bytenite().apiUrl()), URI.create(config.bytenite().authUrl()),
-                new ByteniteEndpoints.ApiKey(config.bytenite().apiKey().orElse("")));
+    ByteNiteEndpoints endpoints(NitelogConfig config) {
+        return new ByteNiteEndpoints(URI.create(config.bytenite().apiUrl()), URI.create(config.bytenite().authUrl()),
+                new ByteNiteEndpoints.ApiKey(config.bytenite().apiKey().orElse("")));
     }
 }

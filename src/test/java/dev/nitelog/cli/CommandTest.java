@@ -57,11 +57,11 @@ class CommandTest {
     void stateListsShowsAndResetsWithAConfigFile() throws UsageException {
         Command list = command("state", "list", "--config", "x.yaml");
         assertEquals(Command.Kind.STATE, list.kind());
-        assertEquals(new Command.StateOptions(Command.StateAction.LIST, Optional.empty()), list.state());
+        assertEquals(Optional.of(new Command.StateOptions(Command.StateAction.LIST, Optional.empty())), list.state());
         assertEquals(Optional.of("x.yaml"), list.config());
         assertFalse(list.startsDaemon());
-        assertEquals(new Command.StateOptions(Command.StateAction.SHOW, Optional.of("job-1")), command("state", "show", "job-1").state());
-        assertEquals(new Command.StateOptions(Command.StateAction.RESET, Optional.of("job-1")), command("state", "reset", "job-1").state());
+        assertEquals(Optional.of(new Command.StateOptions(Command.StateAction.SHOW, Optional.of("job-1"))), command("state", "show", "job-1").state());
+        assertEquals(Optional.of(new Command.StateOptions(Command.StateAction.RESET, Optional.of("job-1"))), command("state", "reset", "job-1").state());
         assertThrows(UsageException.class, () -> Command.parse(java.time.Clock.systemUTC(), "state"));
         assertThrows(UsageException.class, () -> Command.parse(java.time.Clock.systemUTC(), "state", "reset"));
         assertThrows(UsageException.class, () -> Command.parse(java.time.Clock.systemUTC(), "state", "wipe"));
@@ -71,7 +71,7 @@ class CommandTest {
     void logsCollectsRepeatedAndCommaSeparatedFiltersInAnyCase() throws UsageException {
         Command command = command("logs", "job-1", "--level", "error,WARN", "--level", "Info",
                 "--service", "taskrunner", "--follow", "-o", "json", "--config", "c.yaml");
-        Command.LogsOptions logs = command.logs();
+        Command.LogsOptions logs = command.logs().orElseThrow();
         assertEquals("job-1", logs.jobId());
         assertTrue(logs.follow());
         assertEquals(Set.of(Level.ERROR, Level.WARN, Level.INFO), logs.levels());
@@ -82,7 +82,7 @@ class CommandTest {
 
     @Test
     void logsDefaultsToTextOnceForAllLinesWithoutTimestamps() throws UsageException {
-        Command.LogsOptions logs = command("logs", "job-1").logs();
+        Command.LogsOptions logs = command("logs", "job-1").logs().orElseThrow();
         assertFalse(logs.follow());
         assertTrue(logs.levels().isEmpty() && logs.services().isEmpty());
         assertEquals(OutputFormat.TEXT, logs.output());
@@ -93,13 +93,13 @@ class CommandTest {
 
     @Test
     void logsTakesKubectlStyleTailTimestampsAndSince() throws UsageException {
-        Command.LogsOptions logs = command("logs", "job-1", "-f", "--since", "10m", "--tail", "100", "--timestamps").logs();
+        Command.LogsOptions logs = command("logs", "job-1", "-f", "--since", "10m", "--tail", "100", "--timestamps").logs().orElseThrow();
         assertTrue(logs.follow());
         assertEquals(Optional.of(NOW.minusSeconds(600)), logs.since());
         assertEquals(OptionalInt.of(100), logs.tail());
         assertTrue(logs.timestamps());
-        assertEquals(OptionalInt.empty(), command("logs", "job-1", "--tail=-1").logs().tail(), "-1: all, as kubectl");
-        assertEquals(OptionalInt.of(0), command("logs", "job-1", "--tail", "0").logs().tail());
+        assertEquals(OptionalInt.empty(), command("logs", "job-1", "--tail=-1").logs().orElseThrow().tail(), "-1: all, as kubectl");
+        assertEquals(OptionalInt.of(0), command("logs", "job-1", "--tail", "0").logs().orElseThrow().tail());
     }
 
     @ParameterizedTest(name = "--since {0}")
@@ -113,7 +113,7 @@ class CommandTest {
             "2026-01-01T02:00:00+02:00, 2026-01-01T00:00:00Z",
     })
     void sinceIsADurationBackFromNowOrAnRfc3339Time(String since, String expected) throws UsageException {
-        assertEquals(Optional.of(Instant.parse(expected)), command("logs", "j", "--since", since).logs().since());
+        assertEquals(Optional.of(Instant.parse(expected)), command("logs", "j", "--since", since).logs().orElseThrow().since());
     }
 
     @Test

@@ -22,9 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A state directory written by the nitelog before per-stream cursors (checkpoint format 1: one
- * window per job and sink) is read by this one: an upgrade ships nothing twice and loses nothing,
- * and the next save writes format 2.
+ * A state directory in checkpoint format 1 (one window per job and sink, no streams) is read: an
+ * upgrade ships nothing twice and loses nothing, and the next save writes the current format.
  */
 class CheckpointUpgradeTest {
     private static final Duration LATENESS = Duration.ofMinutes(2);
@@ -32,7 +31,7 @@ class CheckpointUpgradeTest {
     @TempDir
     Path dir;
 
-    /** Format 1 as the previous release wrote it (the layout its CheckpointCodec documented). */
+    /** Format 1, byte for byte as {@code CheckpointCodec} reads it. */
     private static byte[] formatOne(String jobId, String sink, long highWater, long prunedBelow, List<LogRecord> held)
             throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -64,7 +63,7 @@ class CheckpointUpgradeTest {
 
     @Test
     void anUpgradeFromFormatOneShipsNothingTwiceAndLosesNothing() throws Exception {
-        // 10 minutes of two tasks' lines, one a second each: the old nitelog shipped all of it
+        // 10 minutes of two tasks' lines, one a second each: the format-1 state says all of it was shipped
         List<Line> lines = new ArrayList<>();
         for (int s = 0; s < 600; s++) {
             lines.add(Line.of("job", s, "main", "a " + s));
@@ -93,7 +92,7 @@ class CheckpointUpgradeTest {
         upgraded.commit("out", offered);
         assertTrue(upgraded.takeUnsent("job", "out", all).records().isEmpty(), "nothing twice");
 
-        // saved again, the job is format 2 and still ships nothing twice after another restart
+        // saved again, the job is in the current format and still ships nothing twice after another restart
         FileCheckpointStore.open(dir).save(upgraded.snapshotCommitted());
         byte[] saved = Files.readAllBytes(store.directory().resolve(FileCheckpointStore.fileName("job")));
         assertEquals(CheckpointCodec.VERSION, ((saved[4] & 0xFF) << 8) | (saved[5] & 0xFF));

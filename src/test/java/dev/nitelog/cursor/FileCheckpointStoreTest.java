@@ -95,7 +95,7 @@ class FileCheckpointStoreTest {
                 return bytes;
             });
 
-    /** Before: the job started from an empty cursor and was shipped again from its first line. */
+    /** Without the copy, the job would start from an empty cursor and be shipped again from its first line. */
     @Test
     void aDamagedCheckpointFallsBackToItsPreviousCopy() throws IOException {
         for (UnaryOperator<byte[]> damage : DAMAGES) {

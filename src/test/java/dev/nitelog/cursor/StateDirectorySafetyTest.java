@@ -95,7 +95,7 @@ class StateDirectorySafetyTest {
         Path jobs = state.resolve("jobs");
         String name = FileCheckpointStore.fileName("job");
         Files.createSymbolicLink(jobs.resolve(name), precious);
-        Files.createSymbolicLink(jobs.resolve("." + name + ".tmp"), precious); // the old fixed temporary name
+        Files.createSymbolicLink(jobs.resolve("." + name + ".tmp"), precious); // a temporary name anyone can predict
 
         Cursors cursors = new Cursors(LATENESS);
         commitLines(cursors, "job", "out", 0, 3);
@@ -114,7 +114,7 @@ class StateDirectorySafetyTest {
         FileCheckpointStore store = FileCheckpointStore.open(state);
         Path jobs = state.resolve("jobs");
         String name = FileCheckpointStore.fileName("job");
-        // another process's write in progress under the old fixed name must not be truncated by ours
+        // another process's write in progress under a pid-less name must not be truncated by ours
         Path theirs = Files.writeString(jobs.resolve("." + name + ".tmp"), "half written by pid 1");
 
         Cursors cursors = new Cursors(LATENESS);

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue #7's chaos test: one nitelog process against the simulator with 50 jobs while 10 % of all
+ * The API chaos test: one nitelog process against the simulator with 50 jobs while 10 % of all
  * requests fail in six ways (connection reset, 429 with Retry-After, 503, malformed JSON, 401 token
  * expiry, a response stalled beyond the request timeout). In the end every line is in the file
  * sink exactly once, the process never exited or restarted, and nitelog's metrics account for

@@ -56,7 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Item 12 of the reliability issue: chaos with sinks and restarts. One nitelog configuration with
+ * Chaos with sinks and restarts. One nitelog configuration with
  * a file sink, a Kafka sink (the in-process broker) and an Elasticsearch sink (the embedded
  * OpenSearch behind a {@link BulkFaultProxy}) follows scripted and generated simulator jobs while,
  * at seeded moments,

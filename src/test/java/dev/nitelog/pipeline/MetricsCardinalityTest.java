@@ -96,7 +96,7 @@ class MetricsCardinalityTest {
             public JobStatus getJob(String jobId) { return null; }
             public LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException {
                 if (job.id().endsWith("7")) {
-                    throw new MalformedResponseException("not JSON for the test", null);
+                    throw new MalformedResponseException("not JSON for the test");
                 }
                 return new LogFetch(records(job), 0, 0, 100 + random.nextInt(50_000_000));
             }
@@ -173,10 +173,10 @@ class MetricsCardinalityTest {
 
     @Test
     void everyPollOutcomeHasACounterFromTheStart() {
-        for (ByteNiteException e : List.of(new MalformedResponseException("x", null), new ByteNiteException("x", 429, -1, null),
-                new ByteNiteException("x", 503, -1, null), new ByteNiteException("x", 401, -1, null),
-                new ByteNiteException("x", 400, -1, null), new ByteNiteException("x", 0, -1, null),
-                new ByteNiteException("timed out", 0, -1, null), new dev.nitelog.bytenite.CircuitOpenException("x"))) {
+        for (ByteNiteException e : List.of(new MalformedResponseException("x"), new ByteNiteException("x", 429, -1),
+                new ByteNiteException("x", 503, -1), new ByteNiteException("x", 401, -1),
+                new ByteNiteException("x", 400, -1), new ByteNiteException("x", 0, -1),
+                new ByteNiteException("timed out", 0, -1), new dev.nitelog.bytenite.CircuitOpenException("x"))) {
             assertTrue(PipelineMetrics.POLL_OUTCOMES.contains(PipelineMetrics.outcome(e)), PipelineMetrics.outcome(e));
         }
         assertTrue(PipelineMetrics.POLL_OUTCOMES.contains(PipelineMetrics.outcome(null)));

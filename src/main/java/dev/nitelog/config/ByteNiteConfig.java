@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** Where the ByteNite API is and how nitelog authenticates to it. */
-public interface ByteniteConfig {
+public interface ByteNiteConfig {
 
     /** Base URL of the Customer API ({@code /jobs}, {@code /logs}). */
     @WithDefault("https://api.bytenite.com/v1/customer")

@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import java.net.URI;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -11,16 +12,19 @@ import java.util.function.Supplier;
  * @param authUrl Authentication API base URL
  * @param apiKey  the API key; its toString never shows it
  */
-public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
+public record ByteNiteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
 
     /**
      * An API key that never prints itself. A key read from a file can be read again when ByteNite
      * refuses it, so that a key rotated on disk is picked up without a restart.
      */
     public static final class ApiKey {
-        private final String source;
-        private final Supplier<String> reader;
+        private final Optional<KeyFile> file;
         private volatile String value;
+
+        /** Where a key read from a file comes from, and how to read it again. */
+        private record KeyFile(String source, Supplier<String> reader) {
+        }
 
         private static final String KEY = "nitelog.bytenite.api-key";
 
@@ -30,7 +34,7 @@ public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
          *
          * @throws dev.nitelog.config.InvalidConfigException when both are set or the file cannot be read
          */
-        public static java.util.Optional<ApiKey> configured(dev.nitelog.config.ByteniteConfig bytenite) {
+        public static java.util.Optional<ApiKey> configured(dev.nitelog.config.ByteNiteConfig bytenite) {
             java.util.Optional<String> value = bytenite.apiKey().filter(k -> !k.isBlank());
             dev.nitelog.config.Secrets.resolve(KEY, value, bytenite.apiKeyFile()); // both set, or an unreadable file
             if (value.isPresent()) {
@@ -42,13 +46,12 @@ public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
 
         /** A fixed key (config value, environment, the demo's simulator). */
         public ApiKey(String value) {
-            this(value, null, null);
+            this(value, Optional.empty());
         }
 
-        private ApiKey(String value, String source, Supplier<String> reader) {
+        private ApiKey(String value, Optional<KeyFile> file) {
             this.value = value;
-            this.source = source;
-            this.reader = reader;
+            this.file = file;
         }
 
         /**
@@ -58,16 +61,16 @@ public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
          * @param reader reads the file's key; throws with a message naming the file, never the key
          */
         public static ApiKey fromFile(String source, Supplier<String> reader) {
-            return new ApiKey(reader.get(), source, reader);
+            return new ApiKey(reader.get(), Optional.of(new KeyFile(source, reader)));
         }
 
         public String value() {
             return value;
         }
 
-        /** What the key was read from, or null for a fixed key. */
-        public String source() {
-            return source;
+        /** What the key was read from; empty for a fixed key. */
+        public Optional<String> source() {
+            return file.map(KeyFile::source);
         }
 
         /**
@@ -78,10 +81,10 @@ public record ByteniteEndpoints(URI apiUrl, URI authUrl, ApiKey apiKey) {
          *                          (e.g. mid-rotation); the key read before stays
          */
         public synchronized boolean reread() {
-            if (reader == null) {
+            if (file.isEmpty()) {
                 return false;
             }
-            String fresh = reader.get();
+            String fresh = file.get().reader().get();
             if (fresh.equals(value)) {
                 return false;
             }
