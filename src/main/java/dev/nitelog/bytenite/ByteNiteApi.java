@@ -47,51 +47,26 @@ public interface ByteNiteApi {
 
     /**
      * The job's whole log as {@code POST /logs} serves it, filtered by the configured levels,
-     * services and task ids, parsed as a stream into records sorted by timestamp.
+     * services and task ids, parsed as a stream: a line {@code filter} says every sink has is dropped
+     * without building a record (counted as skipped); every other line is a record in
+     * {@link LogFetch#records()}, sorted by timestamp.
      *
-     * @param skipBefore lines stamped before this instant are counted but not materialised (every
-     *                   sink already has them); null to keep all
      * @throws JobNotFoundException       the job does not exist (404): stop following it
      * @throws MalformedResponseException the body is not a logs response at all
      */
-    LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException;
+    LogFetch fetchLogs(JobRef job, LineFilter filter) throws ByteNiteException;
 
     /**
-     * As {@link #fetchLogs(JobRef, Instant)}, and also drops, without building a record, every line
-     * at or after the floor whose id {@code known} reports held by every sink (counted as skipped).
-     * Implementations that cannot consult it while parsing may ignore it: the cursors filter
-     * those records later anyway.
-     */
-    default LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known) throws ByteNiteException {
-        return fetchLogs(job, skipBefore);
-    }
-
-    /**
-     * As {@link #fetchLogs(JobRef, Instant, KnownIds)}, making at most {@code maxRecords} records;
-     * further new lines are counted in {@link LogFetch#deferred()} for a later poll.
-     */
-    default LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known, int maxRecords)
-            throws ByteNiteException {
-        return fetchLogs(job, skipBefore, known);
-    }
-
-    /**
-     * As {@link #fetchLogs(JobRef, Instant, KnownIds, int)} with a floor and known ids per stream:
-     * {@code filter} is asked once per stream of the response. Implementations that cannot consult
-     * it while parsing may ignore it (the default keeps every line): the cursors filter later anyway.
-     */
-    default LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords) throws ByteNiteException {
-        return fetchLogs(job, null, KnownIds.NONE, maxRecords);
-    }
-
-    /**
-     * As {@link #fetchLogs(JobRef, LineFilter, int)}, handing every new record to {@code chunks}
-     * while the body is read instead of returning them: {@link LogFetch#records()} is then empty
-     * and {@link LogFetch#chunked()} counts what was handed over. The default parses as above and
-     * hands the records over in one chunk.
+     * As {@link #fetchLogs(JobRef, LineFilter)}, handing every new record to {@code chunks} while
+     * the body is read instead of returning them: {@link LogFetch#records()} is then empty and
+     * {@link LogFetch#chunked()} counts what was handed over. The default parses as above and hands
+     * the records over in one chunk.
      */
     default LogFetch fetchLogs(JobRef job, LineFilter filter, RecordChunks chunks) throws ByteNiteException {
-        LogFetch whole = fetchLogs(job, filter, Integer.MAX_VALUE);
+        LogFetch whole = fetchLogs(job, filter);
+        if (chunks == RecordChunks.KEEP) {
+            return whole;
+        }
         boolean taken = whole.records().isEmpty() || chunks.accept(whole.records());
         int handed = taken ? whole.records().size() : 0;
         return new LogFetch(List.of(), whole.skipped(), whole.malformedEntries(), whole.responseBytes(),

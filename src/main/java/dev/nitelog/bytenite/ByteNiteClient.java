@@ -193,35 +193,13 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
     }
 
     @Override
-    public LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException {
-        return fetchLogs(job, skipBefore, KnownIds.NONE);
-    }
-
-    @Override
-    public LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known) throws ByteNiteException {
-        return fetchLogs(job, skipBefore, known, Integer.MAX_VALUE);
-    }
-
-    @Override
-    public LogFetch fetchLogs(JobRef job, Instant skipBefore, KnownIds known, int maxRecords)
-            throws ByteNiteException {
-        return fetchLogs(job, LineFilter.uniform(skipBefore == null ? Long.MIN_VALUE
-                : TimestampParser.nanos(skipBefore), known), maxRecords);
-    }
-
-    @Override
-    public LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords) throws ByteNiteException {
-        return fetchLogs(job, filter, maxRecords, RecordChunks.KEEP);
+    public LogFetch fetchLogs(JobRef job, LineFilter filter) throws ByteNiteException {
+        return fetchLogs(job, filter, RecordChunks.KEEP);
     }
 
     @Override
     public LogFetch fetchLogs(JobRef job, LineFilter filter, RecordChunks chunks) throws ByteNiteException {
-        return fetchLogs(job, filter, Integer.MAX_VALUE, chunks);
-    }
-
-    private LogFetch fetchLogs(JobRef job, LineFilter filter, int maxRecords, RecordChunks chunks)
-            throws ByteNiteException {
-        return fetchLogs(job, new Wire.LogsRequest(job.id(), taskIds, levels, services), filter, maxRecords, chunks);
+        return fetchLogs(job, new Wire.LogsRequest(job.id(), taskIds, levels, services), filter, chunks);
     }
 
     /**
@@ -239,15 +217,15 @@ public class ByteNiteClient implements ByteNiteApi, AutoCloseable {
             return new LogFetch(List.of(), 0, 0, 0);
         }
         List<String> tasks = part.taskIds().isEmpty() ? taskIds : part.taskIds();
-        return fetchLogs(job, new Wire.LogsRequest(job.id(), tasks, levels, asked), filter, Integer.MAX_VALUE, chunks);
+        return fetchLogs(job, new Wire.LogsRequest(job.id(), tasks, levels, asked), filter, chunks);
     }
 
-    private LogFetch fetchLogs(JobRef job, Wire.LogsRequest request, LineFilter filter, int maxRecords,
-                               RecordChunks chunks) throws ByteNiteException {
+    private LogFetch fetchLogs(JobRef job, Wire.LogsRequest request, LineFilter filter, RecordChunks chunks)
+            throws ByteNiteException {
         String what = "POST /logs for job " + job.id();
         return logsGuard.call(what, () -> customerAttempt(ApiEndpoint.LOGS, what, Optional.of(job.id()),
                 header -> customer.logs(header, request),
-                in -> new LogsParser(job, filter, new ParseLimits(maxResponseBytes, listBytes, maxLineBytes, maxRecords), chunks)
+                in -> new LogsParser(job, filter, new ParseLimits(maxResponseBytes, listBytes, maxLineBytes, Integer.MAX_VALUE), chunks)
                         .parse(in)));
     }
 

@@ -5,6 +5,7 @@ import dev.nitelog.bytenite.ByteNiteException;
 import dev.nitelog.bytenite.JobNotFoundException;
 import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
+import dev.nitelog.bytenite.LineFilter;
 import dev.nitelog.bytenite.LogFetch;
 import dev.nitelog.cli.Command.LogsOptions;
 import dev.nitelog.config.ConfigValidator;
@@ -111,7 +112,8 @@ public class LogsCommand {
         while (!stopped.get()) {
             // the state before the fetch: a job seen terminal here has all its lines in this fetch or a drain poll
             JobStatus status = api.get().getJob(options.jobId());
-            LogFetch fetch = api.get().fetchLogs(status.job(), cursor.skipFloor(List.of(PRINTED)));
+            LogFetch fetch = api.get().fetchLogs(status.job(),
+                    cursor.skipFloor(List.of(PRINTED)).map(LineFilter::below).orElse(LineFilter.KEEP_ALL));
             List<LogRecord> wanted = fetch.records().stream().filter(r -> wanted(options, r)).toList();
             Unsent unsent = cursor.offer(PRINTED, wanted);
             // --tail limits the first print only; what it skips is committed, so following never prints it

@@ -6,6 +6,7 @@ import dev.nitelog.record.LogRecord;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One job's side of the cursor protocol, as a poll speaks it. A poll calls, in this order:
@@ -114,10 +115,10 @@ public final class JobCursor {
 
     /**
      * For callers that know no streams (the {@code logs} command): the instant below which none of
-     * {@code sinks} needs anything of the job; null before each of them committed something.
+     * {@code sinks} needs anything of the job; empty until each of them committed something.
      */
-    public Instant skipFloor(Collection<String> sinks) {
-        return cursors.skipFloor(jobId, sinks);
+    public Optional<Instant> skipFloor(Collection<String> sinks) {
+        return Optional.ofNullable(cursors.skipFloor(jobId, sinks));
     }
 
     /** For callers that know no streams: whether every one of {@code sinks} holds an id, in any stream. */

@@ -93,7 +93,7 @@ class ByteNiteClientTest {
         try (ByteNiteClient client = new ByteNiteClient(config.bytenite(), config.jobs(), new ByteNiteEndpoints(apiUri(),
                 URI.create(wireMock.baseUrl() + "/v1/auth"), new ByteNiteEndpoints.ApiKey(API_KEY)),
                 ByteNiteListener.NONE, Clock.systemUTC(), RetryBackoff.FULL_JITTER)) {
-            client.fetchLogs(JOB, null);
+            client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         }
         wireMock.resetAll();
     }
@@ -212,7 +212,7 @@ class ByteNiteClientTest {
     void exchangesTheApiKeyAndSendsTheRawTokenByDefault() throws Exception {
         stubToken(TOKEN_1, "3600");
         stubLogs(TOKEN_1);
-        LogFetch fetch = client().fetchLogs(JOB, null);
+        LogFetch fetch = client().fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(1, fetch.records().size());
         wireMock.verify(postRequestedFor(urlEqualTo(TOKEN_PATH))
                 .withRequestBody(equalToJson("{\"apiKey\":\"" + API_KEY + "\"}")));
@@ -225,7 +225,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         stubLogs(TOKEN_1);
         client("nitelog.jobs.task-ids", "t1,t2", "nitelog.jobs.levels", "ERROR,WARN",
-                "nitelog.jobs.services", "TASKRUNNER").fetchLogs(JOB, null);
+                "nitelog.jobs.services", "TASKRUNNER").fetchLogs(JOB, LineFilter.KEEP_ALL);
         wireMock.verify(postRequestedFor(urlEqualTo(LOGS_PATH)).withRequestBody(equalToJson(
                 "{\"jobId\":\"" + JOB.id() + "\",\"taskIds\":[\"t1\",\"t2\"],\"levels\":[\"ERROR\",\"WARN\"],"
                         + "\"services\":[\"TASKRUNNER\"]}")));
@@ -235,7 +235,7 @@ class ByteNiteClientTest {
     void prefixesBearerWhenConfigured() throws Exception {
         stubToken(TOKEN_1, "3600");
         stubLogs("Bearer " + TOKEN_1);
-        client("nitelog.bytenite.token-prefix", "bearer").fetchLogs(JOB, null);
+        client("nitelog.bytenite.token-prefix", "bearer").fetchLogs(JOB, LineFilter.KEEP_ALL);
         wireMock.verify(postRequestedFor(urlEqualTo(LOGS_PATH)).withHeader("Authorization", equalTo("Bearer " + TOKEN_1)));
     }
 
@@ -246,12 +246,12 @@ class ByteNiteClientTest {
         stubLogs(TOKEN_1);
         stubLogs(TOKEN_2);
         ByteNiteClient client = client("nitelog.bytenite.token-renew-before", "60s");
-        client.fetchLogs(JOB, null);
+        client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         clock.advance(Duration.ofMillis(900)); // 61 s lifetime - 60 s margin: still fresh
-        client.fetchLogs(JOB, null);
+        client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(1, tokenRequests());
         clock.advance(Duration.ofMillis(200));
-        client.fetchLogs(JOB, null);
+        client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(2, tokenRequests());
         assertEquals(2, client.tokenRenewals());
         assertEquals(2, listener.renewals);
@@ -265,12 +265,12 @@ class ByteNiteClientTest {
         stubLogs(TOKEN_1);
         stubLogs(TOKEN_2);
         ByteNiteClient client = client();
-        client.fetchLogs(JOB, null);
+        client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         clock.advance(Duration.ofSeconds(14));
-        client.fetchLogs(JOB, null);
+        client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(1, tokenRequests());
         clock.advance(Duration.ofSeconds(2));
-        client.fetchLogs(JOB, null);
+        client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(2, tokenRequests());
     }
 
@@ -281,7 +281,7 @@ class ByteNiteClientTest {
                 .willReturn(rpcError(401, 16, "token expired")));
         stubLogs(TOKEN_2);
         ByteNiteClient client = client();
-        assertEquals(1, client.fetchLogs(JOB, null).records().size());
+        assertEquals(1, client.fetchLogs(JOB, LineFilter.KEEP_ALL).records().size());
         assertEquals(2, tokenRequests());
         assertEquals(2, logsRequests());
         assertEquals(2, client.tokenRenewals());
@@ -296,7 +296,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         stubLogs(TOKEN_1);
         ByteNiteClient client = client(clock, apiUri(), key);
-        assertEquals(1, client.fetchLogs(JOB, null).records().size());
+        assertEquals(1, client.fetchLogs(JOB, LineFilter.KEEP_ALL).records().size());
 
         // the key is rotated at ByteNite: the old one and its tokens are refused from now on
         wireMock.resetAll();
@@ -306,22 +306,22 @@ class ByteNiteClientTest {
         wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(401, 16, "token revoked")));
         stubLogs(TOKEN_2);
         // while the file still holds the old key, polls fail as refused credentials
-        thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, null));
+        thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
 
         java.nio.file.Files.writeString(file, newKey + "\n"); // the mounted Secret is updated
-        assertEquals(1, client.fetchLogs(JOB, null).records().size());
+        assertEquals(1, client.fetchLogs(JOB, LineFilter.KEEP_ALL).records().size());
         assertEquals(newKey, key.value());
         List<LoggedRequest> exchanges = wireMock.findAll(postRequestedFor(urlEqualTo(TOKEN_PATH)));
         assertTrue(exchanges.get(exchanges.size() - 1).getBodyAsString().contains(newKey),
                 "the last exchange did not use the new key");
-        assertEquals(1, client.fetchLogs(JOB, null).records().size()); // and keeps working on the new token
+        assertEquals(1, client.fetchLogs(JOB, LineFilter.KEEP_ALL).records().size()); // and keeps working on the new token
     }
 
     @Test
     void aFixedKeyIsNotReadAgainAndARefusedExchangeFailsOnce() {
         wireMock.stubFor(post(TOKEN_PATH).willReturn(rpcError(401, 16, "invalid api key")));
         ByteNiteClient client = client();
-        thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, null));
+        thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(1, tokenRequests());
     }
 
@@ -330,7 +330,7 @@ class ByteNiteClientTest {
         stubTwoTokens("3600");
         wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(401, 16, "bad token " + TOKEN_2)));
         ByteNiteClient client = client();
-        AuthenticationException e = thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, null));
+        AuthenticationException e = thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(401, e.httpStatus());
         assertEquals(16, e.grpcCode());
         assertTrue(e.getMessage().contains("401 UNAUTHENTICATED (code 16)"), e.getMessage());
@@ -344,7 +344,7 @@ class ByteNiteClientTest {
     void failsAtOnceWhenTheApiKeyIsRefused(int status) {
         wireMock.stubFor(post(TOKEN_PATH).willReturn(rpcError(status, 16, "invalid api key " + API_KEY)));
         ByteNiteClient client = client();
-        AuthenticationException e = thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, null));
+        AuthenticationException e = thrown(AuthenticationException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(status, e.httpStatus());
         assertTrue(e.getMessage().contains("api-key"), e.getMessage());
         assertEquals(1, tokenRequests());
@@ -361,7 +361,7 @@ class ByteNiteClientTest {
         try {
             List<Future<LogFetch>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                results.add(pool.submit((Callable<LogFetch>) () -> client.fetchLogs(JOB, null)));
+                results.add(pool.submit((Callable<LogFetch>) () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL)));
             }
             for (Future<LogFetch> result : results) {
                 assertEquals(1, result.get().records().size());
@@ -380,7 +380,7 @@ class ByteNiteClientTest {
         wireMock.stubFor(post(TOKEN_PATH).inScenario("t").whenScenarioStateIs("up")
                 .willReturn(okJson("{\"token\":\"" + TOKEN_1 + "\",\"expiresIn\":\"3600\"}")));
         stubLogs(TOKEN_1);
-        client().fetchLogs(JOB, null);
+        client().fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(2, tokenRequests());
         assertEquals(List.of("token:5xx", "token:ok", "logs:ok"), listener.attempts);
     }
@@ -392,7 +392,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         stubLogsSequence(rpcError(429, 8, "slow down").withHeader("Retry-After", "1"), okJson(LOGS_BODY));
         ByteNiteClient client = client("nitelog.bytenite.retry-max-backoff", "5s");
-        assertEquals(1, client.fetchLogs(JOB, null).records().size());
+        assertEquals(1, client.fetchLogs(JOB, LineFilter.KEEP_ALL).records().size());
         assertEquals(List.of(Duration.ofSeconds(1)), listener.retryDelays);
         assertEquals(List.of("logs:429:retry-after"), listener.retries);
         assertEquals(List.of("token:ok", "logs:429", "logs:ok"), listener.attempts);
@@ -404,7 +404,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().plusSeconds(1).atOffset(ZoneOffset.UTC));
         stubLogsSequence(rpcError(503, 14, "busy").withHeader("Retry-After", date), okJson(LOGS_BODY));
-        client("nitelog.bytenite.retry-max-backoff", "5s").fetchLogs(JOB, null);
+        client("nitelog.bytenite.retry-max-backoff", "5s").fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(List.of(Duration.ofSeconds(1)), listener.retryDelays);
         assertGapAtLeast(Duration.ofSeconds(1));
     }
@@ -413,7 +413,7 @@ class ByteNiteClientTest {
     void capsRetryAfterAtTheMaximumBackoff() throws Exception {
         stubToken(TOKEN_1, "3600");
         stubLogsSequence(rpcError(429, 8, "come back in an hour").withHeader("Retry-After", "3600"), okJson(LOGS_BODY));
-        client("nitelog.bytenite.retry-max-backoff", "300ms").fetchLogs(JOB, null);
+        client("nitelog.bytenite.retry-max-backoff", "300ms").fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(List.of(Duration.ofMillis(300)), listener.retryDelays);
         assertGapAtLeast(Duration.ofMillis(300));
     }
@@ -430,7 +430,7 @@ class ByteNiteClientTest {
     void retries503ThenSucceeds() throws Exception {
         stubToken(TOKEN_1, "3600");
         stubLogsSequence(rpcError(503, 14, "unavailable"), rpcError(503, 14, "unavailable"), okJson(LOGS_BODY));
-        assertEquals(1, client().fetchLogs(JOB, null).records().size());
+        assertEquals(1, client().fetchLogs(JOB, LineFilter.KEEP_ALL).records().size());
         assertEquals(3, logsRequests());
         assertEquals(List.of("token:ok", "logs:5xx", "logs:5xx", "logs:ok"), listener.attempts);
     }
@@ -440,7 +440,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(500, 13, "database on fire")));
         ByteNiteClient client = client("nitelog.bytenite.max-retries", "2");
-        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(3, logsRequests());
         assertEquals(500, e.httpStatus());
         assertEquals(13, e.grpcCode());
@@ -455,7 +455,7 @@ class ByteNiteClientTest {
         wireMock.stubFor(post(LOGS_PATH).willReturn(aResponse().withStatus(502).withHeader("Content-Type", "text/html")
                 .withBody("<html><body>Bad Gateway</body></html>")));
         ByteNiteClient client = client("nitelog.bytenite.max-retries", "1");
-        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(502, e.httpStatus());
         assertEquals(-1, e.grpcCode());
         assertTrue(e.getMessage().contains("failed: 502 (no rpcStatus body, content type text/html)"), e.getMessage());
@@ -468,7 +468,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(status, 3, "bad request")));
         ByteNiteClient client = client();
-        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(status, e.httpStatus());
         assertFalse(e instanceof JobNotFoundException);
         assertEquals(1, logsRequests());
@@ -480,7 +480,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(404, 5, "job not found")));
         ByteNiteClient client = client();
-        JobNotFoundException e = thrown(JobNotFoundException.class, () -> client.fetchLogs(JOB, null));
+        JobNotFoundException e = thrown(JobNotFoundException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(404, e.httpStatus());
         assertEquals(5, e.grpcCode());
         assertTrue(e.getMessage().contains(JOB.id()), e.getMessage());
@@ -505,7 +505,7 @@ class ByteNiteClientTest {
         wireMock.stubFor(post(LOGS_PATH).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", body.startsWith("<") ? "text/html" : "application/json").withBody(body)));
         ByteNiteClient client = client();
-        MalformedResponseException e = thrown(MalformedResponseException.class, () -> client.fetchLogs(JOB, null));
+        MalformedResponseException e = thrown(MalformedResponseException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertTrue(e.getMessage().contains(JOB.id()), e.getMessage());
         assertEquals(1, logsRequests());
         assertTrue(listener.attempts.contains("logs:parse_error"), listener.attempts.toString());
@@ -519,7 +519,7 @@ class ByteNiteClientTest {
                                 {"log":{"oops":1},"timestamp":"2025-01-01T00:00:02Z"},
                                 {"log":"c","timestamp":"2025-01-01T00:00:03Z"}]}
                 """)));
-        LogFetch fetch = client().fetchLogs(JOB, Instant.parse("2025-01-01T00:00:01.5Z"));
+        LogFetch fetch = client().fetchLogs(JOB, LineFilter.below(Instant.parse("2025-01-01T00:00:01.5Z")));
         assertEquals(List.of("c"), fetch.records().stream().map(LogRecord::message).toList());
         assertEquals(1, fetch.malformedEntries());
         assertEquals(1, fetch.skipped());
@@ -531,7 +531,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         stubLogsSequence(okJson(LOGS_BODY).withFixedDelay(4000), okJson(LOGS_BODY));
         ByteNiteClient client = client("nitelog.bytenite.request-timeout", "1s");
-        assertEquals(1, client.fetchLogs(JOB, null).records().size());
+        assertEquals(1, client.fetchLogs(JOB, LineFilter.KEEP_ALL).records().size());
         assertEquals(List.of("token:ok", "logs:timeout", "logs:ok"), listener.attempts);
     }
 
@@ -540,7 +540,7 @@ class ByteNiteClientTest {
         stubToken(TOKEN_1, "3600");
         wireMock.stubFor(post(LOGS_PATH).willReturn(okJson(LOGS_BODY).withFixedDelay(4000)));
         ByteNiteClient client = client("nitelog.bytenite.request-timeout", "1s", "nitelog.bytenite.max-retries", "1");
-        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(0, e.httpStatus());
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertEquals(2, logsRequests());
@@ -554,9 +554,9 @@ class ByteNiteClientTest {
         // the body's second half comes 5 s after the first: the request timeout bounds the silence
         stubLogsSequence(okJson(LOGS_BODY), okJson(body).withChunkedDribbleDelay(2, 10_000));
         ByteNiteClient client = client("nitelog.bytenite.request-timeout", "1s", "nitelog.bytenite.max-retries", "0");
-        client.fetchLogs(JOB, null);
+        client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         long start = System.nanoTime();
-        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         long millis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertTrue(e.getMessage().contains("timed out"), e.getMessage());
         assertEquals(List.of("token:ok", "logs:ok", "logs:timeout"), listener.attempts);
@@ -567,7 +567,7 @@ class ByteNiteClientTest {
     void retriesAConnectionResetThenSucceeds() throws Exception {
         stubToken(TOKEN_1, "3600");
         stubLogsSequence(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER), okJson(LOGS_BODY));
-        assertEquals(1, client().fetchLogs(JOB, null).records().size());
+        assertEquals(1, client().fetchLogs(JOB, LineFilter.KEEP_ALL).records().size());
         assertEquals(List.of("token:ok", "logs:connection", "logs:ok"), listener.attempts);
     }
 
@@ -580,7 +580,7 @@ class ByteNiteClientTest {
         }
         ByteNiteClient client = client(clock, URI.create("http://127.0.0.1:" + closedPort + "/v1/customer"),
                 "nitelog.bytenite.max-retries", "2");
-        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertEquals(0, e.httpStatus());
         assertTrue(e.getMessage().contains("connection failed"), e.getMessage());
         assertEquals(List.of("token:ok", "logs:connection", "logs:connection", "logs:connection"), listener.attempts);
@@ -593,12 +593,12 @@ class ByteNiteClientTest {
         ByteNiteClient client = client("nitelog.bytenite.max-retries", "0", "nitelog.bytenite.circuit-breaker-window", "4",
                 "nitelog.bytenite.circuit-breaker-delay", "1m");
         for (int i = 0; i < 4; i++) {
-            thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+            thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         }
         assertTrue(client.circuitOpen());
         assertTrue(client.circuitOpen(ApiEndpoint.LOGS));
         assertFalse(client.circuitOpen(ApiEndpoint.JOBS));
-        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+        ByteNiteException e = thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         assertTrue(e.getMessage().contains("circuit is open"), e.getMessage());
         assertEquals(4, logsRequests());
         assertEquals(List.of("logs:open"), listener.circuits);
@@ -612,20 +612,20 @@ class ByteNiteClientTest {
         ByteNiteClient client = client("nitelog.bytenite.max-retries", "0", "nitelog.bytenite.circuit-breaker-window", "2",
                 "nitelog.bytenite.circuit-breaker-delay", "200ms");
         for (int i = 0; i < 2; i++) {
-            thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, null));
+            thrown(ByteNiteException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         }
         assertEquals(List.of("logs:open"), listener.circuitStates);
         wireMock.stubFor(post(LOGS_PATH).willReturn(okJson(LOGS_BODY)));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
             try {
-                client.fetchLogs(JOB, null);
+                client.fetchLogs(JOB, LineFilter.KEEP_ALL);
                 return true;
             } catch (ByteNiteException e) {
                 return false; // still open: the delay has not passed
             }
         });
         // the trial request after the delay closes it: window 2 needs two good ones
-        client.fetchLogs(JOB, null);
+        client.fetchLogs(JOB, LineFilter.KEEP_ALL);
         assertEquals(List.of("logs:open", "logs:half_open", "logs:closed"), listener.circuitStates);
         assertEquals(List.of("logs:open", "logs:closed"), listener.circuits, "open and close are still reported once");
     }
@@ -636,7 +636,7 @@ class ByteNiteClientTest {
         wireMock.stubFor(post(LOGS_PATH).willReturn(rpcError(404, 5, "gone")));
         ByteNiteClient client = client("nitelog.bytenite.circuit-breaker-window", "2");
         for (int i = 0; i < 4; i++) {
-            thrown(JobNotFoundException.class, () -> client.fetchLogs(JOB, null));
+            thrown(JobNotFoundException.class, () -> client.fetchLogs(JOB, LineFilter.KEEP_ALL));
         }
         assertFalse(client.circuitOpen());
     }

@@ -136,7 +136,7 @@ class ByteNiteThrottleTest {
             List<Future<LogFetch>> polls = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 JobRef job = job("j" + i);
-                polls.add(pool.submit(() -> client.fetchLogs(job, null)));
+                polls.add(pool.submit(() -> client.fetchLogs(job, LineFilter.KEEP_ALL)));
             }
             for (Future<LogFetch> poll : polls) {
                 assertEquals(1, poll.get(60, TimeUnit.SECONDS).records().size());
@@ -172,11 +172,11 @@ class ByteNiteThrottleTest {
         wireMock.stubFor(post(LOGS_PATH).withRequestBody(matchingJsonPath("$.jobId", equalTo("a")))
                 .inScenario("a").whenScenarioStateIs("served").willReturn(okJson(BODY)));
         ByteNiteClient client = client("nitelog.bytenite.max-requests-per-second", "1000");
-        client.fetchLogs(job("b"), null); // the token is in hand: nothing else is sent below
+        client.fetchLogs(job("b"), LineFilter.KEEP_ALL); // the token is in hand: nothing else is sent below
 
         CompletableFuture<LogFetch> a = CompletableFuture.supplyAsync(() -> {
             try {
-                return client.fetchLogs(job("a"), null);
+                return client.fetchLogs(job("a"), LineFilter.KEEP_ALL);
             } catch (ByteNiteException e) {
                 throw new IllegalStateException(e);
             }
@@ -184,7 +184,7 @@ class ByteNiteThrottleTest {
         // the client has seen the 429 once it schedules job A's retry
         await().atMost(Duration.ofSeconds(10)).until(() -> !retries.isEmpty());
         assertFalse(a.isDone());
-        client.fetchLogs(job("b"), null);
+        client.fetchLogs(job("b"), LineFilter.KEEP_ALL);
         assertEquals(1, a.get(10, TimeUnit.SECONDS).records().size());
 
         long refused = millis(requestsFor("a").stream().min((x, y) -> Long.compare(millis(x), millis(y))).orElseThrow());
@@ -208,12 +208,12 @@ class ByteNiteThrottleTest {
         wireMock.stubFor(post(LOGS_PATH).willReturn(okJson(body.toString())));
         ByteNiteClient client = client("nitelog.bytenite.max-response-bytes", "64K",
                 "nitelog.bytenite.max-requests-per-second", "1000");
-        LogFetch cut = client.fetchLogs(job("big"), null);
+        LogFetch cut = client.fetchLogs(job("big"), LineFilter.KEEP_ALL);
         assertTrue(cut.truncated());
         assertEquals(64 * 1024, cut.responseBytes());
         assertTrue(cut.records().size() > 400 && cut.records().size() < 1000, "records: " + cut.records().size());
         // the connection is usable again: the next poll works
-        LogFetch again = client.fetchLogs(job("big"), null);
+        LogFetch again = client.fetchLogs(job("big"), LineFilter.KEEP_ALL);
         assertEquals(cut.records(), again.records());
     }
 }

@@ -61,7 +61,7 @@ class TruncatedResponseTest {
 
     /** One poll as the pipeline makes it: skip floor from the cursors, unsent records shipped and committed. */
     private static List<LogRecord> poll(Cursors cursors, String body, long limit) throws Exception {
-        LogFetch fetch = parse(body, cursors.forJob(JOB.id()).skipFloor(List.of(SINK)), limit);
+        LogFetch fetch = parse(body, cursors.forJob(JOB.id()).skipFloor(List.of(SINK)).orElse(null), limit);
         cursors.forJob(JOB.id()).endRound(!fetch.truncated(), false);
         List<LogRecord> fresh = cursors.forJob(JOB.id()).offer(SINK, fetch.records()).records();
         cursors.commit(SINK, fresh);
@@ -274,7 +274,7 @@ class TruncatedResponseTest {
 
     /** What the cursors tell a poll that knows no streams: one floor (none before any commit) and the known ids. */
     private static LineFilter knownTo(Cursors cursors, KnownIds known) {
-        Instant floor = cursors.forJob(JOB.id()).skipFloor(List.of(SINK));
+        Instant floor = cursors.forJob(JOB.id()).skipFloor(List.of(SINK)).orElse(null);
         return floor == null ? LineFilter.uniform(Long.MIN_VALUE, known) : LineFilter.of(floor, known);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nitelog.pipeline;
 
+import dev.nitelog.bytenite.LineFilter;
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.JobNotFoundException;
 import dev.nitelog.bytenite.JobPhase;
@@ -73,7 +74,7 @@ class JobDiscoveryTest {
         }
 
         @Override
-        public LogFetch fetchLogs(JobRef job, Instant skipBefore) {
+        public LogFetch fetchLogs(JobRef job, LineFilter filter) {
             throw new AssertionError("discovery fetches no logs");
         }
     };

@@ -1,5 +1,6 @@
 package dev.nitelog.pipeline;
 
+import dev.nitelog.bytenite.LineFilter;
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.ByteNiteException;
 import dev.nitelog.bytenite.JobNotFoundException;
@@ -62,7 +63,7 @@ class JobPollerTest {
         }
 
         @Override
-        public LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException {
+        public LogFetch fetchLogs(JobRef job, LineFilter filter) throws ByteNiteException {
             fetches.incrementAndGet();
             duringFetch.run();
             return responses.removeFirst();

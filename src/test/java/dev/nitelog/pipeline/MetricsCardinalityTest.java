@@ -1,5 +1,6 @@
 package dev.nitelog.pipeline;
 
+import dev.nitelog.bytenite.LineFilter;
 import dev.nitelog.bytenite.ApiEndpoint;
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.ByteNiteException;
@@ -94,7 +95,7 @@ class MetricsCardinalityTest {
         ByteNiteApi api = new ByteNiteApi() {
             public List<JobStatus> listJobs() { return List.of(); }
             public JobStatus getJob(String jobId) { return null; }
-            public LogFetch fetchLogs(JobRef job, Instant skipBefore) throws ByteNiteException {
+            public LogFetch fetchLogs(JobRef job, LineFilter filter) throws ByteNiteException {
                 if (job.id().endsWith("7")) {
                     throw new MalformedResponseException("not JSON for the test");
                 }

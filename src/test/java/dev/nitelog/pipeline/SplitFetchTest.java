@@ -212,7 +212,7 @@ class SplitFetchTest {
         }
 
         @Override
-        public LogFetch fetchLogs(JobRef job, Instant skipBefore) {
+        public LogFetch fetchLogs(JobRef job, LineFilter filter) {
             throw new UnsupportedOperationException("polls fetch with chunks");
         }
 

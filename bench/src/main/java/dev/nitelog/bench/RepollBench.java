@@ -155,9 +155,9 @@ final class RepollBench implements Scenario {
 
     /** What a poll that knows no streams asks: the sinks' one floor (none before a commit) and the ids they hold. */
     private static LineFilter knownTo(Cursors cursors, JobRef job, List<String> sinks) {
-        Instant floor = cursors.forJob(job.id()).skipFloor(sinks);
         KnownIds known = cursors.forJob(job.id()).knownIds(sinks);
-        return floor == null ? LineFilter.uniform(Long.MIN_VALUE, known) : LineFilter.of(floor, known);
+        return cursors.forJob(job.id()).skipFloor(sinks).map(floor -> LineFilter.of(floor, known))
+                .orElse(LineFilter.uniform(Long.MIN_VALUE, known));
     }
 
     private static int jacksonPass(byte[] body) throws IOException {
