@@ -8,9 +8,13 @@ import java.util.concurrent.ArrayBlockingQueue;
  * 128-bit hashes of identity tuples without their occurrence (the timestamp included, so only
  * true repeats share a key). {@link #next} answers how many times the tuple was seen before.
  *
- * <p>Flat open addressing over one long array (high, low, generation|count per slot). Slots of an
- * older generation count as free, so {@link #reset} is O(1) and a counter is reused from response
- * to response; the table grows with the response (about 48 bytes per counted line at worst).
+ * <p>Flat open addressing over one long array (key, generation|count per slot: 16 bytes, so a slot
+ * never straddles a cache line). The key is 64 bits of the 128-bit hash: two different tuples that
+ * share them (about one pair in 2^25 responses of a million lines) only number each other's
+ * repeats on, the same way in every response, and their ids still differ, since an id hashes
+ * the whole tuple with its occurrence. Slots of an older generation count as free, so
+ * {@link #reset} is O(1) and a counter is reused from response to response; the table grows with
+ * the response (about 32 bytes per counted line at worst).
  * A parse {@link #borrow borrows} a counter and {@link #giveBack gives it back}: a few idle
  * counters are kept, with tables of a modest size, so what this costs between responses is bounded
  * by the cores, not by the poll threads or the largest response ever parsed. Not thread-safe:
@@ -18,7 +22,7 @@ import java.util.concurrent.ArrayBlockingQueue;
  */
 final class OccurrenceCounter {
     private static final int MIN_SLOTS = 64;
-    /** The largest table kept between responses: 32k slots, 768 KB, a 2m window at 100 lines/s. */
+    /** The largest table kept between responses: 32k slots, 512 KB, a 2m window at 100 lines/s. */
     static final int RETAINED_SLOTS = 32 * 1024;
     /** Idle counters kept: as many as parses can run at once on this machine's cores. */
     static final int KEPT_IDLE = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -29,7 +33,7 @@ final class OccurrenceCounter {
      */
     private static final ArrayBlockingQueue<OccurrenceCounter> IDLE = new ArrayBlockingQueue<>(KEPT_IDLE);
 
-    private long[] table = new long[3 * MIN_SLOTS];
+    private long[] table = new long[2 * MIN_SLOTS];
     private int mask = MIN_SLOTS - 1;
     private int generation = 1;
     private int size;
@@ -94,22 +98,22 @@ final class OccurrenceCounter {
 
     /** The number of earlier calls with this key since the last reset; counts this one. */
     int next(long high, long low) {
+        long key = high ^ Long.rotateLeft(low, 32);
         long gen = (long) generation << 32;
-        int i = home(high, low);
+        int i = home(key);
         while (true) {
-            int at = 3 * i;
-            long meta = table[at + 2];
+            int at = 2 * i;
+            long meta = table[at + 1];
             if ((meta & 0xFFFF_FFFF_0000_0000L) != gen) { // free in this generation
-                table[at] = high;
-                table[at + 1] = low;
-                table[at + 2] = gen | 1;
+                table[at] = key;
+                table[at + 1] = gen | 1;
                 if (2 * ++size > mask + 1) {
                     grow();
                 }
                 return 0;
             }
-            if (table[at] == high && table[at + 1] == low) {
-                table[at + 2] = meta + 1;
+            if (table[at] == key) {
+                table[at + 1] = meta + 1;
                 return (int) meta;
             }
             i = (i + 1) & mask;
@@ -118,30 +122,28 @@ final class OccurrenceCounter {
 
     /** A fresh table for about {@code keys} keys, at most the retained size; the caller sets the generation. */
     private void replaceTable(int keys) {
-        table = new long[3 * Math.min(RETAINED_SLOTS, Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, keys)) * 4))];
-        mask = table.length / 3 - 1;
+        table = new long[2 * Math.min(RETAINED_SLOTS, Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, keys)) * 4))];
+        mask = table.length / 2 - 1;
         generation = 0;
     }
 
-    private int home(long high, long low) {
-        long h = high ^ low; // MurmurHash3 output: uniform already
-        return (int) (h ^ (h >>> 32)) & mask;
+    private int home(long key) {
+        return (int) (key ^ (key >>> 32)) & mask; // MurmurHash3 output: uniform already
     }
 
     private void grow() {
         long[] old = table;
         long gen = (long) generation << 32;
         table = new long[2 * old.length];
-        mask = table.length / 3 - 1;
-        for (int at = 0; at < old.length; at += 3) {
-            if ((old[at + 2] & 0xFFFF_FFFF_0000_0000L) == gen) {
-                int i = home(old[at], old[at + 1]);
-                while ((table[3 * i + 2] & 0xFFFF_FFFF_0000_0000L) == gen) {
+        mask = table.length / 2 - 1;
+        for (int at = 0; at < old.length; at += 2) {
+            if ((old[at + 1] & 0xFFFF_FFFF_0000_0000L) == gen) {
+                int i = home(old[at]);
+                while ((table[2 * i + 1] & 0xFFFF_FFFF_0000_0000L) == gen) {
                     i = (i + 1) & mask;
                 }
-                table[3 * i] = old[at];
-                table[3 * i + 1] = old[at + 1];
-                table[3 * i + 2] = old[at + 2];
+                table[2 * i] = old[at];
+                table[2 * i + 1] = old[at + 1];
             }
         }
     }
