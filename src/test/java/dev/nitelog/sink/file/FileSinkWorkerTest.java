@@ -45,14 +45,21 @@ class FileSinkWorkerTest {
         final Set<LogRecord> committed = new HashSet<>();
         final Set<LogRecord> sent = new HashSet<>();
         final AtomicInteger failures = new AtomicInteger();
+        private int available; // the records offered so far are all.subList(0, available)
 
         ReplayableSource(List<LogRecord> all) {
             this.all = all;
+            this.available = all.size();
+        }
+
+        /** Offers only the first {@code records} until told otherwise, as a log that grows. */
+        synchronized void available(int records) {
+            available = records;
         }
 
         synchronized List<LogRecord> take(int room) {
             List<LogRecord> out = new ArrayList<>();
-            for (LogRecord r : all) {
+            for (LogRecord r : all.subList(0, available)) {
                 if (out.size() >= room) {
                     break;
                 }
@@ -100,19 +107,27 @@ class FileSinkWorkerTest {
         try (SinkWorker worker = new SinkWorker(sink, config, (r, why) -> {
             throw new AssertionError("dead letter: " + why);
         }, source, Clock.systemUTC(), Duration.ofMillis(20)).start()) {
-            pump(worker, source, () -> source.committed() >= all.size() / 3);
+            source.available(all.size() / 3);
+            pump(worker, source, () -> source.committed() == all.size() / 3);
 
-            // break: the directory is moved away and a regular file takes its place
+            // break: the directory is moved away and a regular file takes its place, while the
+            // worker is idle (a batch being written would recreate the directory first)
+            assertTrue(worker.awaitIdle(Duration.ofSeconds(30)), "the worker never caught up");
             Files.move(logs, away);
             Files.writeString(logs, "not a directory");
+            source.available(all.size());
             int failuresBefore = source.failures.get();
             pump(worker, source, () -> source.failures.get() >= failuresBefore + 3);
             assertFalse(sink.check().up());
             int committedWhileBroken = source.committed();
 
-            // recover: the directory, with what was confirmed before, comes back
+            // recover: the directory, with what was confirmed before, comes back, again while the
+            // worker is idle (a retry in between would recreate the directory)
+            source.available(0);
+            assertTrue(worker.awaitIdle(Duration.ofSeconds(30)), "the worker never stopped");
             Files.delete(logs);
             Files.move(away, logs);
+            source.available(all.size());
             pump(worker, source, () -> source.committed() == all.size());
             assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
             assertTrue(sink.check().up());
