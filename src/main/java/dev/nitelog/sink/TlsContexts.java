@@ -1,8 +1,6 @@
 package dev.nitelog.sink;
 
 import dev.nitelog.config.Secrets;
-import dev.nitelog.config.TlsChecks;
-import dev.nitelog.config.TlsOptions;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;

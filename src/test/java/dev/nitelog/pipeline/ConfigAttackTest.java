@@ -7,10 +7,7 @@ import dev.nitelog.config.SinkConfig;
 import dev.nitelog.cursor.CheckpointStoreException;
 import dev.nitelog.cursor.FileCheckpointStore;
 import dev.nitelog.sink.SinkFactory;
-import dev.nitelog.sink.elasticsearch.ElasticsearchSinkFactory;
-import dev.nitelog.sink.file.FileSinkFactory;
-import dev.nitelog.sink.kafka.KafkaSinkFactory;
-import dev.nitelog.sink.stdout.StdoutSinkFactory;
+import dev.nitelog.sink.SinkRegistry;
 import dev.nitelog.testing.TestConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.SmallRyeConfig;
@@ -51,8 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConfigAttackTest {
     private static final String SINK = "s";
-    private static final List<SinkFactory> FACTORIES = List.of(new StdoutSinkFactory(), new FileSinkFactory(),
-            new KafkaSinkFactory(), new ElasticsearchSinkFactory());
+    private static final List<SinkFactory<?>> FACTORIES = TestConfig.FACTORIES;
 
     /** Keys where 0 is a meaningful setting (no retries, no drain, keep every file, no grace). */
     private static final Set<String> ZERO_ALLOWED = Set.of("nitelog.bytenite.max-retries",
@@ -80,6 +76,9 @@ class ConfigAttackTest {
     static List<TypedKey> numericKeys() {
         List<TypedKey> keys = new ArrayList<>();
         walk(NitelogConfig.class, "nitelog", null, keys);
+        for (SinkFactory<?> factory : FACTORIES) { // each adapter's own keys, on a sink of its type
+            walk(factory.optionsType(), "nitelog.sinks." + SINK, factory.type(), keys);
+        }
         return keys;
     }
 
@@ -231,11 +230,12 @@ class ConfigAttackTest {
             return StartupErrors.oneLine(e);
         }
         try { // what Lifecycle and ValidateCommand run; each of these exceptions exits 2
-            new ConfigValidator(Set.of("stdout", "file", "kafka", "elasticsearch")).validate(mapped, config);
+            new ConfigValidator(TestConfig.sinkTypes(FACTORIES.stream().map(SinkFactory::type).toArray(String[]::new)))
+                    .validate(mapped, config);
             for (Map.Entry<String, SinkConfig> sink : mapped.sinks().entrySet()) {
-                SinkFactory factory = FACTORIES.stream().filter(f -> f.type().equals(sink.getValue().type())).findFirst()
-                        .orElseThrow();
-                factory.create(sink.getKey(), sink.getValue()).close();
+                SinkFactory<?> factory = FACTORIES.stream().filter(f -> f.type().equals(sink.getValue().type()))
+                        .findFirst().orElseThrow();
+                SinkRegistry.create(factory, sink.getKey(), sink.getValue(), config).close();
             }
             FileCheckpointStore.open(Path.of(mapped.state().dir()));
             return null;

@@ -1,6 +1,5 @@
 package dev.nitelog.sink.elasticsearch;
 
-import dev.nitelog.config.ElasticsearchSinkOptions;
 import dev.nitelog.config.Secrets;
 import dev.nitelog.sink.TlsContexts;
 
