@@ -54,7 +54,8 @@ class ConfigAttackTest {
     private static final Set<String> ZERO_ALLOWED = Set.of("nitelog.bytenite.max-retries",
             "nitelog.bytenite.token-renew-before", "nitelog.jobs.drain-polls", "nitelog.jobs.drain-period", "nitelog.jobs.backfill",
             "nitelog.jobs.retention", "nitelog.dedup.lateness", "nitelog.shutdown.timeout",
-            "nitelog.sinks.s.linger", "nitelog.sinks.s.max-files", "nitelog.sinks.s.max-item-retries");
+            "nitelog.sinks.s.linger", "nitelog.sinks.s.max-files", "nitelog.sinks.s.max-item-retries",
+            "nitelog.sinks.s.max-retries", "nitelog.sinks.s.max-retry-after");
 
     enum Kind {
         NUMBER("2147483647", "2147483648", "99999999999999999999", "-1", "-2147483649", "abc", "1.5", "5 parsecs", "10xb"),
@@ -187,7 +188,7 @@ class ConfigAttackTest {
 
     @Test
     void acceptsTheBaseConfigOfTheseAttacks(@TempDir Path dir) {
-        for (String type : List.of("stdout", "file", "kafka", "elasticsearch")) {
+        for (String type : List.of("stdout", "file", "kafka", "elasticsearch", "http")) {
             assertNull(problem(props(dir, type, Map.of())), type);
         }
     }
@@ -210,6 +211,8 @@ class ConfigAttackTest {
             props.put("nitelog.sinks." + SINK + ".urls", "http://127.0.0.1:9");
         } else if ("kafka".equals(sinkType)) {
             props.put("nitelog.sinks." + SINK + ".producer.bootstrap.servers", "127.0.0.1:9");
+        } else if ("http".equals(sinkType)) {
+            props.put("nitelog.sinks." + SINK + ".url", "http://127.0.0.1:9/");
         }
         props.putAll(attack);
         return props;

@@ -8,6 +8,7 @@ import dev.nitelog.sink.SinkFactory;
 import dev.nitelog.sink.SinkRegistry;
 import dev.nitelog.sink.elasticsearch.ElasticsearchSinkFactory;
 import dev.nitelog.sink.file.FileSinkFactory;
+import dev.nitelog.sink.http.HttpSinkFactory;
 import dev.nitelog.sink.kafka.KafkaSinkFactory;
 import dev.nitelog.sink.stdout.StdoutSinkFactory;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -32,7 +33,7 @@ import java.util.TreeMap;
 public final class TestConfig {
     /** Every adapter's factory, as CDI finds them in the application. */
     public static final List<SinkFactory<?>> FACTORIES = List.of(new StdoutSinkFactory(), new FileSinkFactory(),
-            new KafkaSinkFactory(), new ElasticsearchSinkFactory());
+            new KafkaSinkFactory(), new ElasticsearchSinkFactory(), new HttpSinkFactory());
 
     private TestConfig() {
     }
