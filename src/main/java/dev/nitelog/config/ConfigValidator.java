@@ -120,7 +120,7 @@ public final class ConfigValidator {
         String others = sinkKeys.entrySet().stream()
                 .filter(e -> e.getValue().matches("." + option)
                         || (indexed.matches() && e.getValue().matches("." + indexed.group(1))))
-                .map(Map.Entry::getKey).collect(Collectors.joining(" or "));
+                .map(Map.Entry::getKey).collect(Collectors.collectingAndThen(Collectors.toList(), ConfigValidator::or));
         if (others.isEmpty()) {
             return Optional.of(unknown);
         }
@@ -207,6 +207,14 @@ public final class ConfigValidator {
         // the type's own keys: every value converted and range-checked, and the rules across keys
         // (a secret set once, its file readable) that the adapter's options type declares
         Options.read(raw, Options.sinkPrefix(name), options);
+    }
+
+    /** {@code a}, {@code a or b}, {@code a, b or c}. */
+    private static String or(java.util.List<String> names) {
+        if (names.size() < 2) {
+            return String.join("", names);
+        }
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     private static void url(String key, String value) {

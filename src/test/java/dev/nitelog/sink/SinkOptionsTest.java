@@ -57,7 +57,11 @@ class SinkOptionsTest {
         String tls = problem(yaml("nitelog:", "  sinks:", "    logs:", "      type: stdout", "      tls:",
                 "        ca-file: /ca.pem"));
         assertEquals("nitelog.sinks.logs.tls.ca-file (in nitelog.yaml): not an option of sink type stdout, only of"
-                + " elasticsearch or kafka", tls.substring(0, tls.indexOf(" (stdout takes")));
+                + " elasticsearch, http or kafka", tls.substring(0, tls.indexOf(" (stdout takes")));
+        // format was read by stdout and file only, and silently ignored elsewhere
+        String format = problem(yaml("nitelog:", "  sinks:", "    bus:", "      type: kafka", "      format: text"));
+        assertEquals("nitelog.sinks.bus.format (in nitelog.yaml): not an option of sink type kafka, only of file, http"
+                + " or stdout", format.substring(0, format.indexOf(" (kafka takes")));
     }
 
     @Test
