@@ -5,7 +5,6 @@ import dev.nitelog.simulator.ByteNiteSimulator;
 import dev.nitelog.simulator.ScriptedLine;
 import dev.nitelog.simulator.SimulatorOptions;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -39,7 +38,7 @@ final class HttpBench implements Scenario {
         final HttpServer server;
         final AtomicLong lines = new AtomicLong();
         final AtomicLong posts = new AtomicLong();
-        volatile ByteArrayOutputStream keep;
+        volatile List<byte[]> keep;
 
         Receiver() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -53,11 +52,9 @@ final class HttpBench implements Scenario {
                             n++;
                         }
                     }
-                    ByteArrayOutputStream k = keep;
+                    List<byte[]> k = keep;
                     if (k != null) {
-                        synchronized (k) {
-                            k.write(body);
-                        }
+                        k.add(body);
                     }
                     lines.addAndGet(n);
                     posts.incrementAndGet();
@@ -105,6 +102,7 @@ final class HttpBench implements Scenario {
         List<Double> ratio = new ArrayList<>();
         List<Double> cpuRatio = new ArrayList<>();
         List<Double> posts = new ArrayList<>();
+        List<Double> perPost = new ArrayList<>();
         try (ByteNiteSimulator sim = ByteNiteSimulator.start(options); Receiver receiver = new Receiver()) {
             List<List<String>> jobSets = new ArrayList<>();
             for (int run = 0; run <= runs; run++) {
@@ -133,7 +131,7 @@ final class HttpBench implements Scenario {
                         seq += linesPerJob;
                     }
                     if (run == 0) {
-                        receiver.keep = new ByteArrayOutputStream(total * 320);
+                        receiver.keep = new java.util.concurrent.CopyOnWriteArrayList<>();
                     }
                     System.gc();
                     long expected = receiver.lines.get() + (long) jobs * linesPerJob;
@@ -145,16 +143,17 @@ final class HttpBench implements Scenario {
                     }
                     receiver.await(expected, Duration.ofMinutes(5));
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    long nitelogPosts = receiver.posts.get() - posts0;
                     double used = nitelog.cpuSeconds() - cpu0;
                     long n = (long) jobs * linesPerJob;
                     for (String id : jobSets.get(run)) {
                         sim.completeJob(id);
                     }
                     if (run == 0) { // the warm-up's bodies, as nitelog sent them, are what curl sends
-                        curlConfig = curlFiles(dir, receiver.keep.toByteArray(), batch, receiver.url());
+                        curlConfig = curlFiles(dir, receiver.keep, receiver.url());
                         receiver.keep = null;
                     }
-                    // curl: the same number of records, NDJSON, batch lines per POST, one connection
+                    // curl: the same records in the same bodies (so the same batches), NDJSON, one connection
                     long curlExpected = receiver.lines.get() + n;
                     long c0 = System.nanoTime();
                     double curlUsed = curl(curlConfig);
@@ -162,7 +161,7 @@ final class HttpBench implements Scenario {
                     double curlSeconds = (System.nanoTime() - c0) / 1e9;
                     System.err.printf("http run %d: nitelog %d lines in %.2f s (CPU %.2f s, %d POSTs);"
                                     + " curl %.2f s (CPU %.2f s)%n", run, n, seconds, used,
-                            receiver.posts.get() - posts0, curlSeconds, curlUsed);
+                            nitelogPosts, curlSeconds, curlUsed);
                     if (run == 0) {
                         continue; // warm-up
                     }
@@ -172,7 +171,8 @@ final class HttpBench implements Scenario {
                     curlCpu.add(curlUsed / (n / 100_000.0));
                     ratio.add((n / seconds) / (n / curlSeconds));
                     cpuRatio.add(used / curlUsed);
-                    posts.add((double) receiver.posts.get() - posts0);
+                    posts.add((double) nitelogPosts);
+                    perPost.add(n / (double) nitelogPosts);
                 }
             }
         }
@@ -183,12 +183,13 @@ final class HttpBench implements Scenario {
                 .figure(Figure.of("nitelog CPU per 100k records", "CPU s", cpu))
                 .figure(Figure.of("curl CPU per 100k records", "CPU s", curlCpu))
                 .figure(Figure.of("nitelog/curl CPU", "ratio (CPU)", cpuRatio))
-                .figure(Figure.of("POSTs per run (nitelog)", "POSTs", posts))
+                .figure(Figure.of("POSTs per run (nitelog; curl sends as many)", "POSTs", posts))
+                .figure(Figure.of("records per POST (nitelog)", "records", perPost))
                 .note(jobs + " jobs x " + linesPerJob + " lines per run, all visible at once; poll interval "
                         + poll.toMillis() + " ms; http sink batch-size " + batch + ", NDJSON, no gzip; timed from"
                         + " the first append until the receiver has counted every line.")
-                .note("curl: one process (" + curlVersion() + ") POSTing the warm-up's records as nitelog sent them,"
-                        + " re-cut into " + batch + "-line NDJSON bodies, one after another on one keep-alive"
+                .note("curl: one process (" + curlVersion() + ") POSTing the warm-up's bodies exactly as nitelog sent"
+                        + " them (the same records in the same batches), one after another on one keep-alive"
                         + " connection (a curl config with one URL per body); CPU is its user+system time.")
                 .note("Receiver: a JDK HttpServer in the bench JVM that reads each body and counts its lines;"
                         + " nitelog JVM: " + jvm + " (-Dhttp.maxram). nitelog's figure includes polling the"
@@ -197,28 +198,20 @@ final class HttpBench implements Scenario {
         return out.build("http", "HTTP sink throughput beside curl", new Result.Method(1, runs));
     }
 
-    /** Cuts the NDJSON into {@code batch}-line body files and writes a curl config POSTing them in order. */
-    private static Path curlFiles(Path dir, byte[] ndjson, int batch, String url) throws IOException {
-        Path bodies = Files.createDirectories(dir.resolve("curl"));
+    /** Writes each body to a file and a curl config POSTing them in order, one URL per body. */
+    private static Path curlFiles(Path dir, List<byte[]> bodies, String url) throws IOException {
+        Path files = Files.createDirectories(dir.resolve("curl"));
         StringBuilder config = new StringBuilder();
-        int start = 0;
-        int lines = 0;
-        int file = 0;
-        for (int i = 0; i < ndjson.length; i++) {
-            if (ndjson[i] == '\n' && ++lines == batch || i == ndjson.length - 1 && i >= start) {
-                Path body = bodies.resolve("b" + file++ + ".ndjson");
-                Files.write(body, java.util.Arrays.copyOfRange(ndjson, start, i + 1));
-                if (config.length() > 0) {
-                    config.append("next\n");
-                }
-                config.append("url = \"").append(url).append("\"\n")
-                        .append("data-binary = \"@").append(body).append("\"\n")
-                        .append("header = \"Content-Type: application/x-ndjson\"\n")
-                        .append("output = \"/dev/null\"\n")
-                        .append("silent\nfail\n");
-                start = i + 1;
-                lines = 0;
+        for (int i = 0; i < bodies.size(); i++) {
+            Path body = Files.write(files.resolve("b" + i + ".ndjson"), bodies.get(i));
+            if (i > 0) {
+                config.append("next\n");
             }
+            config.append("url = \"").append(url).append("\"\n")
+                    .append("data-binary = \"@").append(body).append("\"\n")
+                    .append("header = \"Content-Type: application/x-ndjson\"\n")
+                    .append("output = \"/dev/null\"\n")
+                    .append("silent\nfail\n");
         }
         return Files.writeString(dir.resolve("curl.conf"), config);
     }
