@@ -33,11 +33,6 @@ public class SinkRegistry {
         return String.join(", ", factories.keySet());
     }
 
-    /** Every type an adapter provides. */
-    public java.util.Set<String> types() {
-        return java.util.Set.copyOf(factories.keySet());
-    }
-
     /** Every type an adapter provides, with the interface of its own keys, for the config validator. */
     public Map<String, Class<?>> optionTypes() {
         Map<String, Class<?>> types = new TreeMap<>();
