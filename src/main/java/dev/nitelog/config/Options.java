@@ -218,11 +218,14 @@ public final class Options {
         return List.copyOf(out);
     }
 
-    /** Free-form keys under {@code key.}: from the file and system properties, and from the environment. */
+    /**
+     * Free-form keys under {@code key.}, from the sources that spell them (the file, system
+     * properties): an environment variable's name cannot say where a dot was, so it can override
+     * such a key's value but not add one.
+     */
     private Map<String, String> map(String key) {
         Map<String, String> out = new LinkedHashMap<>();
         String start = key + ".";
-        String env = key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_";
         for (String name : names) {
             if (name.startsWith(start)) {
                 String sub = name.substring(start.length());
@@ -232,16 +235,6 @@ public final class Options {
                 String value = raw.getConfigValue(name).getValue();
                 if (value != null) {
                     out.put(sub, value);
-                }
-            }
-        }
-        for (String name : names) {
-            // NITELOG_SINKS_EVENTS_PRODUCER_BOOTSTRAP_SERVERS: the property bootstrap.servers
-            if (name.startsWith(env) && name.length() > env.length()) {
-                String sub = name.substring(env.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-                String value = raw.getConfigValue(name).getValue();
-                if (value != null) {
-                    out.putIfAbsent(sub, value);
                 }
             }
         }
