@@ -61,7 +61,7 @@ public class LogsCommand {
     public int run(LogsOptions options, PrintStream out, PrintStream err) {
         boolean demo;
         try {
-            new ConfigValidator(registry.types()).validate(config, ConfigProvider.getConfig());
+            new ConfigValidator(registry.optionTypes()).validate(config, ConfigProvider.getConfig());
             demo = ByteNiteEndpoints.ApiKey.configured(config.bytenite()).isEmpty();
         } catch (InvalidConfigException | IllegalArgumentException e) {
             err.println("nitelog: " + e.getMessage());

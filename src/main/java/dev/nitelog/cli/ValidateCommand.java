@@ -51,7 +51,7 @@ public class ValidateCommand {
 
     /** @throws InvalidConfigException (or IllegalArgumentException, CheckpointStoreException) naming the key */
     public void check() {
-        new ConfigValidator(registry.types()).validate(config, ConfigProvider.getConfig());
+        new ConfigValidator(registry.optionTypes()).validate(config, ConfigProvider.getConfig());
         ByteNiteEndpoints.ApiKey.configured(config.bytenite()); // a key file that cannot be read; the key is not kept
         for (Map.Entry<String, SinkConfig> sink : new TreeMap<>(config.sinks()).entrySet()) {
             // one at a time, so a rejected sink never leaves an earlier one open

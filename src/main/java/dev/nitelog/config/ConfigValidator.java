@@ -6,13 +6,19 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Checks the configuration beyond what the mapping's types catch, at startup and in
- * {@code validate}: unknown keys under {@code nitelog.}, out-of-range values, unknown sink types.
- * The first problem is thrown as one line naming the key, the value and the fix.
+ * {@code validate}: unknown keys under {@code nitelog.}, out-of-range values, unknown sink types,
+ * and each sink's own keys against its type's options (a key of another type is an error, and
+ * every option is read, so a value of the wrong type is found here). The first problem is thrown
+ * as one line naming the key, the value and the fix.
  */
 public final class ConfigValidator {
     private static final KnownKeys KNOWN = new KnownKeys(NitelogConfig.class, "nitelog");
@@ -21,16 +27,26 @@ public final class ConfigValidator {
     /** Beyond this one poll alone could outgrow any sensible heap. */
     private static final long MAX_RESPONSE_BYTES = 16L * 1024 * 1024 * 1024;
 
-    private final Set<String> sinkTypes;
+    /** A key under a sink: its name (quoted when it has a dot) and the rest. */
+    private static final Pattern SINK_KEY = Pattern.compile("nitelog\\.sinks\\.(\"[^\"]+\"|[^.\"]+)\\.(.+)");
+    private static final Pattern INDEXED = Pattern.compile("(.+)\\[\\d+\\]");
 
-    /** @param sinkTypes the sink types adapters provide */
-    public ConfigValidator(Set<String> sinkTypes) {
-        this.sinkTypes = new TreeSet<>(sinkTypes);
+    /** Sink type to the interface of its own keys. */
+    private final Map<String, Class<?>> sinkTypes;
+    private final Map<String, KnownKeys> sinkKeys = new TreeMap<>();
+
+    /**
+     * @param sinkTypes the sink types adapters provide, each with the interface of its own keys
+     *                  (read by {@link Options})
+     */
+    public ConfigValidator(Map<String, Class<?>> sinkTypes) {
+        this.sinkTypes = new TreeMap<>(sinkTypes);
+        sinkTypes.forEach((type, options) -> sinkKeys.put(type, new KnownKeys(options, "")));
     }
 
     /** @throws InvalidConfigException describing the first problem found */
     public void validate(NitelogConfig config, Config raw) {
-        unknownKeys(raw);
+        unknownKeys(raw, config);
         Values values = new Values(raw);
         bytenite(config.bytenite(), values);
         jobs(config.jobs(), values);
@@ -43,7 +59,7 @@ public final class ConfigValidator {
         if (config.sinks().isEmpty()) {
             throw new InvalidConfigException("no sink is configured: add one, e.g. nitelog.sinks.console.type=stdout");
         }
-        config.sinks().forEach((name, sink) -> sink(name, sink, values));
+        config.sinks().forEach((name, sink) -> sink(name, sink, values, raw));
     }
 
     /**
@@ -51,21 +67,66 @@ public final class ConfigValidator {
      * shared with the platform ({@code NITELOG_CONFIG} itself, {@code NITELOG_HTTP_PORT}), and
      * their names do not say where a dash was.
      */
-    private void unknownKeys(Config raw) {
+    private void unknownKeys(Config raw, NitelogConfig config) {
         for (ConfigSource source : raw.getConfigSources()) {
             if (source.getName().startsWith("EnvConfigSource")) {
                 continue;
             }
             source.getPropertyNames().stream()
                     .filter(key -> key.startsWith("nitelog."))
-                    .filter(key -> !KNOWN.matches(key))
                     .sorted()
+                    .map(key -> problem(key, config, source))
+                    .flatMap(Optional::stream)
                     .findFirst()
-                    .ifPresent(key -> {
-                        throw new InvalidConfigException("unknown key " + key + " (in " + describe(source)
-                                + "): check its spelling against the configuration reference in README.md, or remove it");
+                    .ifPresent(problem -> {
+                        throw new InvalidConfigException(problem);
                     });
         }
+    }
+
+    /**
+     * What is wrong with a key, if anything. A key under a sink must be a key every sink has or
+     * one of its type's options; one that another type takes is named as misplaced, with the keys
+     * its own type takes.
+     */
+    private Optional<String> problem(String key, NitelogConfig config, ConfigSource source) {
+        if (KNOWN.matches(key)) {
+            return Optional.empty();
+        }
+        String unknown = "unknown key " + key + " (in " + describe(source)
+                + "): check its spelling against the configuration reference in README.md, or remove it";
+        Matcher sinkKey = SINK_KEY.matcher(key);
+        if (!sinkKey.matches()) {
+            return Optional.of(unknown);
+        }
+        String name = sinkKey.group(1).replace("\"", "");
+        String option = sinkKey.group(2);
+        SinkConfig sink = config.sinks().get(name);
+        KnownKeys own = sink == null ? null : sinkKeys.get(sink.type());
+        if (sink == null || own == null) {
+            return Optional.empty(); // no such type: reported as such by the sink's own check
+        }
+        if (own.matches("." + option)) {
+            return Optional.empty();
+        }
+        String type = sink.type();
+        Matcher indexed = INDEXED.matcher(option);
+        if (indexed.matches() && own.matches("." + indexed.group(1))) {
+            return Optional.empty(); // a list given to a single-valued option: Options names it with its values
+        }
+        java.util.List<String> typeKeys = Options.keys(sinkTypes.get(type));
+        String takes = type + " takes " + (typeKeys.isEmpty() ? "no keys" : String.join(", ", typeKeys))
+                + " besides those every sink has";
+        String others = sinkKeys.entrySet().stream()
+                .filter(e -> e.getValue().matches("." + option)
+                        || (indexed.matches() && e.getValue().matches("." + indexed.group(1))))
+                .map(Map.Entry::getKey).collect(Collectors.collectingAndThen(Collectors.toList(), ConfigValidator::or));
+        if (others.isEmpty()) {
+            return Optional.of(unknown);
+        }
+        return Optional.of(key + " (in " + describe(source) + "): not an option of sink type " + type
+                + ", only of " + others + " (" + takes + "): remove it, or set " + Options.sinkPrefix(name)
+                + ".type if the sink is meant to be of another type");
     }
 
     private static String describe(ConfigSource source) {
@@ -130,11 +191,12 @@ public final class ConfigValidator {
         }
     }
 
-    private void sink(String name, SinkConfig sink, Values values) {
+    private void sink(String name, SinkConfig sink, Values values, Config raw) {
         String key = "nitelog.sinks." + name;
-        if (!sinkTypes.contains(sink.type())) {
+        Class<?> options = sinkTypes.get(sink.type());
+        if (options == null) {
             throw new InvalidConfigException(key + ".type=" + sink.type() + " is not a sink type: use one of "
-                    + String.join(", ", sinkTypes));
+                    + String.join(", ", sinkTypes.keySet()));
         }
         values.range(key + ".batch-size", sink.batchSize(), 1, 1_000_000);
         values.range(key + ".queue-records", sink.queueRecords(), sink.batchSize(), 100_000_000);
@@ -142,28 +204,17 @@ public final class ConfigValidator {
         values.between(key + ".linger", sink.linger(), Duration.ZERO, Duration.ofHours(1));
         values.between(key + ".retry-backoff", sink.retryBackoff(), Duration.ofMillis(1), Duration.ofHours(1));
         values.between(key + ".retry-max-backoff", sink.retryMaxBackoff(), sink.retryBackoff(), Duration.ofDays(1));
-        // the options of every type resolve on every sink; a bad value is rejected whatever the type
-        FileSinkOptions file = sink.file();
-        values.size(key + ".max-size", file.maxSize(), "1K", 1L << 10, "1T", 1L << 40);
-        values.range(key + ".max-files", file.maxFiles(), 0, 100_000);
-        values.range(key + ".max-open-files", file.maxOpenFiles(), 1, 65_536);
-        ElasticsearchSinkOptions es = sink.elasticsearch();
-        values.size(key + ".max-bulk-bytes", es.maxBulkBytes(), "1K", 1L << 10, "1G", 1L << 30);
-        values.between(key + ".request-timeout", es.requestTimeout(), Duration.ofMillis(100), Duration.ofHours(1));
-        values.range(key + ".max-item-retries", es.maxItemRetries(), 0, 100);
-        values.between(key + ".item-retry-backoff", es.itemRetryBackoff(), Duration.ofMillis(1), Duration.ofHours(1));
-        secrets(key + ".", sink);
+        // the type's own keys: every value converted and range-checked, and the rules across keys
+        // (a secret set once, its file readable) that the adapter's options type declares
+        Options.read(raw, Options.sinkPrefix(name), options);
     }
 
-    /** Each secret set once, and its file readable: found at startup, not at the first write. */
-    private static void secrets(String key, SinkConfig sink) {
-        ElasticsearchSinkOptions es = sink.elasticsearch();
-        Secrets.resolve(key + "password", es.password(), es.passwordFile());
-        Secrets.resolve(key + "api-key", es.apiKey(), es.apiKeyFile());
-        Secrets.resolve(key + "bearer-token", es.bearerToken(), es.bearerTokenFile());
-        KafkaSinkOptions.KafkaSasl sasl = sink.kafka().sasl();
-        Secrets.resolve(key + "sasl.password", sasl.password(), sasl.passwordFile());
-        TlsChecks.check(key + "tls.", es.tls());
+    /** {@code a}, {@code a or b}, {@code a, b or c}. */
+    private static String or(java.util.List<String> names) {
+        if (names.size() < 2) {
+            return String.join("", names);
+        }
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 
     private static void url(String key, String value) {

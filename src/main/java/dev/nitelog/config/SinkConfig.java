@@ -4,24 +4,21 @@ import dev.nitelog.record.Level;
 import dev.nitelog.record.Service;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithParentName;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One named sink, {@code nitelog.sinks.<name>}: its type, the records it takes, how it is
- * queued and batched, and the keys of its type.
+ * One named sink, {@code nitelog.sinks.<name>}: what every sink has (its type, the records it
+ * takes, how it is queued, batched and retried). The keys of its type (a file sink's path, a Kafka
+ * sink's topic) belong to the adapter, which reads them into its own options type; a key of
+ * another type is an error at startup.
  */
 public interface SinkConfig {
 
-    /** The adapter: stdout, file, kafka or elasticsearch. */
+    /** The adapter: stdout, file, kafka, elasticsearch or http. */
     String type();
-
-    /** Output encoding for line-oriented sinks: json (the canonical record) or text. */
-    @WithDefault("json")
-    OutputFormat format();
 
     /** Only records of these levels reach this sink; empty means all. */
     Optional<List<Level>> levels();
@@ -55,16 +52,4 @@ public interface SinkConfig {
     /** Longest delay between two retries of a failing sink. */
     @WithDefault("60s")
     Duration retryMaxBackoff();
-
-    /** The keys of a {@code file} sink (path, rotation, fsync), directly under the sink. */
-    @WithParentName
-    FileSinkOptions file();
-
-    /** The keys of a {@code kafka} sink ({@code topic}, {@code key}, {@code producer.*}), right under the sink. */
-    @WithParentName
-    KafkaSinkOptions kafka();
-
-    /** The keys of type {@code elasticsearch}, directly under the sink (ignored by other types). */
-    @WithParentName
-    ElasticsearchSinkOptions elasticsearch();
 }

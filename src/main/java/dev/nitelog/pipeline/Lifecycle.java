@@ -59,7 +59,7 @@ public class Lifecycle {
             return; // validate, logs: the command runs its own checks and must not poll
         }
         try {
-            new ConfigValidator(registry.types()).validate(config, ConfigProvider.getConfig());
+            new ConfigValidator(registry.optionTypes()).validate(config, ConfigProvider.getConfig());
             start();
         } catch (InvalidConfigException | IllegalArgumentException | CheckpointStoreException e) {
             // a sink factory or the state store rejecting a setting names the key the same way

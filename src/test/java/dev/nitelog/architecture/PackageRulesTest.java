@@ -40,7 +40,7 @@ class PackageRulesTest {
 
     @Test
     void sinkAdaptersNeverKnowEachOtherTheCursorsOrTheClient() {
-        for (String adapter : new String[]{"file", "kafka", "elasticsearch", "stdout"}) {
+        for (String adapter : new String[]{"file", "kafka", "elasticsearch", "stdout", "http"}) {
             noClasses().that().resideInAPackage("dev.nitelog.sink." + adapter + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(otherAdapters(adapter)).check(product);
         }
@@ -65,7 +65,7 @@ class PackageRulesTest {
     private static String[] otherAdapters(String adapter) {
         java.util.List<String> others = new java.util.ArrayList<>(java.util.List.of("dev.nitelog.cursor..",
                 "dev.nitelog.bytenite..", "dev.nitelog.pipeline..", "dev.nitelog.jobs..", "dev.nitelog.app.."));
-        for (String other : new String[]{"file", "kafka", "elasticsearch", "stdout"}) {
+        for (String other : new String[]{"file", "kafka", "elasticsearch", "stdout", "http"}) {
             if (!other.equals(adapter)) {
                 others.add("dev.nitelog.sink." + other + "..");
             }

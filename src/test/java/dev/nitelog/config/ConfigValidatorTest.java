@@ -1,5 +1,7 @@
 package dev.nitelog.config;
 
+import dev.nitelog.sink.elasticsearch.ElasticsearchSinkOptions;
+import dev.nitelog.sink.kafka.KafkaSinkOptions;
 import dev.nitelog.testing.TestConfig;
 import io.smallrye.config.SmallRyeConfig;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ConfigValidatorTest {
-    private static final ConfigValidator VALIDATOR = new ConfigValidator(Set.of("stdout", "file", "kafka"));
+    private static final ConfigValidator VALIDATOR = new ConfigValidator(TestConfig.sinkTypes("stdout", "file", "kafka",
+            "elasticsearch"));
 
     static SmallRyeConfig config(Map<String, String> overrides) {
         Map<String, String> props = new HashMap<>(Map.of("nitelog.sinks.console.type", "stdout"));
@@ -25,9 +28,13 @@ class ConfigValidatorTest {
     }
 
     static String problem(Map<String, String> props) {
+        return problem(VALIDATOR, props);
+    }
+
+    static String problem(ConfigValidator validator, Map<String, String> props) {
         SmallRyeConfig config = config(props);
         return assertThrows(InvalidConfigException.class,
-                () -> VALIDATOR.validate(config.getConfigMapping(NitelogConfig.class), config)).getMessage();
+                () -> validator.validate(config.getConfigMapping(NitelogConfig.class), config)).getMessage();
     }
 
     @Test
@@ -62,7 +69,8 @@ class ConfigValidatorTest {
     @Test
     void rejectsAnUnknownSinkTypeListingTheKnownOnes() {
         assertEquals("nitelog.sinks.console.type=stdot is not a sink type: use one of file, kafka, stdout",
-                problem(Map.of("nitelog.sinks.console.type", "stdot")));
+                problem(new ConfigValidator(TestConfig.sinkTypes("stdout", "file", "kafka")),
+                        Map.of("nitelog.sinks.console.type", "stdot")));
     }
 
     @Test
@@ -108,11 +116,11 @@ class ConfigValidatorTest {
                 "nitelog.sinks.events.producer.sasl.jaas.config", "x required;"));
         NitelogConfig mapped = config.getConfigMapping(NitelogConfig.class);
         assertDoesNotThrow(() -> VALIDATOR.validate(mapped, config));
-        KafkaSinkOptions kafka = mapped.sinks().get("events").kafka();
+        KafkaSinkOptions kafka = TestConfig.options(config, "events", KafkaSinkOptions.class);
         assertEquals("logs-{job}", kafka.topic());
         assertEquals(KafkaSinkOptions.Key.TASK, kafka.key());
         assertEquals(Map.of("bootstrap.servers", "k1:9092,k2:9092", "sasl.jaas.config", "x required;"), kafka.producer());
-        KafkaSinkOptions console = mapped.sinks().get("console").kafka();
+        KafkaSinkOptions console = TestConfig.options(config, "console", KafkaSinkOptions.class); // the defaults
         assertEquals("bytenite-logs", console.topic());
         assertEquals(KafkaSinkOptions.Key.JOB, console.key());
         assertEquals(Map.of(), console.producer());
@@ -131,14 +139,14 @@ class ConfigValidatorTest {
                 "nitelog.sinks.search.tls.verify", "false",
                 "nitelog.sinks.search.max-bulk-bytes", "1M"));
         NitelogConfig mapped = config.getConfigMapping(NitelogConfig.class);
-        assertDoesNotThrow(() -> new ConfigValidator(Set.of("stdout", "elasticsearch")).validate(mapped, config));
-        ElasticsearchSinkOptions es = mapped.sinks().get("search").elasticsearch();
+        assertDoesNotThrow(() -> new ConfigValidator(TestConfig.sinkTypes("stdout", "elasticsearch")).validate(mapped, config));
+        ElasticsearchSinkOptions es = TestConfig.options(config, "search", ElasticsearchSinkOptions.class);
         assertEquals(java.util.List.of("https://a:9200", "https://b:9200"), es.urls().orElseThrow());
         assertEquals("logs-bytenite-default", es.dataStream().orElseThrow());
         assertEquals(false, es.tls().verify());
         assertEquals(1024 * 1024, es.maxBulkBytes().asLongValue());
         assertEquals("bytenite-logs-{yyyy.MM.dd}", es.index());
-        assertEquals(5, mapped.sinks().get("console").elasticsearch().maxItemRetries()); // other types resolve too
+        assertEquals(5, TestConfig.options(config, "console", ElasticsearchSinkOptions.class).maxItemRetries()); // defaults
         assertEquals("unknown key nitelog.sinks.search.tls.verfy (in test): check its spelling against the configuration"
                 + " reference in README.md, or remove it", problem(Map.of("nitelog.sinks.search.type", "stdout",
                 "nitelog.sinks.search.tls.verfy", "false")));
@@ -151,11 +159,12 @@ class ConfigValidatorTest {
                 problem(Map.of("nitelog.bytenite.api-key", "k", "nitelog.bytenite.api-key-file", "/run/key")));
         assertEquals("nitelog.sinks.search.password and nitelog.sinks.search.password-file are both set: keep only one"
                         + " of them (nitelog.sinks.search.password-file to read the secret from a mounted file)",
-                problem(Map.of("nitelog.sinks.search.type", "stdout", "nitelog.sinks.search.password", "p",
+                problem(Map.of("nitelog.sinks.search.type", "elasticsearch", "nitelog.sinks.search.password", "p",
                         "nitelog.sinks.search.password-file", "/run/p")));
         for (String key : new String[]{"api-key", "bearer-token", "sasl.password", "tls.keystore-password",
                 "tls.truststore-password"}) {
-            String message = problem(Map.of("nitelog.sinks.bus.type", "kafka", "nitelog.sinks.bus." + key, "x",
+            String type = key.startsWith("api-key") || key.startsWith("bearer-token") ? "elasticsearch" : "kafka";
+            String message = problem(Map.of("nitelog.sinks.bus.type", type, "nitelog.sinks.bus." + key, "x",
                     "nitelog.sinks.bus." + key + "-file", "/run/x"));
             assertEquals("nitelog.sinks.bus." + key + " and nitelog.sinks.bus." + key + "-file are both set",
                     message.substring(0, message.indexOf(':')));
@@ -173,11 +182,11 @@ class ConfigValidatorTest {
                 problem(Map.of("nitelog.bytenite.api-key-file", missing.toString())));
         assertEquals("nitelog.sinks.search.tls.keystore-password-file=" + dir + " cannot be read (IOException):"
                         + " mount the secret file there, make it readable by nitelog's user, or fix the path",
-                problem(Map.of("nitelog.sinks.search.type", "stdout",
+                problem(Map.of("nitelog.sinks.search.type", "elasticsearch",
                         "nitelog.sinks.search.tls.keystore-password-file", dir.toString())));
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         assertEquals("nitelog.sinks.search.api-key-file=" + empty + " is empty: write the secret into it",
-                problem(Map.of("nitelog.sinks.search.type", "stdout", "nitelog.sinks.search.api-key-file", empty.toString())));
+                problem(Map.of("nitelog.sinks.search.type", "elasticsearch", "nitelog.sinks.search.api-key-file", empty.toString())));
     }
 
     @Test

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The rate limit, the adaptive poll interval and the response size limit: defaults and range checks. */
 class PolitenessConfigTest {
-    private static final ConfigValidator VALIDATOR = new ConfigValidator(Set.of("stdout"));
+    private static final ConfigValidator VALIDATOR = new ConfigValidator(dev.nitelog.testing.TestConfig.sinkTypes("stdout"));
 
     private static SmallRyeConfig config(Map<String, String> overrides) {
         Map<String, String> props = new HashMap<>(Map.of("nitelog.sinks.console.type", "stdout"));

@@ -7,10 +7,7 @@ import dev.nitelog.config.SinkConfig;
 import dev.nitelog.cursor.CheckpointStoreException;
 import dev.nitelog.cursor.FileCheckpointStore;
 import dev.nitelog.sink.SinkFactory;
-import dev.nitelog.sink.elasticsearch.ElasticsearchSinkFactory;
-import dev.nitelog.sink.file.FileSinkFactory;
-import dev.nitelog.sink.kafka.KafkaSinkFactory;
-import dev.nitelog.sink.stdout.StdoutSinkFactory;
+import dev.nitelog.sink.SinkRegistry;
 import dev.nitelog.testing.TestConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.SmallRyeConfig;
@@ -51,14 +48,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConfigAttackTest {
     private static final String SINK = "s";
-    private static final List<SinkFactory> FACTORIES = List.of(new StdoutSinkFactory(), new FileSinkFactory(),
-            new KafkaSinkFactory(), new ElasticsearchSinkFactory());
+    private static final List<SinkFactory<?>> FACTORIES = TestConfig.FACTORIES;
 
     /** Keys where 0 is a meaningful setting (no retries, no drain, keep every file, no grace). */
     private static final Set<String> ZERO_ALLOWED = Set.of("nitelog.bytenite.max-retries",
             "nitelog.bytenite.token-renew-before", "nitelog.jobs.drain-polls", "nitelog.jobs.drain-period", "nitelog.jobs.backfill",
             "nitelog.jobs.retention", "nitelog.dedup.lateness", "nitelog.shutdown.timeout",
-            "nitelog.sinks.s.linger", "nitelog.sinks.s.max-files", "nitelog.sinks.s.max-item-retries");
+            "nitelog.sinks.s.linger", "nitelog.sinks.s.max-files", "nitelog.sinks.s.max-item-retries",
+            "nitelog.sinks.s.max-retries", "nitelog.sinks.s.max-retry-after");
 
     enum Kind {
         NUMBER("2147483647", "2147483648", "99999999999999999999", "-1", "-2147483649", "abc", "1.5", "5 parsecs", "10xb"),
@@ -80,6 +77,9 @@ class ConfigAttackTest {
     static List<TypedKey> numericKeys() {
         List<TypedKey> keys = new ArrayList<>();
         walk(NitelogConfig.class, "nitelog", null, keys);
+        for (SinkFactory<?> factory : FACTORIES) { // each adapter's own keys, on a sink of its type
+            walk(factory.optionsType(), "nitelog.sinks." + SINK, factory.type(), keys);
+        }
         return keys;
     }
 
@@ -188,7 +188,7 @@ class ConfigAttackTest {
 
     @Test
     void acceptsTheBaseConfigOfTheseAttacks(@TempDir Path dir) {
-        for (String type : List.of("stdout", "file", "kafka", "elasticsearch")) {
+        for (String type : List.of("stdout", "file", "kafka", "elasticsearch", "http")) {
             assertNull(problem(props(dir, type, Map.of())), type);
         }
     }
@@ -211,6 +211,8 @@ class ConfigAttackTest {
             props.put("nitelog.sinks." + SINK + ".urls", "http://127.0.0.1:9");
         } else if ("kafka".equals(sinkType)) {
             props.put("nitelog.sinks." + SINK + ".producer.bootstrap.servers", "127.0.0.1:9");
+        } else if ("http".equals(sinkType)) {
+            props.put("nitelog.sinks." + SINK + ".url", "http://127.0.0.1:9/");
         }
         props.putAll(attack);
         return props;
@@ -231,11 +233,12 @@ class ConfigAttackTest {
             return StartupErrors.oneLine(e);
         }
         try { // what Lifecycle and ValidateCommand run; each of these exceptions exits 2
-            new ConfigValidator(Set.of("stdout", "file", "kafka", "elasticsearch")).validate(mapped, config);
+            new ConfigValidator(TestConfig.sinkTypes(FACTORIES.stream().map(SinkFactory::type).toArray(String[]::new)))
+                    .validate(mapped, config);
             for (Map.Entry<String, SinkConfig> sink : mapped.sinks().entrySet()) {
-                SinkFactory factory = FACTORIES.stream().filter(f -> f.type().equals(sink.getValue().type())).findFirst()
-                        .orElseThrow();
-                factory.create(sink.getKey(), sink.getValue()).close();
+                SinkFactory<?> factory = FACTORIES.stream().filter(f -> f.type().equals(sink.getValue().type()))
+                        .findFirst().orElseThrow();
+                SinkRegistry.create(factory, sink.getKey(), sink.getValue(), config).close();
             }
             FileCheckpointStore.open(Path.of(mapped.state().dir()));
             return null;

@@ -1,6 +1,5 @@
 package dev.nitelog.sink;
 
-import dev.nitelog.config.KafkaSinkOptions;
 import dev.nitelog.config.OutputFormat;
 import dev.nitelog.config.SinkConfig;
 import dev.nitelog.record.Level;
@@ -41,9 +40,6 @@ public class SinkWorkerTest {
             public Duration linger() { return Duration.ofMillis(5); }
             public Duration retryBackoff() { return Duration.ofMillis(20); }
             public Duration retryMaxBackoff() { return Duration.ofMillis(40); }
-            public dev.nitelog.config.FileSinkOptions file() { return null; }
-            public KafkaSinkOptions kafka() { return null; }
-            public dev.nitelog.config.ElasticsearchSinkOptions elasticsearch() { return null; }
         };
     }
 

@@ -13,7 +13,8 @@ public final class BenchMain {
             "throughput", ThroughputBench::new,
             "freshness", FreshnessBench::new,
             "memory", MemoryBench::new,
-            "catchup", CatchUpBench::new);
+            "catchup", CatchUpBench::new,
+            "http", HttpBench::new);
 
     private BenchMain() {
     }

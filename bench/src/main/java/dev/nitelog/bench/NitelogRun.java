@@ -83,6 +83,21 @@ final class NitelogRun implements AutoCloseable {
     /** As above, with these environment variables set for nitelog ({@code NITELOG_...} overrides). */
     static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval, String jvmOptions, Path jar,
                             java.util.Map<String, String> env) throws IOException, InterruptedException {
+        String fileSink = """
+                    file:
+                      type: file
+                      path: %s/{job}.log
+                      max-size: 100G
+                """.formatted(dir.resolve("sink"));
+        return start(sim, dir, pollInterval, jvmOptions, jar, env, fileSink);
+    }
+
+    /**
+     * As above, with these sinks instead of the file sink: YAML of the entries under {@code sinks:},
+     * indented four spaces (a sink's name) and six (its keys).
+     */
+    static NitelogRun start(ByteNiteSimulator sim, Path dir, Duration pollInterval, String jvmOptions, Path jar,
+                            java.util.Map<String, String> env, String sinks) throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("sink"));
         String yaml = """
                 nitelog:
@@ -97,12 +112,8 @@ final class NitelogRun implements AutoCloseable {
                   state:
                     dir: %s
                   sinks:
-                    file:
-                      type: file
-                      path: %s/{job}.log
-                      max-size: 100G
-                """.formatted(sim.apiUrl(), sim.authUrl(), pollInterval.toMillis(), dir.resolve("state"),
-                dir.resolve("sink"));
+                %s""".formatted(sim.apiUrl(), sim.authUrl(), pollInterval.toMillis(), dir.resolve("state"),
+                sinks.stripTrailing()) + "\n";
         Path config = dir.resolve("nitelog.yaml");
         Files.writeString(config, yaml);
         List<String> cmd = new ArrayList<>();

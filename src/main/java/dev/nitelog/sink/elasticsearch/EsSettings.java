@@ -1,7 +1,7 @@
 package dev.nitelog.sink.elasticsearch;
 
-import dev.nitelog.config.ElasticsearchSinkOptions;
 import dev.nitelog.config.Secrets;
+import dev.nitelog.sink.TlsContexts;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;

@@ -1,6 +1,5 @@
 package dev.nitelog.sink.file;
 
-import dev.nitelog.config.FsyncPolicy;
 import dev.nitelog.config.OutputFormat;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.sink.RecordJson;

@@ -1,6 +1,5 @@
 package dev.nitelog.sink.file;
 
-import dev.nitelog.config.FsyncPolicy;
 
 /**
  * A file sink's checked settings.

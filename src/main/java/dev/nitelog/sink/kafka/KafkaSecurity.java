@@ -1,11 +1,10 @@
 package dev.nitelog.sink.kafka;
 
-import dev.nitelog.config.KafkaSinkOptions;
-import dev.nitelog.config.KafkaSinkOptions.KafkaSasl;
+import dev.nitelog.sink.kafka.KafkaSinkOptions.KafkaSasl;
 import dev.nitelog.config.Secrets;
-import dev.nitelog.config.TlsChecks;
-import dev.nitelog.config.TlsOptions;
 import dev.nitelog.sink.PemFiles;
+import dev.nitelog.sink.TlsChecks;
+import dev.nitelog.sink.TlsOptions;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;

@@ -1,6 +1,5 @@
 package dev.nitelog.sink.kafka;
 
-import dev.nitelog.config.KafkaSinkOptions;
 import dev.nitelog.record.Level;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.Service;

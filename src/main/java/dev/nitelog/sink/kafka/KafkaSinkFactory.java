@@ -5,9 +5,9 @@ import dev.nitelog.sink.Sink;
 import dev.nitelog.sink.SinkFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Sink type {@code kafka}: keys {@code topic}, {@code key} and {@code producer.*} under the sink. */
+/** Sink type {@code kafka}: keys {@code topic}, {@code key}, {@code producer.*}, {@code sasl.*}, {@code tls.*}. */
 @ApplicationScoped
-public class KafkaSinkFactory implements SinkFactory {
+public class KafkaSinkFactory implements SinkFactory<KafkaSinkOptions> {
 
     @Override
     public String type() {
@@ -15,7 +15,12 @@ public class KafkaSinkFactory implements SinkFactory {
     }
 
     @Override
-    public Sink create(String name, SinkConfig config) {
-        return new KafkaSink(name, config.kafka());
+    public Class<KafkaSinkOptions> optionsType() {
+        return KafkaSinkOptions.class;
+    }
+
+    @Override
+    public Sink create(String name, SinkConfig config, KafkaSinkOptions options) {
+        return new KafkaSink(name, options);
     }
 }

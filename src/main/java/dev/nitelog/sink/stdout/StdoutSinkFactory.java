@@ -10,7 +10,7 @@ import java.io.FileOutputStream;
 
 /** Sink type {@code stdout}. */
 @ApplicationScoped
-public class StdoutSinkFactory implements SinkFactory {
+public class StdoutSinkFactory implements SinkFactory<StdoutSinkOptions> {
 
     @Override
     public String type() {
@@ -18,8 +18,13 @@ public class StdoutSinkFactory implements SinkFactory {
     }
 
     @Override
-    public Sink create(String name, SinkConfig config) {
+    public Class<StdoutSinkOptions> optionsType() {
+        return StdoutSinkOptions.class;
+    }
+
+    @Override
+    public Sink create(String name, SinkConfig config, StdoutSinkOptions options) {
         // the raw descriptor: System.out may be wrapped by the log manager
-        return new StdoutSink(name, config.format(), new FileOutputStream(FileDescriptor.out));
+        return new StdoutSink(name, options.format(), new FileOutputStream(FileDescriptor.out));
     }
 }

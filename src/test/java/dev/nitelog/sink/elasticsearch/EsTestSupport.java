@@ -35,7 +35,7 @@ public final class EsTestSupport {
     }
 
     public static ElasticsearchSink sink(String name, Map<String, String> keys) {
-        return (ElasticsearchSink) new ElasticsearchSinkFactory().create(name, sinkConfig(name, keys));
+        return (ElasticsearchSink) TestConfig.create(new ElasticsearchSinkFactory(), name, keys);
     }
 
     /** {@code n} distinct records of job {@code job}, a millisecond apart from {@code start}. */

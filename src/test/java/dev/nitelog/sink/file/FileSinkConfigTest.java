@@ -1,7 +1,6 @@
 package dev.nitelog.sink.file;
 
 import dev.nitelog.config.ConfigValidator;
-import dev.nitelog.config.FsyncPolicy;
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.config.SinkConfig;
 import dev.nitelog.testing.TestConfig;
@@ -29,39 +28,42 @@ class FileSinkConfigTest {
 
     /** A real mapped sink config, as the application would get it. */
     static SinkConfig sink(Map<String, String> keys) {
-        Map<String, String> props = new HashMap<>(Map.of("nitelog.sinks.archive.type", "file"));
-        keys.forEach((k, v) -> props.put("nitelog.sinks.archive." + k, v));
-        return config(props).getConfigMapping(NitelogConfig.class).sinks().get("archive");
+        return TestConfig.sink("archive", "file", keys);
+    }
+
+    /** The file sink's own options, read as the registry reads them. */
+    static FileSinkOptions options(Map<String, String> keys) {
+        return TestConfig.options("archive", "file", FileSinkOptions.class, keys);
     }
 
     @Test
     void readsFileKeysDirectlyUnderTheSink() {
-        SinkConfig sink = sink(Map.of("path", "/tmp/x/{job}.log", "max-size", "10M", "max-files", "3",
+        FileSinkOptions sink = options(Map.of("path", "/tmp/x/{job}.log", "max-size", "10M", "max-files", "3",
                 "compress", "true", "fsync", "always", "max-open-files", "4"));
-        assertEquals(Optional.of("/tmp/x/{job}.log"), sink.file().path());
-        assertEquals(10L << 20, sink.file().maxSize().asLongValue());
-        assertEquals(3, sink.file().maxFiles());
-        assertTrue(sink.file().compress());
-        assertEquals(FsyncPolicy.ALWAYS, sink.file().fsync());
-        assertEquals(4, sink.file().maxOpenFiles());
+        assertEquals(Optional.of("/tmp/x/{job}.log"), sink.path());
+        assertEquals(10L << 20, sink.maxSize().asLongValue());
+        assertEquals(3, sink.maxFiles());
+        assertTrue(sink.compress());
+        assertEquals(FsyncPolicy.ALWAYS, sink.fsync());
+        assertEquals(4, sink.maxOpenFiles());
     }
 
     @Test
-    void defaultsLetOtherSinkTypesResolve() {
-        SinkConfig console = config(Map.of()).getConfigMapping(NitelogConfig.class).sinks().get("console");
-        assertEquals(Optional.empty(), console.file().path());
-        assertEquals(100L << 20, console.file().maxSize().asLongValue());
-        assertEquals(10, console.file().maxFiles());
-        assertFalse(console.file().compress());
-        assertEquals(FsyncPolicy.INTERVAL, console.file().fsync());
-        assertEquals(256, console.file().maxOpenFiles());
+    void defaultsApplyToUnsetKeys() {
+        FileSinkOptions console = options(Map.of());
+        assertEquals(Optional.empty(), console.path());
+        assertEquals(100L << 20, console.maxSize().asLongValue());
+        assertEquals(10, console.maxFiles());
+        assertFalse(console.compress());
+        assertEquals(FsyncPolicy.INTERVAL, console.fsync());
+        assertEquals(256, console.maxOpenFiles());
     }
 
     @Test
     void validatorKnowsTheFileKeys() {
         SmallRyeConfig config = config(Map.of("nitelog.sinks.archive.type", "file",
                 "nitelog.sinks.archive.path", "/tmp/{job}.log", "nitelog.sinks.archive.max-open-files", "8"));
-        ConfigValidator validator = new ConfigValidator(Set.of("stdout", "file"));
+        ConfigValidator validator = new ConfigValidator(TestConfig.sinkTypes("stdout", "file"));
         assertDoesNotThrow(() -> validator.validate(config.getConfigMapping(NitelogConfig.class), config));
     }
 
@@ -69,11 +71,12 @@ class FileSinkConfigTest {
     void factoryRequiresAPathAndRejectsBadSettings() {
         FileSinkFactory factory = new FileSinkFactory();
         assertEquals("nitelog.sinks.archive.path is required for a file sink: set e.g. /var/log/nitelog/{job}.log",
-                assertThrows(IllegalArgumentException.class, () -> factory.create("archive", sink(Map.of()))).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> factory.create("archive",
-                sink(Map.of("path", "/tmp/a/../b/{job}.log")))).getMessage().startsWith("nitelog.sinks.archive.path="));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> factory.create("archive",
-                sink(Map.of("path", "/tmp/a/{job}.log", "max-open-files", "0")))).getMessage()
+                assertThrows(IllegalArgumentException.class, () -> TestConfig.create(factory, "archive", Map.of()))
+                        .getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TestConfig.create(factory, "archive",
+                Map.of("path", "/tmp/a/../b/{job}.log"))).getMessage().startsWith("nitelog.sinks.archive.path="));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> TestConfig.create(factory, "archive",
+                Map.of("path", "/tmp/a/{job}.log", "max-open-files", "0"))).getMessage()
                 .startsWith("nitelog.sinks.archive.max-open-files=0"));
     }
 }

@@ -94,7 +94,7 @@ class FileSinkWorkerTest {
                 "batch-size", "50", "linger", "2ms", "retry-backoff", "20ms", "retry-max-backoff", "100ms",
                 "max-size", "8K", "max-files", "0"));
         SinkConfig config = FileSinkConfigTest.sink(keys);
-        Sink sink = new FileSinkFactory().create("archive", config);
+        Sink sink = dev.nitelog.testing.TestConfig.create(new FileSinkFactory(), "archive", keys);
 
         List<LogRecord> all = new ArrayList<>();
         for (int job = 0; job < 8; job++) {

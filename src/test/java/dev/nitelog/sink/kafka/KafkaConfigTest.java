@@ -19,7 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KafkaConfigTest {
 
-    static SinkConfig sink(Map<String, String> props) {
+    /** The Kafka sink {@code events}' own options, read as the registry reads them. */
+    static KafkaSinkOptions kafka(Map<String, String> props) {
+        return dev.nitelog.testing.TestConfig.options(config(props), "events", KafkaSinkOptions.class);
+    }
+
+    static io.smallrye.config.SmallRyeConfig config(Map<String, String> props) {
         return new SmallRyeConfigBuilder()
                 .addDefaultInterceptors() // as Quarkus does: ${...} expressions expand
                 .withConverter(MemorySize.class, 100, new MemorySizeConverter())
@@ -27,18 +32,18 @@ class KafkaConfigTest {
                 .withMapping(NitelogConfig.class)
                 .withValidateUnknown(false)
                 .withSources(new PropertiesConfigSource(props, "test", 500))
-                .build().getConfigMapping(NitelogConfig.class).sinks().get("events");
+                .build();
     }
 
     @Test
     void takesASecretInAProducerPropertyFromAnExpression() {
-        SinkConfig config = sink(Map.of("nitelog.sinks.events.type", "kafka",
+        KafkaSinkOptions config = kafka(Map.of("nitelog.sinks.events.type", "kafka",
                 "nitelog.sinks.events.producer.bootstrap.servers", "localhost:9092",
                 "nitelog.sinks.events.producer.sasl.jaas.config",
                 "org.apache.kafka.common.security.scram.ScramLoginModule required password=\"${KAFKA_PASSWORD}\";",
                 "KAFKA_PASSWORD", "pw"));
         assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required password=\"pw\";",
-                config.kafka().producer().get("sasl.jaas.config"));
+                config.producer().get("sasl.jaas.config"));
     }
 
     @Test
@@ -65,25 +70,25 @@ class KafkaConfigTest {
                 .withValidateUnknown(false)
                 .withSources(new io.smallrye.config.source.yaml.YamlConfigSource("test.yaml", yaml))
                 .build();
-        SinkConfig events = config.getConfigMapping(NitelogConfig.class).sinks().get("events");
-        assertEquals("logs-{service}", events.kafka().topic());
-        assertEquals(dev.nitelog.config.KafkaSinkOptions.Key.RECORD, events.kafka().key());
+        KafkaSinkOptions events = dev.nitelog.testing.TestConfig.options(config, "events", KafkaSinkOptions.class);
+        assertEquals("logs-{service}", events.topic());
+        assertEquals(KafkaSinkOptions.Key.RECORD, events.key());
         assertEquals(Map.of("bootstrap.servers", "k0:9092,k1:9092", "security.protocol", "SASL_SSL",
                 "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                        + " username=\"nitelog\" password=\"pw\";"), events.kafka().producer());
-        new dev.nitelog.config.ConfigValidator(java.util.Set.of("kafka"))
+                        + " username=\"nitelog\" password=\"pw\";"), events.producer());
+        new dev.nitelog.config.ConfigValidator(dev.nitelog.testing.TestConfig.sinkTypes("kafka"))
                 .validate(config.getConfigMapping(NitelogConfig.class), config);
     }
 
     @Test
     void factoryBuildsTheSinkFromTheMappingAndNamesABadTopicKey() {
-        try (Sink sink = new KafkaSinkFactory().create("events", sink(Map.of("nitelog.sinks.events.type", "kafka",
+        try (Sink sink = dev.nitelog.testing.TestConfig.create(new KafkaSinkFactory(), "events", config(Map.of("nitelog.sinks.events.type", "kafka",
                 "nitelog.sinks.events.producer.bootstrap.servers", "localhost:1")))) {
             assertEquals("events", sink.name());
             assertTrue(sink.toString().contains("bytenite-logs at localhost:1"), sink.toString());
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new KafkaSinkFactory()
-                .create("events", sink(Map.of("nitelog.sinks.events.type", "kafka", "nitelog.sinks.events.topic", "a b",
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> dev.nitelog.testing.TestConfig
+                .create(new KafkaSinkFactory(), "events", config(Map.of("nitelog.sinks.events.type", "kafka", "nitelog.sinks.events.topic", "a b",
                         "nitelog.sinks.events.producer.bootstrap.servers", "localhost:1"))));
         assertTrue(e.getMessage().startsWith("nitelog.sinks.events.topic=a b is not a valid Kafka topic"), e.getMessage());
     }
@@ -105,14 +110,14 @@ class KafkaConfigTest {
                 "nitelog.sinks.events.tls.verify", "false"));
         // a CA file that is missing is named at startup, not at the first connection
         IllegalArgumentException noCa = assertThrows(IllegalArgumentException.class, () -> KafkaSecurity.producerProps(
-                "events", sink(props).kafka(), Map.of()));
+                "events", kafka(props), Map.of()));
         assertTrue(noCa.getMessage().startsWith("nitelog.sinks.events.tls.ca-file=/etc/ca.pem cannot be read"),
                 noCa.getMessage());
 
         props.remove("nitelog.sinks.events.tls.ca-file");
         props.put("nitelog.sinks.events.tls.truststore-file", "/etc/trust.p12");
         props.put("nitelog.sinks.events.tls.truststore-password-file", password.toString());
-        Map<String, String> out = KafkaSecurity.producerProps("events", sink(props).kafka(), Map.of());
+        Map<String, String> out = KafkaSecurity.producerProps("events", kafka(props), Map.of());
         assertEquals("SCRAM-SHA-512", out.get("sasl.mechanism"));
         assertEquals("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"nitelog\""
                 + " password=\"p\\\"w\\\\d\";", out.get("sasl.jaas.config"));
@@ -124,18 +129,18 @@ class KafkaConfigTest {
         props.put("nitelog.sinks.events.tls.certificate-file", key.toString()); // not a certificate
         props.put("nitelog.sinks.events.tls.key-file", key.toString());
         IllegalArgumentException noCert = assertThrows(IllegalArgumentException.class, () -> KafkaSecurity.producerProps(
-                "events", sink(props).kafka(), Map.of()));
+                "events", kafka(props), Map.of()));
         assertTrue(noCert.getMessage().startsWith("nitelog.sinks.events.tls.certificate-file=" + key), noCert.getMessage());
 
         props.remove("nitelog.sinks.events.tls.certificate-file");
         props.remove("nitelog.sinks.events.tls.key-file");
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> KafkaSecurity.producerProps(
-                "events", sink(props).kafka(), Map.of("sasl.jaas.config", "x required;")));
+                "events", kafka(props), Map.of("sasl.jaas.config", "x required;")));
         assertEquals("nitelog.sinks.events.producer.sasl.jaas.config is set, and so is what nitelog derives it from"
                 + " (nitelog.sinks.events.sasl.*): configure it in one place, under nitelog.sinks.events.sasl or"
                 + " producer.*", twice.getMessage());
-        assertEquals("SASL_PLAINTEXT", KafkaSecurity.producerProps("events", sink(Map.of("nitelog.sinks.events.type",
-                "kafka", "nitelog.sinks.events.sasl.username", "u", "nitelog.sinks.events.sasl.password", "p")).kafka(),
+        assertEquals("SASL_PLAINTEXT", KafkaSecurity.producerProps("events", kafka(Map.of("nitelog.sinks.events.type",
+                "kafka", "nitelog.sinks.events.sasl.username", "u", "nitelog.sinks.events.sasl.password", "p")),
                 Map.of()).get("security.protocol"));
     }
 }

@@ -54,7 +54,7 @@ class KafkaSaslIT {
                 "producer.bootstrap.servers", broker.bootstrapServers(),
                 "sasl.username", KafkaBroker.PLAIN_USER,
                 "sasl.password-file", passwordFile.toString()));
-        return new KafkaSinkFactory().create(name, KafkaSinkIT.sinkConfig(name, keys));
+        return dev.nitelog.testing.TestConfig.create(new KafkaSinkFactory(), name, keys);
     }
 
     @Test

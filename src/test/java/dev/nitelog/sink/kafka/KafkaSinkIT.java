@@ -93,7 +93,7 @@ class KafkaSinkIT {
         keys.put("type", "kafka");
         keys.put("topic", topic);
         keys.put("producer.bootstrap.servers", broker.bootstrapServers());
-        return new KafkaSinkFactory().create(name, sinkConfig(name, keys));
+        return dev.nitelog.testing.TestConfig.create(new KafkaSinkFactory(), name, keys);
     }
 
     static String header(ConsumerRecord<byte[], byte[]> m, String key) {

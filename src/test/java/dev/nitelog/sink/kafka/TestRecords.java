@@ -1,6 +1,5 @@
 package dev.nitelog.sink.kafka;
 
-import dev.nitelog.config.KafkaSinkOptions;
 import dev.nitelog.record.Level;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.RecordId;
@@ -38,7 +37,8 @@ final class TestRecords {
 
     record Options(String topic, KafkaSinkOptions.Key key, Map<String, String> producer) implements KafkaSinkOptions {
         /** No sasl.* or tls.* keys, as the mapping resolves them when none is written. */
-        private static final KafkaSinkOptions UNSET = dev.nitelog.testing.TestConfig.sink("unset", "kafka", Map.of()).kafka();
+        private static final KafkaSinkOptions UNSET = dev.nitelog.testing.TestConfig.options("unset", "kafka",
+                KafkaSinkOptions.class, Map.of());
 
         @Override
         public KafkaSasl sasl() {
@@ -46,7 +46,7 @@ final class TestRecords {
         }
 
         @Override
-        public dev.nitelog.config.TlsOptions tls() {
+        public dev.nitelog.sink.TlsOptions tls() {
             return UNSET.tls();
         }
     }

@@ -115,7 +115,11 @@ public final class ElasticsearchSinkBench {
     }
 
     private static SinkConfig sinkConfig(URI url) {
-        return SinkConfigs.sink(SINK, "elasticsearch", Map.of("urls", url.toString(), "index", INDEX));
+        return SinkConfigs.sink(SINK, "elasticsearch", keys(url));
+    }
+
+    private static Map<String, String> keys(URI url) {
+        return Map.of("urls", url.toString(), "index", INDEX);
     }
 
     /** Lets the sink write every batch to a local capture server; one file per bulk request. */
@@ -143,7 +147,7 @@ public final class ElasticsearchSinkBench {
         server.start();
         try {
             URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-            try (Sink sink = new ElasticsearchSinkFactory().create(SINK, sinkConfig(url))) {
+            try (Sink sink = SinkConfigs.create(new ElasticsearchSinkFactory(), SINK, keys(url))) {
                 SinkDriver.writeAll(sink, records, batchSize, flushInterval);
             }
         } finally {
@@ -183,7 +187,7 @@ public final class ElasticsearchSinkBench {
     }
 
     private Timed runNitelog() throws SinkException {
-        try (Sink sink = new ElasticsearchSinkFactory().create(SINK, sinkConfig(engine))) {
+        try (Sink sink = SinkConfigs.create(new ElasticsearchSinkFactory(), SINK, keys(engine))) {
             long cpu = Client.jvmCpuNanos();
             long nanos = SinkDriver.writeAll(sink, records, batchSize, flushInterval);
             return new Timed(records.size(), nanos, Client.jvmCpuNanos() - cpu);

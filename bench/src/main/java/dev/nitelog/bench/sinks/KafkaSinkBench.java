@@ -155,9 +155,9 @@ public final class KafkaSinkBench {
     }
 
     private Timed runNitelog(String topic) throws SinkException {
-        SinkConfig sinkConfig = SinkConfigs.sink(SINK, "kafka", Map.of("topic", topic,
-                "producer.bootstrap.servers", bootstrap));
-        Sink sink = new KafkaSinkFactory().create(SINK, sinkConfig);
+        Map<String, String> keys = Map.of("topic", topic, "producer.bootstrap.servers", bootstrap);
+        SinkConfig sinkConfig = SinkConfigs.sink(SINK, "kafka", keys);
+        Sink sink = SinkConfigs.create(new KafkaSinkFactory(), SINK, keys);
         try {
             long cpu = Client.jvmCpuNanos();
             long nanos = SinkDriver.writeAll(sink, records, sinkConfig.batchSize(), flushInterval);

@@ -1,5 +1,10 @@
 package dev.nitelog.bench.sinks;
 
+import dev.nitelog.sink.Sink;
+import dev.nitelog.sink.SinkFactory;
+import dev.nitelog.sink.SinkRegistry;
+import io.smallrye.config.SmallRyeConfig;
+
 import dev.nitelog.config.NitelogConfig;
 import dev.nitelog.config.SinkConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -22,6 +27,16 @@ final class SinkConfigs {
     }
 
     static SinkConfig sink(String name, String type, Map<String, String> keys) {
+        return config(name, type, keys).getConfigMapping(NitelogConfig.class).sinks().get(name);
+    }
+
+    /** Builds sink {@code name} with {@code factory} from these keys, its options read as the registry reads them. */
+    static <O> Sink create(SinkFactory<O> factory, String name, Map<String, String> keys) {
+        SmallRyeConfig config = config(name, factory.type(), keys);
+        return SinkRegistry.create(factory, name, config.getConfigMapping(NitelogConfig.class).sinks().get(name), config);
+    }
+
+    private static SmallRyeConfig config(String name, String type, Map<String, String> keys) {
         Map<String, String> props = new HashMap<>(Map.of("nitelog.sinks." + name + ".type", type));
         keys.forEach((k, v) -> props.put("nitelog.sinks." + name + "." + k, v));
         return new SmallRyeConfigBuilder()
@@ -30,8 +45,7 @@ final class SinkConfigs {
                 .withMapping(NitelogConfig.class)
                 .withValidateUnknown(false)
                 .withSources(new PropertiesConfigSource(props, "bench", 500))
-                .build()
-                .getConfigMapping(NitelogConfig.class).sinks().get(name);
+                .build();
     }
 
     /** The default {@code nitelog.state.flush-interval}: how often SinkWorker flushes a sink. */

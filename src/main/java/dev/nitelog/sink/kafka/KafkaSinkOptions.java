@@ -1,15 +1,19 @@
-package dev.nitelog.config;
+package dev.nitelog.sink.kafka;
 
+import dev.nitelog.config.CheckedOptions;
+import dev.nitelog.config.Secrets;
+import dev.nitelog.sink.TlsChecks;
+import dev.nitelog.sink.TlsOptions;
 import io.smallrye.config.WithDefault;
 
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The keys of a {@code kafka} sink, directly under {@code nitelog.sinks.<name>} (flattened into
- * {@link SinkConfig}). Every other sink type ignores them, so each has a default or is a map.
+ * The keys of a {@code kafka} sink, directly under {@code nitelog.sinks.<name>}; a Kafka sink takes
+ * no others (see docs/kafka.md, which lists them).
  */
-public interface KafkaSinkOptions {
+public interface KafkaSinkOptions extends CheckedOptions {
 
     /**
      * The topic records go to; {@code {job}} and {@code {service}} are replaced by the record's job
@@ -46,6 +50,13 @@ public interface KafkaSinkOptions {
      * {@code producer.ssl.truststore.*} and {@code producer.ssl.keystore.*} yourself.
      */
     TlsOptions tls();
+
+    /** The SASL password set once and its file readable, and the TLS keys consistent: found at startup. */
+    @Override
+    default void check(String prefix) {
+        Secrets.resolve(prefix + "sasl.password", sasl().password(), sasl().passwordFile());
+        TlsChecks.check(prefix + "tls.", tls());
+    }
 
     /** SASL/PLAIN or SASL/SCRAM credentials of a Kafka sink. */
     interface KafkaSasl {

@@ -1,5 +1,10 @@
-package dev.nitelog.config;
+package dev.nitelog.sink.elasticsearch;
 
+import dev.nitelog.config.Bounds;
+import dev.nitelog.config.CheckedOptions;
+import dev.nitelog.config.Secrets;
+import dev.nitelog.sink.TlsChecks;
+import dev.nitelog.sink.TlsOptions;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 
@@ -8,12 +13,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The keys of sink type {@code elasticsearch} (Elasticsearch 7/8 and OpenSearch 1/2), flattened
- * directly under {@code nitelog.sinks.<name>}. Every key is optional or defaulted so that sinks of
- * other types resolve without them. Secrets ({@code password}, {@code api-key},
+ * The keys of sink type {@code elasticsearch} (Elasticsearch 7/8 and OpenSearch 1/2), directly
+ * under {@code nitelog.sinks.<name>}; such a sink takes no others (docs/elasticsearch.md). Secrets ({@code password}, {@code api-key},
  * {@code bearer-token}) are never logged; each can instead be read from a file ({@code -file}).
  */
-public interface ElasticsearchSinkOptions {
+public interface ElasticsearchSinkOptions extends CheckedOptions {
 
     /** Base URLs of the cluster's HTTP endpoints; on a connection failure or 5xx the next one is tried. */
     Optional<List<String>> urls();
@@ -54,6 +58,7 @@ public interface ElasticsearchSinkOptions {
 
     /** Largest bulk request body; a batch is split into several requests beyond it. */
     @WithDefault("5M")
+    @Bounds(min = "1K", max = "1G")
     MemorySize maxBulkBytes();
 
     /**
@@ -65,13 +70,25 @@ public interface ElasticsearchSinkOptions {
 
     /** Timeout of one HTTP request to the cluster. */
     @WithDefault("30s")
+    @Bounds(min = "100ms", max = "1h")
     Duration requestTimeout();
 
     /** How often items the cluster throttled (429) or failed (5xx) are re-sent within one write. */
     @WithDefault("5")
+    @Bounds(min = "0", max = "100")
     int maxItemRetries();
 
     /** First delay before re-sending throttled items; doubles on each attempt. */
     @WithDefault("200ms")
+    @Bounds(min = "1ms", max = "1h")
     Duration itemRetryBackoff();
+
+    /** Each secret set once and its file readable, and the TLS keys consistent: found at startup. */
+    @Override
+    default void check(String prefix) {
+        Secrets.resolve(prefix + "password", password(), passwordFile());
+        Secrets.resolve(prefix + "api-key", apiKey(), apiKeyFile());
+        Secrets.resolve(prefix + "bearer-token", bearerToken(), bearerTokenFile());
+        TlsChecks.check(prefix + "tls.", tls());
+    }
 }

@@ -1,4 +1,4 @@
-package dev.nitelog.config;
+package dev.nitelog.sink;
 
 import io.smallrye.config.WithDefault;
 

@@ -1,4 +1,7 @@
-package dev.nitelog.config;
+package dev.nitelog.sink;
+
+import dev.nitelog.config.InvalidConfigException;
+import dev.nitelog.config.Secrets;
 
 /**
  * The rules of {@link TlsOptions} that its types cannot express: one form (PEM or PKCS12) of

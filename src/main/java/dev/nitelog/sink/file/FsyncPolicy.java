@@ -1,4 +1,4 @@
-package dev.nitelog.config;
+package dev.nitelog.sink.file;
 
 /** When a file sink forces written bytes to the disk (fsync). */
 public enum FsyncPolicy {

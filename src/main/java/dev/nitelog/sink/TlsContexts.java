@@ -1,9 +1,6 @@
-package dev.nitelog.sink.elasticsearch;
+package dev.nitelog.sink;
 
 import dev.nitelog.config.Secrets;
-import dev.nitelog.config.TlsChecks;
-import dev.nitelog.config.TlsOptions;
-import dev.nitelog.sink.PemFiles;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -31,7 +28,7 @@ import java.util.List;
  * name (tests only). PEM keys are read with the JDK alone, so only unencrypted PKCS#8 is taken;
  * other flavours are refused with the command that converts them.
  */
-final class TlsContexts {
+public final class TlsContexts {
     /** The in-memory stores' password; they never leave the process. */
     private static final char[] NO_PASSWORD = new char[0];
 
@@ -39,7 +36,7 @@ final class TlsContexts {
     }
 
     /** @throws IllegalArgumentException naming the key whose file could not be used */
-    static SSLContext create(String keyPrefix, TlsOptions tls) {
+    public static SSLContext create(String keyPrefix, TlsOptions tls) {
         String prefix = keyPrefix + "tls.";
         TlsChecks.check(prefix, tls);
         try {

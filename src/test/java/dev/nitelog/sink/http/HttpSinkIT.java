@@ -1,0 +1,103 @@
+package dev.nitelog.sink.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nitelog.simulator.ByteNiteSimulator;
+import dev.nitelog.simulator.ServedLine;
+import dev.nitelog.simulator.SimulatorOptions;
+import dev.nitelog.testing.NitelogProcess;
+import dev.nitelog.testing.NitelogYaml;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * nitelog as a process (the packaged jar) against the simulator, with one http sink whose
+ * receiver refuses its first requests (503, then 429 with Retry-After): every served line arrives
+ * exactly once among the requests it accepted.
+ */
+class HttpSinkIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static String key(String job, String service, String task, String container, Instant ts, String level, String message) {
+        return String.join("\u0001", job, service, String.valueOf(task), container, ts.toString(), level, message);
+    }
+
+    static Map<String, Integer> served(ByteNiteSimulator sim) {
+        Map<String, Integer> lines = new HashMap<>();
+        for (String job : sim.jobIds()) {
+            for (ServedLine l : sim.servedLines(job)) {
+                lines.merge(key(job, l.service().name().toLowerCase(), l.taskId(), l.container(), l.timestamp(),
+                        l.level(), l.message()), 1, Integer::sum);
+            }
+        }
+        return lines;
+    }
+
+    static Map<String, Integer> shipped(List<String> jsonLines) throws IOException {
+        Map<String, Integer> lines = new HashMap<>();
+        for (String line : jsonLines) {
+            JsonNode r = JSON.readTree(line);
+            lines.merge(key(r.get("job_id").asText(), r.get("service").asText(),
+                    r.get("task_id").isNull() ? null : r.get("task_id").asText(), r.get("container").asText(),
+                    Instant.parse(r.get("timestamp").asText()), r.get("level").asText(), r.get("message").asText()),
+                    1, Integer::sum);
+        }
+        return lines;
+    }
+
+    @Test
+    void everyServedLineArrivesExactlyOnceAtTheReceiverThroughRefusals(@TempDir Path dir) throws Exception {
+        SimulatorOptions options = SimulatorOptions.builder().jobs(3).tasksPerJob(2).linesPerJob(400)
+                .linesPerSecond(300).build();
+        Path token = Files.writeString(dir.resolve("token"), "e2e-token\n");
+        try (ByteNiteSimulator sim = ByteNiteSimulator.start(options);
+             Receiver receiver = Receiver.start().respond((i, r) -> i < 2 ? Receiver.Answer.status(503)
+                     : i == 3 ? new Receiver.Answer(429, Map.of("Retry-After", "1"), "")
+                     : Receiver.Answer.status(200))) {
+            String sinks = """
+                        hook:
+                          type: http
+                          url: %s
+                          gzip: true
+                          bearer-token-file: %s
+                          batch-size: 200
+                          max-retries: 0
+                          retry-backoff: 100ms
+                          retry-max-backoff: 1s
+                    """.formatted(receiver.url(), token);
+            String yaml = NitelogYaml.against(sim, dir.resolve("state")).sinks(sinks.stripTrailing()).build();
+            try (NitelogProcess nitelog = new NitelogProcess(dir, yaml, Map.of("NITELOG_BYTENITE_API_KEY", sim.apiKey()))) {
+                System.out.println("simulator seed " + sim.seed());
+                nitelog.start();
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
+                        sim.jobIds().stream().allMatch(id -> sim.jobState(id).matches("JOB_STATE_(COMPLETE|FAILED)"))
+                                && receiver.acceptedLines().size() >= served(sim).values().stream()
+                                .mapToInt(Integer::intValue).sum());
+                assertEquals(served(sim), shipped(receiver.acceptedLines()));
+                Set<String> ids = new HashSet<>();
+                for (String line : receiver.acceptedLines()) {
+                    assertTrue(ids.add(JSON.readTree(line).get("id").asText()), "a record twice: " + line);
+                }
+                assertTrue(receiver.requests().stream().allMatch(r -> "Bearer e2e-token".equals(r.header("Authorization"))));
+                assertTrue(receiver.requests().size() > receiver.accepted().size(), "the refusals were met");
+                assertEquals(0, nitelog.terminate(Duration.ofSeconds(30)));
+                assertTrue(!nitelog.stderr().contains("e2e-token"), "the token is never logged");
+            }
+        }
+    }
+}
