@@ -383,7 +383,7 @@ final class JobPoller {
         for (int i = 0; i < workers.size(); i++) {
             SinkWorker worker = workers.get(i);
             if (worker.acceptsJob(jobId) && !spool.pending(jobId, i)
-                    && (worker.failing() || worker.unreservedRoom() >= worker.capacity() / 2)) {
+                    && (worker.failing() || worker.room() >= worker.capacity() / 2)) {
                 return false;
             }
         }

@@ -43,7 +43,6 @@ public final class SinkWorker implements AutoCloseable {
     private final ArrayDeque<LogRecord> queue = new ArrayDeque<>();
     private final Thread thread;
     private long queuedBytes;
-    private int reserved; // room promised to polls in progress (see reserve)
     private boolean busy;
     private boolean closing;
     private volatile int consecutiveFailures;
@@ -90,17 +89,9 @@ public final class SinkWorker implements AutoCloseable {
      * @return how many records were queued
      */
     public int offer(Function<Integer, List<LogRecord>> take) {
-        return offer(0, take);
-    }
-
-    /**
-     * As {@link #offer(Function)} for a poll that {@link #reserve reserved} {@code reservation}
-     * records: it may use its own reservation and the room nobody reserved, not others'.
-     */
-    public int offer(int reservation, Function<Integer, List<LogRecord>> take) {
         lock.lock();
         try {
-            int room = roomLeft() - Math.max(0, reserved - reservation);
+            int room = roomLeft();
             if (closing || room <= 0 || clock.instant().isBefore(backoffUntil)) {
                 return 0;
             }
@@ -128,7 +119,7 @@ public final class SinkWorker implements AutoCloseable {
             if (closing || clock.instant().isBefore(backoffUntil)) {
                 return NOT_TAKING;
             }
-            return enqueue(take.apply(Math.max(0, roomLeft() - reserved)));
+            return enqueue(take.apply(Math.max(0, roomLeft())));
         } finally {
             lock.unlock();
         }
@@ -144,44 +135,6 @@ public final class SinkWorker implements AutoCloseable {
             changed.signalAll();
         }
         return records.size();
-    }
-
-    /**
-     * Promises a poll in progress up to {@code wanted} records of the free room that no other poll
-     * was promised, so concurrent polls of different jobs do not each make records for the same
-     * room and throw most away. Pair with {@link #release}.
-     *
-     * @return the records promised, possibly 0
-     */
-    public int reserve(int wanted) {
-        lock.lock();
-        try {
-            int granted = Math.max(0, Math.min(wanted, roomLeft() - reserved));
-            reserved += granted;
-            return granted;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Returns room promised by {@link #reserve} once the poll has offered its records. */
-    public void release(int granted) {
-        lock.lock();
-        try {
-            reserved = Math.max(0, reserved - granted);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Room no poll in progress has {@link #reserve reserved}: what a new poll could get. */
-    public int unreservedRoom() {
-        lock.lock();
-        try {
-            return Math.max(0, roomLeft() - reserved);
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Records the queue can take now (0 when full by records or by bytes). */

@@ -163,8 +163,8 @@ class JobPollerTest {
                         r.container(), r.level(), r.message())).toList();
         responses.add(new LogFetch(lines.subList(0, 10), 0, 0, 1000, false, 5, 0));
         responses.add(new LogFetch(lines.subList(10, 15), 10, 0, 1000));
-        List<Integer> unreservedDuringFetch = new java.util.ArrayList<>();
-        duringFetch = () -> unreservedDuringFetch.add(worker.unreservedRoom());
+        List<Integer> roomDuringFetch = new java.util.ArrayList<>();
+        duringFetch = () -> roomDuringFetch.add(worker.room());
         try (worker) {
             assertEquals(List.of(JOB), tracker.takeDue(T0.plus(Duration.ofHours(1)), 10));
             withSink.poll(JOB);
@@ -181,7 +181,7 @@ class JobPollerTest {
             withSink.poll(JOB);
             assertEquals(2, fetches.get());
             // polls reserve no queue room: what does not fit a queue goes to the spool, not to waste
-            assertEquals(List.of(10, 10), unreservedDuringFetch);
+            assertEquals(List.of(10, 10), roomDuringFetch);
             assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(lines, sink.written);
         }

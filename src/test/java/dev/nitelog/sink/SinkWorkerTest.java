@@ -117,28 +117,6 @@ public class SinkWorkerTest {
     }
 
     @Test
-    void roomReservedForOnePollIsNotOfferedToAnother() {
-        SinkWorker worker = new SinkWorker(new RecordingSink(), config(50, 10, List.of()), (r, why) -> { },
-                new Listener(), Clock.systemUTC(), Duration.ofMillis(30)); // not started: nothing drains
-        int first = worker.reserve(30);
-        int second = worker.reserve(Integer.MAX_VALUE);
-        assertEquals(30, first);
-        assertEquals(20, second);
-        assertEquals(0, worker.reserve(1));
-        assertEquals(0, worker.unreservedRoom());
-        assertEquals(0, worker.offer(room -> { throw new AssertionError("no room is free of reservations"); }));
-        AtomicInteger roomSeen = new AtomicInteger();
-        assertEquals(20, worker.offer(second, room -> { roomSeen.set(room); return records(0, room, Level.INFO); }));
-        assertEquals(20, roomSeen.get(), "its own reservation only");
-        worker.release(second);
-        assertEquals(30, worker.offer(first, room -> records(20, 20 + room, Level.INFO)));
-        worker.release(first);
-        assertEquals(0, worker.room());
-        assertEquals(0, worker.unreservedRoom());
-        worker.close(Duration.ofMillis(10));
-    }
-
-    @Test
     void aFailedBatchDropsTheQueueAndRefusesOffersWhileBackingOff() throws Exception {
         RecordingSink sink = new RecordingSink();
         sink.failing.set(true);
