@@ -372,9 +372,12 @@ final class JobPoller {
     }
 
     /**
-     * True when the job's last poll left a backlog and no interested sink has half its queue free
-     * yet: polling now would re-read the whole log to make a few records. Re-reading costs about
-     * as much as the job's log is long, so a backlog is taken in slices of at least half a queue.
+     * True when the job's last poll left a backlog and no interested sink is close to caught up:
+     * polling now would re-read the whole log to find a few records, or none, that the sink could
+     * not take before the spool anyway. A sink is close once no job has records waiting for it in
+     * the spool and half its queue is free (or it is failing: then a poll costs no sink work).
+     * Re-reading costs about as much as the job's log is long, so a backlog is taken from one
+     * fetch, or in slices of at least half a queue when the spool is full.
      */
     private boolean waitsForRoom(String jobId) {
         if (!backloggedJobs.contains(jobId)) {
@@ -382,7 +385,7 @@ final class JobPoller {
         }
         for (int i = 0; i < workers.size(); i++) {
             SinkWorker worker = workers.get(i);
-            if (worker.acceptsJob(jobId) && !spool.pending(jobId, i)
+            if (worker.acceptsJob(jobId) && !spool.pending(i)
                     && (worker.failing() || worker.room() >= worker.capacity() / 2)) {
                 return false;
             }

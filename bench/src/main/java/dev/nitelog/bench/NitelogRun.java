@@ -151,8 +151,14 @@ final class NitelogRun implements AutoCloseable {
         return cpuSecondsOf(pid());
     }
 
+    /** As {@link #cpuSeconds()}; NaN once the process is gone (it died, e.g. out of memory). */
     static double cpuSecondsOf(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return Double.NaN;
+        }
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_SECOND; // fields 14, 15
     }
@@ -160,7 +166,11 @@ final class NitelogRun implements AutoCloseable {
     /** Resident set size in MB (VmRSS). */
     /** Peak resident set size so far ({@code VmHWM}), MB. */
     double peakRssMb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+        Path status = Path.of("/proc/" + pid() + "/status");
+        if (!Files.exists(status)) {
+            return Double.NaN; // the process is gone
+        }
+        for (String line : Files.readAllLines(status)) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
             }
