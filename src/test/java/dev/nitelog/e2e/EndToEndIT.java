@@ -1,10 +1,9 @@
 package dev.nitelog.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nitelog.simulator.ByteNiteSimulator;
-import dev.nitelog.simulator.ServedLine;
 import dev.nitelog.simulator.SimulatorOptions;
+import dev.nitelog.testing.LineCounts;
 import dev.nitelog.testing.NitelogProcess;
 import dev.nitelog.testing.NitelogYaml;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,32 +31,16 @@ class EndToEndIT {
         return NitelogYaml.against(sim, state).sinks(sinks).build();
     }
 
-    /** The identity of a line as the simulator served it, comparable with an output record. */
     static String key(String job, String service, String task, String container, Instant ts, String level, String message) {
-        return String.join("\u0001", job, service, String.valueOf(task), container, ts.toString(), level, message);
+        return LineCounts.key(job, service, task, container, ts, level, message);
     }
 
     static Map<String, Integer> served(ByteNiteSimulator sim) {
-        Map<String, Integer> lines = new HashMap<>();
-        for (String job : sim.jobIds()) {
-            for (ServedLine l : sim.servedLines(job)) {
-                lines.merge(key(job, l.service().name().toLowerCase(), l.taskId(), l.container(), l.timestamp(),
-                        l.level(), l.message()), 1, Integer::sum);
-            }
-        }
-        return lines;
+        return LineCounts.served(sim);
     }
 
     static Map<String, Integer> shipped(List<String> jsonLines) throws IOException {
-        Map<String, Integer> lines = new HashMap<>();
-        for (String line : jsonLines) {
-            JsonNode r = JSON.readTree(line);
-            lines.merge(key(r.get("job_id").asText(), r.get("service").asText(),
-                    r.get("task_id").isNull() ? null : r.get("task_id").asText(), r.get("container").asText(),
-                    Instant.parse(r.get("timestamp").asText()), r.get("level").asText(), r.get("message").asText()),
-                    1, Integer::sum);
-        }
-        return lines;
+        return LineCounts.shipped(jsonLines);
     }
 
     static int total(Map<String, Integer> counts) {

@@ -1,21 +1,18 @@
 package dev.nitelog.sink.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nitelog.simulator.ByteNiteSimulator;
-import dev.nitelog.simulator.ServedLine;
 import dev.nitelog.simulator.SimulatorOptions;
+import dev.nitelog.testing.LineCounts;
 import dev.nitelog.testing.NitelogProcess;
 import dev.nitelog.testing.NitelogYaml;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,32 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HttpSinkIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static String key(String job, String service, String task, String container, Instant ts, String level, String message) {
-        return String.join("\u0001", job, service, String.valueOf(task), container, ts.toString(), level, message);
-    }
-
-    static Map<String, Integer> served(ByteNiteSimulator sim) {
-        Map<String, Integer> lines = new HashMap<>();
-        for (String job : sim.jobIds()) {
-            for (ServedLine l : sim.servedLines(job)) {
-                lines.merge(key(job, l.service().name().toLowerCase(), l.taskId(), l.container(), l.timestamp(),
-                        l.level(), l.message()), 1, Integer::sum);
-            }
-        }
-        return lines;
-    }
-
-    static Map<String, Integer> shipped(List<String> jsonLines) throws IOException {
-        Map<String, Integer> lines = new HashMap<>();
-        for (String line : jsonLines) {
-            JsonNode r = JSON.readTree(line);
-            lines.merge(key(r.get("job_id").asText(), r.get("service").asText(),
-                    r.get("task_id").isNull() ? null : r.get("task_id").asText(), r.get("container").asText(),
-                    Instant.parse(r.get("timestamp").asText()), r.get("level").asText(), r.get("message").asText()),
-                    1, Integer::sum);
-        }
-        return lines;
-    }
 
     @Test
     void everyServedLineArrivesExactlyOnceAtTheReceiverThroughRefusals(@TempDir Path dir) throws Exception {
@@ -86,9 +57,9 @@ class HttpSinkIT {
                 nitelog.start();
                 await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
                         sim.jobIds().stream().allMatch(id -> sim.jobState(id).matches("JOB_STATE_(COMPLETE|FAILED)"))
-                                && receiver.acceptedLines().size() >= served(sim).values().stream()
+                                && receiver.acceptedLines().size() >= LineCounts.served(sim).values().stream()
                                 .mapToInt(Integer::intValue).sum());
-                assertEquals(served(sim), shipped(receiver.acceptedLines()));
+                assertEquals(LineCounts.served(sim), LineCounts.shipped(receiver.acceptedLines()));
                 Set<String> ids = new HashSet<>();
                 for (String line : receiver.acceptedLines()) {
                     assertTrue(ids.add(JSON.readTree(line).get("id").asText()), "a record twice: " + line);
