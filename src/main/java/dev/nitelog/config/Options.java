@@ -132,15 +132,15 @@ public final class Options {
         Type type = method.getGenericReturnType();
         Class<?> raw = raw(type);
         WithDefault withDefault = method.getAnnotation(WithDefault.class);
-        String fallback = withDefault == null ? null : withDefault.value();
-        Bounds bounds = method.getAnnotation(Bounds.class);
+        Optional<String> fallback = Optional.ofNullable(withDefault).map(WithDefault::value);
+        Optional<Bounds> bounds = Optional.ofNullable(method.getAnnotation(Bounds.class));
         if (raw == Optional.class) {
             Type inner = argument(type, 0);
             if (List.class.isAssignableFrom(raw(inner))) {
                 List<Object> list = list(key, raw(argument(inner, 0)), fallback);
                 return list.isEmpty() ? Optional.empty() : Optional.of(list);
             }
-            return Optional.ofNullable(scalar(key, raw(inner), fallback, bounds));
+            return scalar(key, raw(inner), fallback, bounds);
         }
         if (List.class.isAssignableFrom(raw)) {
             return list(key, raw(argument(type, 0)), fallback);
@@ -151,38 +151,33 @@ public final class Options {
         if (isGroup(raw)) {
             return group(key, raw);
         }
-        Object value = scalar(key, raw, fallback, bounds);
-        if (value == null) {
-            throw new InvalidConfigException(key + " is not set: set it (see the sink's options table in docs)");
-        }
-        return value;
+        return scalar(key, raw, fallback, bounds).orElseThrow(() -> new InvalidConfigException(
+                key + " is not set: set it (see the sink's options table in docs)"));
     }
 
-    /** A single value; null when neither set nor defaulted. */
-    private Object scalar(String key, Class<?> type, String fallback, Bounds bounds) {
+    /** A single value; empty when neither set nor defaulted. */
+    private Optional<Object> scalar(String key, Class<?> type, Optional<String> fallback, Optional<Bounds> bounds) {
         List<String> indexed = indexed(key);
         if (!indexed.isEmpty()) {
             String last = key.substring(key.lastIndexOf('.') + 1);
             throw new InvalidConfigException(key + "=" + indexed + " is a list: " + last + " takes one value"
-                    + (fallback != null ? ", e.g. " + last + ": " + fallback : "") + "; write it without [ ] or -");
+                    + fallback.map(f -> ", e.g. " + last + ": " + f).orElse("") + "; write it without [ ] or -");
         }
         ConfigValue configValue = raw.getConfigValue(key);
         String text = configValue.getValue();
         String written;
         if (text == null) {
-            if (fallback == null) {
-                return null;
+            if (fallback.isEmpty()) {
+                return Optional.empty();
             }
-            text = fallback;
-            written = fallback;
+            text = fallback.get();
+            written = text;
         } else {
             written = configValue.getRawValue() == null ? text : configValue.getRawValue().strip();
         }
         Object value = convert(key, type, text, written, fallback);
-        if (bounds != null) {
-            bounded(key, type, value, written, bounds);
-        }
-        return value;
+        bounds.ifPresent(b -> bounded(key, type, value, written, b));
+        return Optional.of(value);
     }
 
     /** Values of {@code key[0]}, {@code key[1]}, ... as a YAML sequence gives them; empty if none. */
@@ -202,7 +197,7 @@ public final class Options {
         return new ArrayList<>(found.values());
     }
 
-    private List<Object> list(String key, Class<?> element, String fallback) {
+    private List<Object> list(String key, Class<?> element, Optional<String> fallback) {
         Optional<List<String>> texts;
         try {
             texts = raw.getOptionalValues(key, String.class);
@@ -210,10 +205,10 @@ public final class Options {
             throw new InvalidConfigException(key + " cannot be read as a list (" + e.getMessage()
                     + "): write it as a YAML list or comma-separated values");
         }
-        List<String> items = texts.orElseGet(() -> fallback == null ? List.of() : Arrays.asList(fallback.split(",")));
+        List<String> items = texts.orElseGet(() -> fallback.map(f -> Arrays.asList(f.split(","))).orElse(List.of()));
         List<Object> out = new ArrayList<>();
         for (String item : items) {
-            out.add(convert(key, element, item.strip(), item.strip(), null));
+            out.add(convert(key, element, item.strip(), item.strip(), Optional.empty()));
         }
         return List.copyOf(out);
     }
@@ -241,8 +236,7 @@ public final class Options {
         return Map.copyOf(out);
     }
 
-    private Object convert(String key, Class<?> type, String text, String written, String fallback) {
-        String example = fallback != null ? fallback : null;
+    private Object convert(String key, Class<?> type, String text, String written, Optional<String> example) {
         if (type == String.class) {
             return text;
         }
@@ -255,7 +249,7 @@ public final class Options {
                 return type == int.class || type == Integer.class ? (Object) (int) value : (Object) value;
             } catch (NumberFormatException e) {
                 throw bad(key, written, "a whole number" + (type == int.class || type == Integer.class
-                        ? " up to 2147483647" : ""), example != null ? example : "10");
+                        ? " up to 2147483647" : ""), example.orElse("10"));
             }
         }
         if (type == boolean.class || type == Boolean.class) {
@@ -266,7 +260,7 @@ public final class Options {
                 case "false", "no", "off", "0" -> {
                     return false;
                 }
-                default -> throw bad(key, written, "true or false", example != null ? example : "true");
+                default -> throw bad(key, written, "true or false", example.orElse("true"));
             }
         }
         if (type == Duration.class) {
@@ -278,7 +272,7 @@ public final class Options {
             } catch (RuntimeException e) {
                 // reported below
             }
-            throw bad(key, written, "a duration", example != null ? example : "30s (or 500ms, 2m)");
+            throw bad(key, written, "a duration", example.orElse("30s (or 500ms, 2m)"));
         }
         if (type == MemorySize.class) {
             try {
@@ -289,7 +283,7 @@ public final class Options {
             } catch (RuntimeException e) {
                 // reported below
             }
-            throw bad(key, written, "a size", example != null ? example : "5M (or 64K, 1G)");
+            throw bad(key, written, "a size", example.orElse("5M (or 64K, 1G)"));
         }
         if (type.isEnum()) {
             String wanted = text.strip().replace('-', '_');
@@ -306,7 +300,7 @@ public final class Options {
         try {
             return raw.getConverter(type).orElseThrow().convert(text);
         } catch (RuntimeException e) {
-            throw bad(key, written, "a valid " + type.getSimpleName(), example != null ? example : "the form docs give");
+            throw bad(key, written, "a valid " + type.getSimpleName(), example.orElse("the form docs give"));
         }
     }
 

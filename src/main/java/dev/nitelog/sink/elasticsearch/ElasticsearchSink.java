@@ -269,7 +269,7 @@ public final class ElasticsearchSink implements Sink {
     private SinkHealth probe() {
         Duration timeout = settings.requestTimeout().compareTo(Duration.ofSeconds(5)) < 0
                 ? settings.requestTimeout() : Duration.ofSeconds(5);
-        try (EsHttp.Response r = http.send("GET", "_cluster/health", null, 0, null, timeout)) {
+        try (EsHttp.Response r = http.send("GET", "_cluster/health", timeout)) {
             if (r.status() != 200) {
                 return SinkHealth.down(r.url().getAuthority() + " answered " + r.status() + " to _cluster/health");
             }

@@ -66,6 +66,18 @@ final class EsHttp {
      */
     Response send(String method, String path, byte[] body, int length, String contentType, Duration requestTimeout)
             throws SinkException {
+        // no copy: the buffer is left alone until the response has arrived
+        return send(method, path, HttpRequest.BodyPublishers.ofByteArray(body, 0, length), Optional.of(contentType),
+                requestTimeout);
+    }
+
+    /** As {@link #send(String, String, byte[], int, String, Duration)} without a body. */
+    Response send(String method, String path, Duration requestTimeout) throws SinkException {
+        return send(method, path, HttpRequest.BodyPublishers.noBody(), Optional.empty(), requestTimeout);
+    }
+
+    private Response send(String method, String path, HttpRequest.BodyPublisher body, Optional<String> contentType,
+                          Duration requestTimeout) throws SinkException {
         String last = "no URL configured";
         int start = preferred;
         for (int i = 0; i < urls.size(); i++) {
@@ -73,7 +85,7 @@ final class EsHttp {
             URI url = urls.get(index).resolve(path);
             HttpResponse<InputStream> response;
             try {
-                response = client.send(request(method, url, body, length, contentType, requestTimeout),
+                response = client.send(request(method, url, body, contentType, requestTimeout),
                         HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 last = url.getScheme() + "://" + url.getAuthority() + ": " + e.getClass().getSimpleName()
@@ -110,26 +122,20 @@ final class EsHttp {
     }
 
     Response send(String method, String path) throws SinkException {
-        return send(method, path, null, 0, null, timeout);
+        return send(method, path, timeout);
     }
 
     Duration timeout() {
         return timeout;
     }
 
-    private HttpRequest request(String method, URI url, byte[] body, int length, String contentType,
+    private HttpRequest request(String method, URI url, HttpRequest.BodyPublisher body, Optional<String> contentType,
                                 Duration requestTimeout) {
         HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(requestTimeout)
                 .header("Accept", "application/json");
         authorization.ifPresent(value -> b.header("Authorization", value));
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", contentType);
-            // no copy: the buffer is left alone until the response has arrived
-            b.method(method, HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
-        }
-        return b.build();
+        contentType.ifPresent(type -> b.header("Content-Type", type));
+        return b.method(method, body).build();
     }
 
     /** A short excerpt of an error body (its type and reason), for messages, with any credential blanked. */

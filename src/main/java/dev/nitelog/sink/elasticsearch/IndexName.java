@@ -41,7 +41,7 @@ final class IndexName {
             if (m.start() > last) {
                 parts.add(new Part(Kind.LITERAL, template.substring(last, m.start())));
             }
-            parts.add(new Part(kind(m.group(1)), null));
+            parts.add(new Part(kind(m.group(1)), "")); // a placeholder: its text comes from the record
             last = m.end();
         }
         if (last < template.length()) {

@@ -56,8 +56,8 @@ public final class HttpSink implements Sink {
     private record Rejection(LogRecord record, String reason) {
     }
 
-    /** One answer, or the I/O failure instead; {@code retryAfter} from the header. */
-    private record Outcome(int status, Optional<Duration> retryAfter, String failure) {
+    /** One answer, or the I/O failure instead (status -1); {@code retryAfter} from the header. */
+    private record Outcome(int status, Optional<Duration> retryAfter, Optional<String> failure) {
     }
 
     private final HttpSettings settings;
@@ -127,7 +127,7 @@ public final class HttpSink implements Sink {
                 split(records, rejected);
                 return;
             }
-            String what = outcome.failure() != null ? outcome.failure() : settings.where() + " answered " + status;
+            String what = outcome.failure().orElse(settings.where() + " answered " + status);
             if (retriable(status)) {
                 Optional<Duration> asked = outcome.retryAfter();
                 if (asked.isPresent() && asked.get().compareTo(settings.maxRetryAfter()) > 0) {
@@ -190,16 +190,16 @@ public final class HttpSink implements Sink {
         settings.headers().forEach(request::header);
         try {
             HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            return new Outcome(response.statusCode(),
-                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null), clock.instant()), null);
+            return new Outcome(response.statusCode(), response.headers().firstValue("Retry-After")
+                    .flatMap(value -> RetryAfter.parse(value, clock.instant())), Optional.empty());
         } catch (HttpTimeoutException e) {
-            return new Outcome(-1, Optional.empty(), settings.where() + " did not answer within "
-                    + settings.requestTimeout().toMillis() + "ms (" + e.getClass().getSimpleName() + ")");
+            return new Outcome(-1, Optional.empty(), Optional.of(settings.where() + " did not answer within "
+                    + settings.requestTimeout().toMillis() + "ms (" + e.getClass().getSimpleName() + ")"));
         } catch (IOException e) {
             String tls = e instanceof SSLException || e.getCause() instanceof SSLException
                     ? " (TLS: check nitelog.sinks." + name() + ".tls.ca-file and the receiver's certificate)" : "";
-            return new Outcome(-1, Optional.empty(), settings.where() + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + withoutSecrets(e.getMessage())) + tls);
+            return new Outcome(-1, Optional.empty(), Optional.of(settings.where() + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + withoutSecrets(e.getMessage())) + tls));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableSinkException("sink " + name() + ": interrupted while posting to " + settings.where());

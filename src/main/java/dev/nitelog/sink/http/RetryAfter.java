@@ -13,11 +13,11 @@ final class RetryAfter {
     }
 
     /**
-     * The wait the header asks for, measured from {@code now}; zero for a date already past; empty
-     * when absent or unreadable (the sink's own backoff applies then).
+     * The wait the header's value asks for, measured from {@code now}; zero for a date already
+     * past; empty when unreadable (the sink's own backoff applies then).
      */
     static Optional<Duration> parse(String value, Instant now) {
-        if (value == null || value.isBlank()) {
+        if (value.isBlank()) {
             return Optional.empty();
         }
         String v = value.strip();

@@ -191,7 +191,7 @@ public final class KafkaSink implements Sink {
             }
         }
         if (worst == null && errors.size() < batch.records().size()) {
-            worst = KafkaFailure.retriable("Kafka sink " + name + ": not every record was sent", null);
+            worst = KafkaFailure.retriable("Kafka sink " + name + ": not every record was sent");
         }
         if (worst != null) {
             fail(worst);
@@ -209,8 +209,8 @@ public final class KafkaSink implements Sink {
     }
 
     private void fail(KafkaFailure failure) throws SinkException {
-        if (failure.downReason() != null) {
-            downReason = failure.downReason();
+        if (failure.downReason().isPresent()) {
+            downReason = failure.downReason().get();
         }
         if (failure.renewProducer()) {
             LOG.warnf("Kafka sink %s: replacing the producer after %s", name, failure.error().getMessage());
