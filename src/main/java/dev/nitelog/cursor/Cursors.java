@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Per (job, sink, stream) cursors: decides which fetched records are new for a sink, remembers
@@ -99,14 +100,21 @@ public final class Cursors {
      * {@link #endPoll} counts what a response holds below the floor beyond what was shipped.
      */
     Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched) {
-        return takeUnsent(jobId, sink, fetched, Integer.MAX_VALUE);
+        return takeUnsent(jobId, sink, fetched, Integer.MAX_VALUE, ALL);
     }
+
+    /** Every record: a sink without level or service filters. */
+    static final Predicate<LogRecord> ALL = record -> true;
 
     /**
      * As {@link #takeUnsent(String, String, List)}, but marks at most {@code maxRecords} records
-     * sent (the room left in the sink's queue); the rest stay unsent for a later poll.
+     * sent (the room left in the sink's queue); the rest stay unsent for a later poll. A new record
+     * the sink does not {@code want} (its level and service filters) is not returned and takes no
+     * room: it counts as confirmed at once. Its id is committed, but while records of its stream
+     * sent before it await confirmation it does not raise the committed high water: that rises
+     * with their confirmation, so it never stands past a record never confirmed.
      */
-    Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched, int maxRecords) {
+    Unsent takeUnsent(String jobId, String sink, List<LogRecord> fetched, int maxRecords, Predicate<LogRecord> wants) {
         JobCursors job = job(jobId);
         long futureFrom = UNREAD; // read the clock only for a new record: a re-poll allocates nothing
         synchronized (job) {
@@ -117,8 +125,9 @@ public final class Cursors {
             List<LogRecord> fresh = null;
             int late = 0;
             int future = 0;
+            int filtered = 0;
             StreamCursors stream = null;
-            for (int i = 0, n = fetched.size(); i < n && (fresh == null || fresh.size() < maxRecords); i++) {
+            for (int i = 0, n = fetched.size(); i < n && (fresh == null ? 0 : fresh.size()) < maxRecords; i++) {
                 LogRecord record = fetched.get(i);
                 if (stream == null || !stream.key.holds(record)) {
                     stream = cursors.streamOf(record);
@@ -143,29 +152,51 @@ public final class Cursors {
                 if (time >= futureFrom) {
                     future++;
                 }
-                add(sent, job.holdingHighWater || stream.held || time >= futureFrom, id, time);
+                boolean holding = job.holdingHighWater || stream.held || time >= futureFrom;
+                add(sent, holding, id, time);
                 stream.touched = true;
+                if (!wants.test(record)) {
+                    commitFiltered(stream, holding, id, time);
+                    filtered++;
+                    continue;
+                }
+                stream.awaitingConfirmation++;
                 if (fresh == null) {
                     fresh = new ArrayList<>();
                 }
                 fresh.add(record);
             }
-            if (fresh != null) {
+            if (fresh != null || filtered > 0) {
                 for (int s = 0; s < cursors.ordered.size(); s++) {
                     StreamCursors touched = cursors.ordered.get(s);
                     if (touched.touched) {
                         touched.touched = false;
                         riseToPresent(touched.sent, job.holdingHighWater || touched.held, futureFrom);
-                        pruneSent(touched);
+                        if (filtered > 0) {
+                            prune(touched);
+                        } else {
+                            pruneSent(touched);
+                        }
                     }
                 }
+                if (filtered > 0) {
+                    job.version = version.incrementAndGet();
+                }
             }
-            return fresh == null && late == 0 ? Unsent.NOTHING
-                    : new Unsent(fresh == null ? List.of() : fresh, late, future);
+            return fresh == null && late == 0 && filtered == 0 ? Unsent.NOTHING
+                    : new Unsent(fresh == null ? List.of() : fresh, late, future, filtered);
         }
     }
 
     private static final long UNREAD = Long.MIN_VALUE;
+
+    /** A record the sink filters out is confirmed as soon as it is offered; see {@link #takeUnsent}. */
+    private static void commitFiltered(StreamCursors stream, boolean holding, RecordId id, long time) {
+        IdWindow committed = stream.committed;
+        if (!committed.contains(id.high(), id.low()) && time >= committed.prunedBelow()) {
+            add(committed, holding || stream.awaitingConfirmation > 0, id, time);
+        }
+    }
 
     /** Epoch nanoseconds from which a record counts as stamped in the future. */
     private long futureFrom() {
@@ -336,6 +367,9 @@ public final class Cursors {
                 if (stream == null || !stream.key.holds(record)) {
                     stream = cursors.streamOf(record);
                 }
+                if (stream.awaitingConfirmation > 0) {
+                    stream.awaitingConfirmation--;
+                }
                 IdWindow committed = stream.committed;
                 RecordId id = record.id();
                 long time = IdWindow.nanos(record.timestamp());
@@ -371,6 +405,7 @@ public final class Cursors {
                 if (cursors != null) {
                     for (StreamCursors stream : cursors.streams.values()) {
                         stream.sent.copyFrom(stream.committed);
+                        stream.awaitingConfirmation = 0;
                     }
                 }
             }
@@ -1020,6 +1055,11 @@ public final class Cursors {
         final IdWindow sent = new IdWindow();
         final IdWindow committed = new IdWindow();
         boolean touched; // by the commit in progress
+        /**
+         * Records of this stream handed to the sink and not confirmed yet: while any are, a record the
+         * sink filters out is committed without raising the high water past them.
+         */
+        int awaitingConfirmation;
         /** Its array was cut in the last response that held it: the high water does not rise ({@link #holdArray}). */
         boolean held;
         /** Lines known below the floor beyond those pruned from {@link #committed}: counted late, or there before a start. */

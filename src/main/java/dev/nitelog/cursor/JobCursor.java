@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * One job's side of the cursor protocol, as a poll speaks it. A poll calls, in this order:
@@ -44,17 +45,19 @@ public final class JobCursor {
     }
 
     /**
-     * The records this sink has not been handed yet, in the given order, now marked sent; at most
-     * {@code maxRecords} of them (the room the sink has), the rest stay unsent for a later offer.
-     * Also counts lines found late and lines stamped in the future.
+     * The records this sink has not been handed yet and {@code wants} (its level and service
+     * filters), in the given order, now marked sent; at most {@code maxRecords} of them (the room
+     * the sink has), the rest stay unsent for a later offer. A new record the sink does not want
+     * takes no room and counts as confirmed, without letting the committed cursor pass records
+     * still awaiting confirmation. Also counts lines found late and lines stamped in the future.
      */
-    public Unsent offer(String sink, List<LogRecord> records, int maxRecords) {
-        return cursors.takeUnsent(jobId, sink, records, maxRecords);
+    public Unsent offer(String sink, List<LogRecord> records, int maxRecords, Predicate<LogRecord> wants) {
+        return cursors.takeUnsent(jobId, sink, records, maxRecords, wants);
     }
 
-    /** As {@link #offer(String, List, int)} with no limit. */
+    /** As {@link #offer(String, List, int, Predicate)} with no limit, for a sink that wants every record. */
     public Unsent offer(String sink, List<LogRecord> records) {
-        return cursors.takeUnsent(jobId, sink, records, Integer.MAX_VALUE);
+        return cursors.takeUnsent(jobId, sink, records, Integer.MAX_VALUE, Cursors.ALL);
     }
 
     /**

@@ -13,14 +13,15 @@ import java.util.List;
  *                         lateness window (for a metric and a log line)
  * @param future           of {@code records}, those stamped more than {@code max-future} after
  *                         now: shipped, remembered by id, and moving no high water
+ * @param filtered         new records the sink's filters leave out: not handed over, confirmed at once
  */
-public record Unsent(List<LogRecord> records, int lateBeyondWindow, int future) {
+public record Unsent(List<LogRecord> records, int lateBeyondWindow, int future, int filtered) {
 
-    static final Unsent NOTHING = new Unsent(List.of(), 0, 0);
+    static final Unsent NOTHING = new Unsent(List.of(), 0, 0, 0);
 
-    /** New records and late ones, none stamped in the future. */
+    /** New records and late ones, none stamped in the future or filtered out. */
     public Unsent(List<LogRecord> records, int lateBeyondWindow) {
-        this(records, lateBeyondWindow, 0);
+        this(records, lateBeyondWindow, 0, 0);
     }
 
     public Unsent {

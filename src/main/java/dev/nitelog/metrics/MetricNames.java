@@ -24,6 +24,8 @@ public final class MetricNames {
     public static final String SPOOL_BYTES = "nitelog.spool.bytes";
     public static final String SINK_RECORDS_QUEUED = "nitelog.sink.records.queued";
     public static final String SINK_RECORDS_SENT = "nitelog.sink.records.sent";
+    /** New records a sink's {@code levels} or {@code services} filter leaves out: never queued, confirmed at once. */
+    public static final String SINK_RECORDS_FILTERED = "nitelog.sink.records.filtered";
     public static final String SINK_FAILURES = "nitelog.sink.failures";
     public static final String SINK_RECORDS_RETRIED = "nitelog.sink.records.retried";
     public static final String SINK_QUEUE_DEPTH = "nitelog.sink.queue.depth";

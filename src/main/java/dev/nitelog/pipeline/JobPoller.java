@@ -289,9 +289,10 @@ final class JobPoller {
         }
 
         private Unsent unsent(SinkWorker worker, List<LogRecord> chunk, int max) {
-            Unsent unsent = cursor.offer(worker.name(), chunk, max);
+            Unsent unsent = cursor.offer(worker.name(), chunk, max, worker.wants());
             metrics.late(unsent.lateBeyondWindow());
             metrics.future(unsent.future());
+            metrics.filtered(worker.name(), unsent.filtered());
             return unsent;
         }
     }

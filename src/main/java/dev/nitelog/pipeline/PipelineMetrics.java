@@ -77,8 +77,8 @@ final class PipelineMetrics {
             Gauge.builder(SINK_LAG, () -> lagSeconds(tracker, one, cursors, clock)).tag("sink", sink).baseUnit("seconds")
                     .description("Now minus the newest timestamp the sink confirmed, for its worst polled job")
                     .register(registry);
-            for (String name : List.of(SINK_RECORDS_QUEUED, SINK_RECORDS_SENT, SINK_FAILURES, SINK_RECORDS_RETRIED,
-                    SINK_RECORDS_DEAD_LETTERED)) {
+            for (String name : List.of(SINK_RECORDS_QUEUED, SINK_RECORDS_SENT, SINK_RECORDS_FILTERED, SINK_FAILURES,
+                    SINK_RECORDS_RETRIED, SINK_RECORDS_DEAD_LETTERED)) {
                 registry.counter(name, "sink", sink);
             }
             batchDuration(sink);
@@ -215,6 +215,12 @@ final class PipelineMetrics {
     void offered(String sink, int count) {
         if (count > 0) {
             registry.counter(SINK_RECORDS_QUEUED, "sink", sink).increment(count);
+        }
+    }
+
+    void filtered(String sink, int count) {
+        if (count > 0) {
+            registry.counter(SINK_RECORDS_FILTERED, "sink", sink).increment(count);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Feeds one sink from a bounded queue on its own thread, so a slow or broken sink only ever holds
@@ -159,6 +160,14 @@ public final class SinkWorker implements AutoCloseable {
         return config.queueRecords();
     }
 
+    /**
+     * The sink's {@code levels} and {@code services} filters: a record it does not want is never
+     * queued (the cursor counts it as confirmed when offered).
+     */
+    public Predicate<LogRecord> wants() {
+        return filter;
+    }
+
     /** Whether this sink wants records of the job at all (its {@code jobs} filter). */
     public boolean acceptsJob(String jobId) {
         return filter.acceptsJob(jobId);
@@ -262,14 +271,11 @@ public final class SinkWorker implements AutoCloseable {
     }
 
     private void write(List<LogRecord> batch) {
-        List<LogRecord> matching = batch.stream().filter(filter).toList();
         try {
-            if (!matching.isEmpty()) {
-                long started = System.nanoTime();
-                sink.write(new SinkBatch(matching, deadLetters));
-                listener.written(sink.name(), matching.size(), System.nanoTime() - started);
-            }
-            unflushed.addAll(batch); // filtered-out records count as dealt with, too
+            long started = System.nanoTime();
+            sink.write(new SinkBatch(batch, deadLetters));
+            listener.written(sink.name(), batch.size(), System.nanoTime() - started);
+            unflushed.addAll(batch);
         } catch (SinkException | RuntimeException e) {
             fail(e instanceof SinkException se ? se : new SinkException(e.toString(), e), batch.size());
         }

@@ -18,8 +18,6 @@ import dev.nitelog.record.Level;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.RecordId;
 import dev.nitelog.record.Service;
-import dev.nitelog.sink.DeliveryListener;
-import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.SinkWorker;
 import dev.nitelog.sink.SinkWorkerTest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -65,22 +63,9 @@ class SplitFetchTest {
     private final Cursors cursors = new Cursors(Duration.ofMinutes(2));
     private final SinkWorkerTest.RecordingSink sink = new SinkWorkerTest.RecordingSink();
     private final SinkWorker worker = new SinkWorker(sink, SinkWorkerTest.config(1000, 100, List.of()),
-            (r, why) -> { }, new CommittingListener(), Clock.systemUTC(), Duration.ofMillis(10));
+            (r, why) -> { }, new CommittingListener(cursors), Clock.systemUTC(), Duration.ofMillis(10));
     private final JobPoller poller = new JobPoller(api, tracker, cursors, spool(), List.of(worker),
             new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
-
-    /** Commits what the sink confirmed, as the daemon's listener does. */
-    private final class CommittingListener implements DeliveryListener {
-        @Override
-        public void delivered(String sinkName, List<LogRecord> records) {
-            cursors.commit(sinkName, records);
-        }
-
-        @Override
-        public void failed(String sinkName, SinkException error) {
-            cursors.rollback(sinkName);
-        }
-    }
 
     @AfterEach
     void stop() {
