@@ -3,6 +3,9 @@ package dev.nitelog.bytenite;
 import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.Service;
 
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * What the {@code /logs} parser asks, per stream, to drop lines every sink already has without
  * making records of them: the client's own small question, so it knows nothing of cursors.
@@ -59,13 +62,21 @@ public interface LineFilter {
     }
 
     /** Drops lines stamped before {@code floor} in every stream, and knows no id. */
-    static LineFilter below(java.time.Instant floor) {
+    static LineFilter below(Instant floor) {
         return of(floor, KnownIds.NONE);
     }
 
     /** Drops lines stamped before {@code floor} in every stream, and those {@code known} holds. */
-    static LineFilter of(java.time.Instant floor, KnownIds known) {
+    static LineFilter of(Instant floor, KnownIds known) {
         return uniform(TimestampParser.nanos(floor), known);
+    }
+
+    /**
+     * What a caller that knows no streams asks (a cursor's one skip floor, none before anything was
+     * confirmed): drops lines below the floor, if any, and those {@code known} holds.
+     */
+    static LineFilter of(Optional<Instant> floor, KnownIds known) {
+        return floor.map(f -> of(f, known)).orElseGet(() -> uniform(Long.MIN_VALUE, known));
     }
 
     /** One floor and one id lookup for every stream (callers that know no streams). */

@@ -5,11 +5,14 @@ import dev.nitelog.cursor.Cursors;
 import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.Service;
 
-/** Lets the {@code /logs} parser ask one poll's cursor view, without the client knowing cursors. */
-final class CursorLineFilter implements LineFilter {
+/**
+ * Lets the {@code /logs} parser ask one poll's cursor view, without the client knowing cursors.
+ * Public for tests of the parser and the cursors together.
+ */
+public final class CursorLineFilter implements LineFilter {
     private final Cursors.PollView view;
 
-    CursorLineFilter(Cursors.PollView view) {
+    public CursorLineFilter(Cursors.PollView view) {
         this.view = view;
     }
 

@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.pipeline.CursorLineFilter;
 import dev.nitelog.cursor.ResponseRead;
 import dev.nitelog.cursor.FileCheckpointStore;
 import dev.nitelog.record.JobRef;
@@ -120,7 +121,7 @@ class LevelInIdTest {
     /** One poll as the pipeline makes it: what the sink is handed. */
     private static List<LogRecord> poll(Cursors cursors, String body) throws Exception {
         Cursors.PollView view = cursors.forJob(JOB.id()).beginPoll(List.of(SINK));
-        LogFetch fetch = parse(body, PollFilters.of(view, new int[1]));
+        LogFetch fetch = parse(body, new CursorLineFilter(view));
         cursors.forJob(JOB.id()).endPoll(view, ResponseRead.WHOLE);
         return cursors.forJob(JOB.id()).offer(SINK, fetch.records()).records();
     }

@@ -1,6 +1,7 @@
 package dev.nitelog.bytenite;
 
 import dev.nitelog.cursor.Cursors;
+import dev.nitelog.pipeline.CursorLineFilter;
 import dev.nitelog.cursor.ResponseRead;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
@@ -41,8 +42,7 @@ class StreamCursorLossTest {
     private static List<LogRecord> poll(Cursors cursors, String body, int maxRecords, boolean[] partial)
             throws Exception {
         Cursors.PollView view = cursors.forJob(JOB.id()).beginPoll(List.of(SINK));
-        LineFilter filter = filter(view, new int[1]);
-        LogFetch fetch = new LogsParser(JOB, filter, ParseLimits.NONE.withMaxRecords(maxRecords), RecordChunks.KEEP)
+        LogFetch fetch = new LogsParser(JOB, new CursorLineFilter(view), ParseLimits.NONE.withMaxRecords(maxRecords), RecordChunks.KEEP)
                 .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         cursors.forJob(JOB.id()).endPoll(view, ResponseRead.WHOLE);
         cursors.forJob(JOB.id()).endRound(!fetch.partial(), false);
@@ -162,22 +162,15 @@ class StreamCursorLossTest {
         withLate.add(5, entry("another one", T0.plus(Duration.ofMinutes(4)).plusSeconds(31)));
         String late = "{\"taskrunner\":{\"t\":{\"logs\":[" + String.join(",", withLate) + "]}}}";
         Cursors.PollView view = cursors.forJob(JOB.id()).beginPoll(List.of(SINK));
-        int below = countBelowFloor(view, late);
-        assertEquals(14, below, "lines below the stream's floor in the response");
+        assertEquals(17, skipped(view, late), "12 lines below the stream's floor, 2 late ones and 3 known, none made");
         assertEquals(2, cursors.forJob(JOB.id()).endPoll(view, ResponseRead.WHOLE), "the two late lines are counted");
         Cursors.PollView again = cursors.forJob(JOB.id()).beginPoll(List.of(SINK));
-        countBelowFloor(again, late);
+        skipped(again, late);
         assertEquals(0, cursors.forJob(JOB.id()).endPoll(again, ResponseRead.WHOLE), "and counted only once");
     }
 
-    private static int countBelowFloor(Cursors.PollView view, String body) throws Exception {
-        int[] below = {0};
-        new LogsParser(JOB, filter(view, below), ParseLimits.NONE, RecordChunks.KEEP)
-                .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-        return below[0];
-    }
-
-    private static LineFilter filter(Cursors.PollView view, int[] below) {
-        return PollFilters.of(view, below);
+    private static int skipped(Cursors.PollView view, String body) throws Exception {
+        return new LogsParser(JOB, new CursorLineFilter(view), ParseLimits.NONE, RecordChunks.KEEP)
+                .parse(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))).skipped();
     }
 }

@@ -274,7 +274,6 @@ class TruncatedResponseTest {
 
     /** What the cursors tell a poll that knows no streams: one floor (none before any commit) and the known ids. */
     private static LineFilter knownTo(Cursors cursors, KnownIds known) {
-        Instant floor = cursors.forJob(JOB.id()).skipFloor(List.of(SINK)).orElse(null);
-        return floor == null ? LineFilter.uniform(Long.MIN_VALUE, known) : LineFilter.of(floor, known);
+        return LineFilter.of(cursors.forJob(JOB.id()).skipFloor(List.of(SINK)), known);
     }
 }

@@ -134,7 +134,7 @@ final class RepollBench implements Scenario {
     private static void poll(JobRef job, Cursors cursors, byte[] body) throws IOException {
         List<String> sinks = List.of(SINK);
         LogFetch fetch = parse(job, knownTo(cursors, job, sinks), body);
-        Unsent unsent = cursors.forJob(job.id()).offer(SINK, fetch.records(), Integer.MAX_VALUE);
+        Unsent unsent = cursors.forJob(job.id()).offer(SINK, fetch.records());
         if (!unsent.records().isEmpty() || !cursors.forJob(job.id()).confirmed(SINK, fetch.records())) {
             throw new IllegalStateException("a re-poll found " + unsent.records().size() + " new lines");
         }
@@ -156,8 +156,7 @@ final class RepollBench implements Scenario {
     /** What a poll that knows no streams asks: the sinks' one floor (none before a commit) and the ids they hold. */
     private static LineFilter knownTo(Cursors cursors, JobRef job, List<String> sinks) {
         KnownIds known = cursors.forJob(job.id()).knownIds(sinks);
-        return cursors.forJob(job.id()).skipFloor(sinks).map(floor -> LineFilter.of(floor, known))
-                .orElse(LineFilter.uniform(Long.MIN_VALUE, known));
+        return LineFilter.of(cursors.forJob(job.id()).skipFloor(sinks), known);
     }
 
     private static int jacksonPass(byte[] body) throws IOException {
