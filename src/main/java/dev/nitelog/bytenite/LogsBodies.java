@@ -27,6 +27,12 @@ public final class LogsBodies {
         return new LogsParser(job, filter, ParseLimits.NONE, RecordChunks.KEEP).parse(body);
     }
 
+    /** As {@link #read(JobRef, LineFilter, InputStream)}, handing the new records to {@code chunks} as they are made. */
+    public static LogFetch read(JobRef job, LineFilter filter, RecordChunks chunks, InputStream body)
+            throws MalformedResponseException, IOException {
+        return new LogsParser(job, filter, ParseLimits.NONE, chunks).parse(body);
+    }
+
     /** The Jackson factory the parser reads with (its stream read constraints). */
     public static JsonFactory jsonFactory() {
         return LogsParser.JSON;

@@ -53,6 +53,7 @@ public final class ConfigValidator {
         values.between("nitelog.dedup.lateness", config.dedup().lateness(), Duration.ZERO, Duration.ofDays(1));
         values.between("nitelog.dedup.max-future", config.dedup().maxFuture(), Duration.ofSeconds(1), Duration.ofDays(1));
         values.size("nitelog.spool.max-bytes", config.spool().maxBytes(), "1M", 1L << 20, "1T", 1L << 40);
+        values.size("nitelog.spool.reorder-buffer", config.spool().reorderBuffer(), "64K", 64L << 10, "1G", 1L << 30);
         values.between("nitelog.state.flush-interval", config.state().flushInterval(), Duration.ofMillis(10), Duration.ofHours(1));
         values.between("nitelog.shutdown.timeout", config.shutdown().timeout(), Duration.ZERO, Duration.ofHours(1));
         values.size("nitelog.dead-letter.max-bytes", config.deadLetter().maxBytes(), "64K", 64L << 10, "1T", 1L << 40);

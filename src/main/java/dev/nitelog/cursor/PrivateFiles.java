@@ -1,9 +1,11 @@
 package dev.nitelog.cursor;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -54,6 +56,15 @@ final class PrivateFiles {
     /** Creation attributes for a file: 0600 where {@code posix}, none elsewhere. */
     static FileAttribute<?>[] fileAttributes(boolean posix) {
         return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
+    }
+
+    /** Creates a new owner-only (0600) file for reading and writing; fails if anything is at {@code path}. */
+    static FileChannel createNew(Path path, boolean posix) throws IOException {
+        FileChannel channel = FileChannel.open(path, Set.of(
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), fileAttributes(posix));
+        restrict(path, posix); // whatever the umask
+        return channel;
     }
 
     /** Makes a file nitelog created owner-only (0600), whatever the umask made of its creation mode. */

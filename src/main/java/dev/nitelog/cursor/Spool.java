@@ -1,20 +1,14 @@
 package dev.nitelog.cursor;
 
-import dev.nitelog.record.Level;
 import dev.nitelog.record.LogRecord;
-import dev.nitelog.record.RecordId;
-import dev.nitelog.record.Service;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +34,6 @@ import java.util.stream.Stream;
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Spool.class);
-    private static final Level[] LEVELS = Level.values();
-    private static final Service[] SERVICES = Service.values();
     private static final int READ_BUFFER = 256 * 1024;
 
     private final Path dir;
@@ -91,11 +83,7 @@ public final class Spool implements AutoCloseable {
 
     /** At least the bytes these records take in a spool file. */
     public static long bound(List<LogRecord> records) {
-        long bytes = 0;
-        for (int i = 0; i < records.size(); i++) {
-            bytes += 4 + encodedSize(records.get(i));
-        }
-        return bytes;
+        return RecordFile.bound(records);
     }
 
     /** True when the sink (by index) has records of some job waiting in the spool. */
@@ -196,6 +184,44 @@ public final class Spool implements AutoCloseable {
         }
     }
 
+    /**
+     * Sort runs for one array of a job's response, in this spool's directory and within its byte
+     * budget; closing them deletes their file and frees their bytes.
+     */
+    public SortRuns sortRuns(String jobId, String jobName) {
+        return new SortRuns(this, jobId, jobName);
+    }
+
+    /** A new private file in the spool's directory, for sort runs. */
+    Path newRunFile() throws IOException {
+        if (broken) {
+            throw new IOException("the spool is not usable");
+        }
+        return dir.resolve(fileNames.incrementAndGet() + ".run");
+    }
+
+    boolean posix() {
+        return posix;
+    }
+
+    /** Reserves {@code bytes} of the budget; false when they do not fit (nothing reserved). */
+    boolean reserve(long bytes) {
+        if (broken || usedBytes.addAndGet(bytes) > maxBytes) {
+            usedBytes.addAndGet(-bytes);
+            return false;
+        }
+        return true;
+    }
+
+    void release(long bytes) {
+        usedBytes.addAndGet(-bytes);
+    }
+
+    /** Marks the spool unusable after a failed write or read, saying why once. */
+    void failed(String why) {
+        broken(why);
+    }
+
     /** Drops a job's file (retired, or forgotten). */
     public void remove(String jobId) {
         JobFile file;
@@ -238,13 +264,11 @@ public final class Spool implements AutoCloseable {
         final String jobName;
         final Path path;
         private FileChannel channel;
-        private long written;                       // bytes in the file
+        private RecordFile.Writer writer;
+        private RecordFile.Reader reader;
         private final long[] positions = new long[64]; // per sink: the next entry to read
         private long wanted;                        // sinks that still have entries ahead of them
         private long accounted;                     // bytes this file holds of the spool's budget
-        private final ByteBuffer out = ByteBuffer.allocate(64 * 1024);
-        private ByteBuffer in;
-        private long inStart = -1;                  // file offset of in's first byte
 
         JobFile(String jobId, String jobName, Path path) {
             this.jobId = jobId;
@@ -262,33 +286,20 @@ public final class Spool implements AutoCloseable {
 
         synchronized boolean append(List<LogRecord> records, long mask) throws IOException {
             long size = bound(records);
-            if (usedBytes.addAndGet(size) > maxBytes) {
-                usedBytes.addAndGet(-size);
+            if (!reserve(size)) {
                 return false;
             }
             accounted += size;
             if (channel == null) {
-                channel = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE), PrivateFiles.fileAttributes(posix));
-                PrivateFiles.restrict(path, posix); // 0600 whatever the umask
+                channel = PrivateFiles.createNew(path, posix);
+                writer = new RecordFile.Writer(channel, 0, 64 * 1024);
+                reader = new RecordFile.Reader(channel, READ_BUFFER);
             }
-            long start = written; // the buffer is empty between appends
+            long start = writer.written(); // the buffer is empty between appends
             for (LogRecord record : records) {
-                byte[] message = record.message().getBytes(StandardCharsets.UTF_8);
-                byte[] container = record.container().getBytes(StandardCharsets.UTF_8);
-                byte[] task = record.taskId() == null ? null : record.taskId().getBytes(StandardCharsets.UTF_8);
-                int length = 8 + 16 + 12 + 2 + 8 + 4 + (task == null ? 0 : task.length) + 4 + container.length + 4
-                        + message.length;
-                ensure(50);
-                out.putInt(length).putLong(mask).putLong(record.id().high()).putLong(record.id().low())
-                        .putLong(record.timestamp().getEpochSecond()).putInt(record.timestamp().getNano())
-                        .put((byte) record.service().ordinal()).put((byte) record.level().ordinal())
-                        .putLong(record.cutBytes());
-                putBytes(task);
-                putBytes(container);
-                putBytes(message);
+                writer.append(mask, record);
             }
-            flushOut();
+            writer.flush();
             for (int i = 0; i < 64; i++) {
                 if ((mask & (1L << i)) != 0 && (wanted & (1L << i)) == 0) {
                     positions[i] = start; // a sink not reading this file yet starts at its first new entry
@@ -298,37 +309,6 @@ public final class Spool implements AutoCloseable {
             return true;
         }
 
-        private void putBytes(byte[] bytes) throws IOException {
-            ensure(4);
-            if (bytes == null) {
-                out.putInt(-1);
-                return;
-            }
-            out.putInt(bytes.length);
-            for (int at = 0; at < bytes.length; ) {
-                if (!out.hasRemaining()) {
-                    flushOut();
-                }
-                int n = Math.min(out.remaining(), bytes.length - at);
-                out.put(bytes, at, n);
-                at += n;
-            }
-        }
-
-        private void ensure(int bytes) throws IOException {
-            if (out.remaining() < bytes) {
-                flushOut();
-            }
-        }
-
-        private void flushOut() throws IOException {
-            out.flip();
-            while (out.hasRemaining()) {
-                written += channel.write(out, written);
-            }
-            out.clear();
-        }
-
         synchronized List<LogRecord> take(int sink, int max) throws IOException {
             long bit = 1L << sink;
             List<LogRecord> taken = new ArrayList<>(Math.min(max, 1024));
@@ -336,14 +316,12 @@ public final class Spool implements AutoCloseable {
                 return taken;
             }
             long at = positions[sink];
+            long written = writer.written();
             while (taken.size() < max && at < written) {
-                ByteBuffer entry = read(at, 4);
-                int length = entry.getInt();
-                entry = read(at + 4, length);
-                long mask = entry.getLong();
-                at += 4 + length;
-                if ((mask & bit) != 0) {
-                    taken.add(decode(entry));
+                ByteBuffer entry = reader.entry(at);
+                at = RecordFile.Reader.next(at, entry);
+                if ((RecordFile.Reader.tag(entry) & bit) != 0) {
+                    taken.add(RecordFile.Reader.decode(entry, jobId, jobName));
                 }
             }
             positions[sink] = at;
@@ -354,51 +332,6 @@ public final class Spool implements AutoCloseable {
                 release();
             }
             return taken;
-        }
-
-        /** A view of {@code length} bytes at {@code position}, refilling the read buffer as needed. */
-        private ByteBuffer read(long position, int length) throws IOException {
-            if (in == null || in.capacity() < length) {
-                in = ByteBuffer.allocate(Math.max(READ_BUFFER, length));
-                inStart = -1;
-            }
-            if (inStart < 0 || position < inStart || position + length > inStart + in.limit()) {
-                in.clear();
-                inStart = position;
-                while (in.position() < length) {
-                    int n = channel.read(in, inStart + in.position());
-                    if (n < 0) {
-                        throw new IOException("the spool file ends early");
-                    }
-                }
-                in.flip();
-            }
-            ByteBuffer view = in.duplicate();
-            view.position((int) (position - inStart));
-            view.limit((int) (position - inStart) + length);
-            return view.slice();
-        }
-
-        private LogRecord decode(ByteBuffer entry) {
-            RecordId id = new RecordId(entry.getLong(), entry.getLong());
-            Instant timestamp = Instant.ofEpochSecond(entry.getLong(), entry.getInt());
-            Service service = SERVICES[entry.get()];
-            Level level = LEVELS[entry.get()];
-            long cutBytes = entry.getLong();
-            String task = string(entry);
-            String container = string(entry);
-            String message = string(entry);
-            return new LogRecord(id, timestamp, jobId, jobName, service, task, container, level, message, cutBytes);
-        }
-
-        private String string(ByteBuffer entry) {
-            int length = entry.getInt();
-            if (length < 0) {
-                return null;
-            }
-            String s = new String(entry.array(), entry.arrayOffset() + entry.position(), length, StandardCharsets.UTF_8);
-            entry.position(entry.position() + length);
-            return s;
         }
 
         synchronized void discard(int sink) {
@@ -416,7 +349,7 @@ public final class Spool implements AutoCloseable {
         }
 
         private void release() {
-            usedBytes.addAndGet(-accounted);
+            Spool.this.release(accounted);
             accounted = 0;
         }
 
@@ -430,11 +363,5 @@ public final class Spool implements AutoCloseable {
                 throw new UncheckedIOException("cannot delete the spool file " + path, e);
             }
         }
-    }
-
-    private static int encodedSize(LogRecord record) {
-        // UTF-8 is at most 3 bytes per UTF-16 unit: a bound, so the budget is never exceeded
-        return 8 + 16 + 12 + 2 + 8 + 12 + 3 * (record.message().length() + record.container().length()
-                + (record.taskId() == null ? 0 : record.taskId().length()));
     }
 }

@@ -20,6 +20,8 @@ public final class MetricNames {
     public static final String SPOOL_RECORDS = "nitelog.spool.records";
     /** Chunks the spool could not take (full, or not writable): the backlog is then taken in slices. */
     public static final String SPOOL_FULL = "nitelog.spool.full";
+    /** New records a poll put in time order on disk (sort runs): the API listed a stream out of time order. */
+    public static final String SPOOL_SORTED_RECORDS = "nitelog.spool.sorted.records";
     /** Bytes the spool files hold. */
     public static final String SPOOL_BYTES = "nitelog.spool.bytes";
     public static final String SINK_RECORDS_QUEUED = "nitelog.sink.records.queued";

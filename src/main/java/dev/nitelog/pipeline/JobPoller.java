@@ -48,14 +48,25 @@ final class JobPoller {
     private final List<SinkWorker> workers;
     private final PipelineMetrics metrics;
     private final Clock clock;
+    private final long reorderBytes;
     private final Map<String, String> lastFailureByJob = new ConcurrentHashMap<>();
     private final Set<String> truncatedJobs = ConcurrentHashMap.newKeySet();
     private final Set<String> backloggedJobs = ConcurrentHashMap.newKeySet();
     private final Map<String, SplitFetch> splits = new ConcurrentHashMap<>();
 
+    /** The reorder buffer's default, {@code nitelog.spool.reorder-buffer}. */
+    static final long REORDER_BYTES = 8L << 20;
+
     JobPoller(ByteNiteApi api, JobTracker tracker, Cursors cursors, Spool spool, List<SinkWorker> workers,
               PipelineMetrics metrics, Clock clock) {
+        this(api, tracker, cursors, spool, workers, metrics, clock, REORDER_BYTES);
+    }
+
+    /** @param reorderBytes the heap a poll may take to put new lines in time order per stream ({@link StreamOrder}) */
+    JobPoller(ByteNiteApi api, JobTracker tracker, Cursors cursors, Spool spool, List<SinkWorker> workers,
+              PipelineMetrics metrics, Clock clock, long reorderBytes) {
         this.api = api;
+        this.reorderBytes = reorderBytes;
         this.spool = spool;
         this.tracker = tracker;
         this.cursors = cursors;
@@ -177,7 +188,13 @@ final class JobPoller {
         LogFetch fetch(LogPart part, boolean counted) throws ByteNiteException {
             long started = System.nanoTime();
             Cursors.PollView view = cursor.beginPoll(sinks);
-            LogFetch fetch = api.fetchLogs(job, part, new CursorLineFilter(view), offer);
+            LogFetch fetch;
+            try (StreamOrder order = new StreamOrder(offer, spool, job, reorderBytes)) {
+                fetch = api.fetchLogs(job, part, new CursorLineFilter(view), order);
+                order.finish();
+                deferred |= order.deferred() > 0;
+                metrics.sortedOnDisk(order.sortedOnDisk());
+            }
             metrics.fetched(fetch, System.nanoTime() - started);
             if (fetch.truncated()) {
                 metrics.truncated();

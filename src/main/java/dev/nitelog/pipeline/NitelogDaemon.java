@@ -93,7 +93,8 @@ public final class NitelogDaemon implements DeliveryListener {
                 config.jobs().ids().orElse(List.of()), config.jobs().backfill(), cursors::knows, cursors::revive, clock);
         this.spool = Spool.open(Path.of(config.state().dir()), config.spool().maxBytes().asLongValue());
         metrics.watchSpool(spool);
-        this.poller = new JobPoller(api, tracker, cursors, spool, workers, metrics, clock);
+        this.poller = new JobPoller(api, tracker, cursors, spool, workers, metrics, clock,
+                config.spool().reorderBuffer().asLongValue());
         this.polls = new PollDispatcher(tracker, config.jobs().maxConcurrentPolls(), poller::poll, clock,
                 named("nitelog-poll-"));
         this.discoveryThread = Executors.newSingleThreadExecutor(named("nitelog-discovery-"));

@@ -51,7 +51,8 @@ final class PipelineMetrics {
             registry.counter(POLLS, "outcome", outcome);
         }
         for (String name : List.of(RECORDS_FETCHED, RECORDS_SKIPPED, RECORDS_MALFORMED, RECORDS_LATE, RECORDS_FUTURE,
-                LINES_CUT, SPOOL_RECORDS, SPOOL_FULL, CHECKPOINT_WRITES, CHECKPOINT_FAILURES, RESPONSES_TRUNCATED,
+                LINES_CUT, SPOOL_RECORDS, SPOOL_SORTED_RECORDS, SPOOL_FULL, CHECKPOINT_WRITES, CHECKPOINT_FAILURES,
+                RESPONSES_TRUNCATED,
                 LINES_UNFETCHED)) {
             registry.counter(name);
         }
@@ -201,6 +202,12 @@ final class PipelineMetrics {
     void spooled(int count) {
         if (count > 0) {
             registry.counter(SPOOL_RECORDS).increment(count);
+        }
+    }
+
+    void sortedOnDisk(long count) {
+        if (count > 0) {
+            registry.counter(SPOOL_SORTED_RECORDS).increment(count);
         }
     }
 

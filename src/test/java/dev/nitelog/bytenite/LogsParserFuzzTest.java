@@ -1,9 +1,9 @@
 package dev.nitelog.bytenite;
 
 import dev.nitelog.record.KnownIds;
-import dev.nitelog.bytenite.LogsBodies.Body;
-import dev.nitelog.bytenite.LogsBodies.Kept;
-import dev.nitelog.bytenite.LogsBodies.Outcome;
+import dev.nitelog.bytenite.HostileBodies.Body;
+import dev.nitelog.bytenite.HostileBodies.Kept;
+import dev.nitelog.bytenite.HostileBodies.Outcome;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.LogRecord;
 import dev.nitelog.record.RecordId;
@@ -96,7 +96,7 @@ class LogsParserFuzzTest {
     void rejectsEveryTruncationOfValidBodies() throws Exception {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
         System.out.println("LogsParserFuzzTest truncation seed: -Dfuzz.seed=" + seed);
-        LogsBodies bodies = new LogsBodies(new Random(seed));
+        HostileBodies bodies = new HostileBodies(new Random(seed));
         int cuts = 0;
         for (int i = 0; i < 12; i++) {
             Body body = bodies.valid();
@@ -121,7 +121,7 @@ class LogsParserFuzzTest {
 
     @Test
     void keepsGoodEntriesBesideUnknownFieldsNestedJustUnderTheLimit() throws Exception {
-        Body body = new LogsBodies(new Random(1)).nested(996);
+        Body body = new HostileBodies(new Random(1)).nested(996);
         LogFetch fetch = parser(null).parse(new ByteArrayInputStream(body.bytes()));
         assertEquals(body.expected().records(), kept(fetch.records()));
     }
@@ -129,7 +129,7 @@ class LogsParserFuzzTest {
     /** The fuzz loop, on its own thread so that the test thread can watch it for hangs. */
     private static final class Run implements Runnable {
         private final long seed;
-        private final LogsBodies bodies;
+        private final HostileBodies bodies;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final Map<String, Integer> outcomes = new TreeMap<>();
         volatile Body current;
@@ -142,7 +142,7 @@ class LogsParserFuzzTest {
 
         Run(long seed) {
             this.seed = seed;
-            this.bodies = new LogsBodies(new Random(seed));
+            this.bodies = new HostileBodies(new Random(seed));
         }
 
         @Override
@@ -226,7 +226,7 @@ class LogsParserFuzzTest {
                 }
             }
             if (body.outcome() == Outcome.PARSES || body.outcome() == Outcome.MALFORMED_OR_COUNTS) {
-                LogsBodies.Expected expected = body.expected();
+                HostileBodies.Expected expected = body.expected();
                 if (fetch.records().size() != expected.records().size() || fetch.skipped() != expected.skipped()
                         || fetch.malformedEntries() != expected.malformed()) {
                     throw new AssertionError(describe(body, String.format(

@@ -45,17 +45,7 @@ class SinkFilterOfferTest {
 
     private final List<LogRecord> log = new ArrayList<>();
     private final AtomicInteger fetches = new AtomicInteger();
-    private final ByteNiteApi api = new ByteNiteApi() {
-        @Override
-        public List<JobStatus> listJobs() {
-            return List.of();
-        }
-
-        @Override
-        public JobStatus getJob(String jobId) {
-            throw new UnsupportedOperationException();
-        }
-
+    private final ByteNiteApi api = new LogsOnlyApi() {
         @Override
         public LogFetch fetchLogs(JobRef job, LineFilter filter) {
             fetches.incrementAndGet();

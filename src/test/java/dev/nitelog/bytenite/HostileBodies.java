@@ -21,7 +21,7 @@ import java.util.Random;
  * {@code {logs:[...]}}, entries of log/timestamp/level/container) with the expected outcome of each.
  * All randomness comes from the one {@link Random}, so a seed replays the whole sequence.
  */
-final class LogsBodies {
+final class HostileBodies {
     /** What parsing a body must give. */
     enum Outcome {
         /** parses, with exactly {@link Body#expected()} */
@@ -60,7 +60,7 @@ final class LogsBodies {
     private final Random random;
     private final List<Body> corpus = new ArrayList<>();
 
-    LogsBodies(Random random) {
+    HostileBodies(Random random) {
         this.random = random;
     }
 
