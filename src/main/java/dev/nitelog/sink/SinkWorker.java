@@ -270,6 +270,7 @@ public final class SinkWorker implements AutoCloseable {
                 listener.written(sink.name(), matching.size(), System.nanoTime() - started);
             }
             unflushed.addAll(batch); // filtered-out records count as dealt with, too
+            listener.handedOff(sink.name(), batch);
         } catch (SinkException | RuntimeException e) {
             fail(e instanceof SinkException se ? se : new SinkException(e.toString(), e), batch.size());
         }
