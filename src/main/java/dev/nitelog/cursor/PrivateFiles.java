@@ -1,9 +1,11 @@
 package dev.nitelog.cursor;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -67,6 +69,13 @@ final class PrivateFiles {
     private static void restrictDirectory(Path dir) throws IOException {
         if (posix(dir)) {
             Files.setPosixFilePermissions(dir, DIR);
+        }
+    }
+
+    /** Makes renames and deletions in {@code dir} durable; not supported on every platform (Windows). */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
         }
     }
 
