@@ -348,8 +348,8 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /** Makes the renames and deletions durable; not supported on every platform (Windows). */
     private void syncDirectory() {
-        try (FileChannel dir = FileChannel.open(jobsDir, StandardOpenOption.READ)) {
-            dir.force(true);
+        try {
+            PrivateFiles.syncDirectory(jobsDir);
         } catch (IOException e) {
             LOG.debugf("cannot fsync directory %s: %s", jobsDir, e);
         }

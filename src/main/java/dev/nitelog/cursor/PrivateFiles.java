@@ -81,6 +81,13 @@ final class PrivateFiles {
         }
     }
 
+    /** Makes renames and deletions in {@code dir} durable; not supported on every platform (Windows). */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
     /** Whether the file system holding {@code path} has POSIX permissions (asked once per directory: it reads the mounts). */
     static boolean posix(Path path) throws IOException {
         return Files.getFileStore(path).supportsFileAttributeView(PosixFileAttributeView.class);

@@ -2,7 +2,9 @@ package dev.nitelog.pipeline;
 
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.config.NitelogConfig;
+import dev.nitelog.cursor.BootId;
 import dev.nitelog.cursor.CheckpointStore;
+import dev.nitelog.cursor.CommitJournal;
 import dev.nitelog.cursor.CursorSnapshot;
 import dev.nitelog.cursor.FileCheckpointStore;
 import dev.nitelog.cursor.StateDirLock;
@@ -49,6 +51,7 @@ public final class NitelogDaemon implements DeliveryListener {
     private final Cursors cursors;
     private final Spool spool;
     private final CheckpointStore store;
+    private final CommitJournal journal;
     private final StateDirLock stateLock;
     private final JobTracker tracker;
     private final List<SinkWorker> workers = new ArrayList<>();
@@ -83,7 +86,11 @@ public final class NitelogDaemon implements DeliveryListener {
                 cursors::isRetired, RandomGenerator.getDefault());
         DeadLetterFile deadLetters = new DeadLetterFile(Path.of(config.state().dir(), "dead-letters"), clock,
                 config.deadLetter().maxBytes().asLongValue());
-        for (Map.Entry<String, Sink> sink : registry.create(config.sinks()).entrySet()) {
+        Map<String, Sink> sinks = registry.create(config.sinks());
+        this.journal = CommitJournal.open(Path.of(config.state().dir()), BootId.current(), List.copyOf(sinks.keySet()),
+                clock);
+        replayJournal(sinks);
+        for (Map.Entry<String, Sink> sink : sinks.entrySet()) {
             String name = sink.getKey();
             DeadLetters counted = countingDeadLetters(name, deadLetters.forSink(name));
             workers.add(new SinkWorker(sink.getValue(), config.sinks().get(name), counted, this, clock,
@@ -99,6 +106,16 @@ public final class NitelogDaemon implements DeliveryListener {
                 named("nitelog-poll-"));
         this.discoveryThread = Executors.newSingleThreadExecutor(named("nitelog-discovery-"));
         metrics.watch(tracker, workers, cursors, clock);
+        checkpoint(); // what the journal added is saved, and the journal's old segments go
+    }
+
+    /** Counts as delivered what earlier runs wrote and the journal vouches for (see {@link JournalReplay}). */
+    private void replayJournal(Map<String, Sink> sinks) {
+        int records = new JournalReplay(sinks, cursors).apply(journal.recovered());
+        if (records > 0) {
+            LOG.infof("The commit journal showed %d lines written by the previous run after its last checkpoint:"
+                    + " they are not shipped again", records);
+        }
     }
 
     private static CursorSnapshot loadCheckpoints(CheckpointStore store) {
@@ -169,11 +186,14 @@ public final class NitelogDaemon implements DeliveryListener {
 
     /** Persists committed cursors (debounced by the scheduler) and purges expired tombstones. */
     void checkpoint() {
+        CommitJournal.Rotation rotation = journal.rotate(); // before the snapshot: what it covers may go once saved
         if (cursors.version() == store.savedVersion()) {
+            journal.release(rotation);
             return;
         }
         try {
             store.save(cursors.snapshotCommitted(store.savedVersion()));
+            journal.release(rotation);
             metrics.checkpointed(true);
             if (checkpointFailing) {
                 LOG.info("Saving checkpoints works again");
@@ -196,8 +216,14 @@ public final class NitelogDaemon implements DeliveryListener {
     }
 
     @Override
+    public void handedOff(String sink, List<LogRecord> records) {
+        journal.written(sink, records);
+    }
+
+    @Override
     public void delivered(String sink, List<LogRecord> records) {
         cursors.commit(sink, records);
+        journal.flushed(sink); // after the commit: a checkpoint that sees the marker's segment closed has the commit
         metrics.delivered(sink, records.size());
     }
 
@@ -214,6 +240,7 @@ public final class NitelogDaemon implements DeliveryListener {
     @Override
     public void failed(String sink, SinkException error) {
         cursors.rollback(sink);
+        journal.rolledBack(sink);
         int index = sinkIndex(sink);
         if (index >= 0 && spool != null) {
             spool.discard(index); // the roll-back offers those records again from the source
@@ -257,6 +284,7 @@ public final class NitelogDaemon implements DeliveryListener {
             }
         }
         checkpoint();
+        journal.close();
         stateLock.close();
     }
 

@@ -11,6 +11,14 @@ public interface DeliveryListener {
     void delivered(String sink, List<LogRecord> records);
 
     /**
+     * A batch's write returned: {@code records} (those the sink's filters skip included) got as far
+     * as the sink's {@link Sink#writeReach()}, not yet flushed; {@link #delivered} follows after the
+     * flush, {@link #failed} instead if one fails. {@code records} is valid only during the call.
+     */
+    default void handedOff(String sink, List<LogRecord> records) {
+    }
+
+    /**
      * A batch failed: every record queued or in flight for this sink was dropped and must be
      * offered again by a later poll.
      */

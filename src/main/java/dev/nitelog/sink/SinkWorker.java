@@ -276,6 +276,7 @@ public final class SinkWorker implements AutoCloseable {
             sink.write(new SinkBatch(batch, deadLetters));
             listener.written(sink.name(), batch.size(), System.nanoTime() - started);
             unflushed.addAll(batch);
+            listener.handedOff(sink.name(), batch);
         } catch (SinkException | RuntimeException e) {
             fail(e instanceof SinkException se ? se : new SinkException(e.toString(), e), batch.size());
         }

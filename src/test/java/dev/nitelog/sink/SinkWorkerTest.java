@@ -82,6 +82,8 @@ public class SinkWorkerTest {
         final List<LogRecord> delivered = Collections.synchronizedList(new ArrayList<>());
         final AtomicInteger failures = new AtomicInteger();
         final AtomicInteger retrying = new AtomicInteger();
+        final List<LogRecord> handedOff = Collections.synchronizedList(new ArrayList<>());
+        public void handedOff(String sink, List<LogRecord> records) { handedOff.addAll(records); }
         public void delivered(String sink, List<LogRecord> records) { delivered.addAll(records); }
         public void retrying(String sink, int records) { retrying.addAndGet(records); }
         public void failed(String sink, SinkException error) { failures.incrementAndGet(); }
@@ -151,6 +153,24 @@ public class SinkWorkerTest {
             assertTrue(worker.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(mixed, sink.written);
             assertEquals(mixed, listener.delivered);
+        }
+    }
+
+    @Test
+    void aWrittenBatchIsHandedOffBeforeItsFlushAndAFailedOneIsNot() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        Listener listener = new Listener();
+        try (SinkWorker worker = new SinkWorker(sink, config(1000, 10, List.of()), (r, why) -> { }, listener,
+                Clock.systemUTC(), Duration.ofHours(1)).start()) {
+            worker.offer(room -> records(0, 25, Level.INFO));
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.handedOff.size() == 25);
+            assertEquals(records(0, 25, Level.INFO), listener.handedOff);
+            assertEquals(List.of(), listener.delivered, "not flushed within the hour");
+
+            sink.failing.set(true);
+            worker.offer(room -> records(25, 30, Level.INFO));
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.failures.get() == 1);
+            assertEquals(25, listener.handedOff.size(), "a write that failed hands nothing off");
         }
     }
 }

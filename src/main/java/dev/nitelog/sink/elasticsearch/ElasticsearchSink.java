@@ -11,6 +11,7 @@ import dev.nitelog.sink.SinkBatch;
 import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.SinkHealth;
 import dev.nitelog.sink.Utf8Buffer;
+import dev.nitelog.sink.WriteReach;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -78,6 +79,12 @@ public final class ElasticsearchSink implements Sink {
     }
 
     private record Rejection(LogRecord record, String reason) {
+    }
+
+    /** A write returns once every bulk request was answered. */
+    @Override
+    public WriteReach writeReach() {
+        return WriteReach.DESTINATION;
     }
 
     @Override

@@ -10,12 +10,21 @@ import dev.nitelog.sink.SinkBatch;
 import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.SinkHealth;
 import dev.nitelog.sink.Utf8Buffer;
+import dev.nitelog.sink.WriteReach;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -26,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Appends records as lines (JSON or text) to files named by a path template, e.g. one file per
@@ -107,6 +117,8 @@ public final class FileSink implements Sink {
             }
             if (settings.fsync() == FsyncPolicy.ALWAYS) {
                 syncAll();
+            } else {
+                pushAll(); // what a write returned for must outlive a kill of this process (writeReach)
             }
         } catch (IOException e) {
             throw failed(current, e);
@@ -236,6 +248,51 @@ public final class FileSink implements Sink {
             }
         } catch (IOException e) {
             throw failed(current, e);
+        }
+    }
+
+    /** With {@code fsync: always} a write is on disk; otherwise it is in the page cache. */
+    @Override
+    public WriteReach writeReach() {
+        return settings.fsync() == FsyncPolicy.ALWAYS ? WriteReach.DESTINATION : WriteReach.HOST;
+    }
+
+    /**
+     * Syncs every file under the base directory modified since {@code since} (less a minute, for
+     * the coarse and adjustable clock behind modification times), and their directories. With
+     * {@code fsync: never} nothing is synced, as a flush would not either.
+     */
+    @Override
+    public boolean syncEarlierWrites(Instant since) throws SinkException {
+        if (settings.fsync() == FsyncPolicy.NEVER || !Files.isDirectory(template.base())) {
+            return true;
+        }
+        FileTime from = FileTime.from(since.minus(Duration.ofMinutes(1)));
+        Set<Path> dirs = new LinkedHashSet<>();
+        try (Stream<Path> files = Files.walk(template.base())) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (attributes.isRegularFile() && attributes.lastModifiedTime().compareTo(from) >= 0) {
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                        syncer.sync(channel);
+                    }
+                    dirs.add(file.getParent());
+                }
+            }
+            for (Path dir : dirs) {
+                Fs.syncDirectory(dir);
+            }
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            throw new SinkException("file sink " + name + " cannot sync what an earlier process wrote under "
+                    + template.base() + ": " + e, e);
+        }
+    }
+
+    private void pushAll() throws IOException {
+        for (OpenFile file : open.values()) {
+            file.push();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.nitelog.sink.Sink;
 import dev.nitelog.sink.SinkBatch;
 import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.SinkHealth;
+import dev.nitelog.sink.WriteReach;
 import dev.nitelog.sink.Utf8Buffer;
 import org.jboss.logging.Logger;
 
@@ -94,6 +95,12 @@ public final class HttpSink implements Sink {
     @Override
     public String name() {
         return settings.name();
+    }
+
+    /** A write returns once the endpoint answered 2xx. */
+    @Override
+    public WriteReach writeReach() {
+        return WriteReach.DESTINATION;
     }
 
     @Override

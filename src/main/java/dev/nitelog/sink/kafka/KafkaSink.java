@@ -10,6 +10,7 @@ import dev.nitelog.sink.SinkBatch;
 import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.SinkHealth;
 import dev.nitelog.sink.Utf8Buffer;
+import dev.nitelog.sink.WriteReach;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -119,6 +120,12 @@ public final class KafkaSink implements Sink {
             return SinkHealth.down(down);
         }
         return probe.check();
+    }
+
+    /** A write returns once the broker acknowledged every record ({@code acks} as configured). */
+    @Override
+    public WriteReach writeReach() {
+        return WriteReach.DESTINATION;
     }
 
     @Override

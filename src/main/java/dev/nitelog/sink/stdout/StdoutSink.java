@@ -8,6 +8,7 @@ import dev.nitelog.sink.Sink;
 import dev.nitelog.sink.SinkBatch;
 import dev.nitelog.sink.SinkException;
 import dev.nitelog.sink.SinkHealth;
+import dev.nitelog.sink.WriteReach;
 import dev.nitelog.sink.Utf8Buffer;
 
 import java.io.IOException;
@@ -37,6 +38,12 @@ public final class StdoutSink implements Sink {
     @Override
     public SinkHealth check() {
         return SinkHealth.up("stdout");
+    }
+
+    /** A write flushes the stream: the reader has the lines, and nitelog can do no more for them. */
+    @Override
+    public WriteReach writeReach() {
+        return WriteReach.DESTINATION;
     }
 
     @Override
