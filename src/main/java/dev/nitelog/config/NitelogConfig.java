@@ -106,15 +106,6 @@ public interface NitelogConfig {
          */
         @WithDefault("1G")
         MemorySize maxBytes();
-
-        /**
-         * The heap one poll may take to put a response's new lines in time order per stream (the
-         * API's order is unspecified). New lines beyond it are handed on as listed while every
-         * stream came in time order, else sorted on disk in the spool's directory, within
-         * {@code max-bytes}, and handed on when the response ends.
-         */
-        @WithDefault("8M")
-        MemorySize reorderBuffer();
     }
 
     /** Shutdown settings. */
