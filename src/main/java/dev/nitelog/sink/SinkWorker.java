@@ -38,6 +38,7 @@ public final class SinkWorker implements AutoCloseable {
     private final Clock clock;
     private final Duration flushInterval;
     private final List<LogRecord> unflushed = new ArrayList<>();
+    private long unflushedBytes;
     private long lastFlushNanos = System.nanoTime();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -208,13 +209,22 @@ public final class SinkWorker implements AutoCloseable {
                 write(batch);
                 batch.clear();
             }
-            if (!unflushed.isEmpty() && (System.nanoTime() - lastFlushNanos >= flushInterval.toNanos() || closing)) {
+            if (!unflushed.isEmpty() && (System.nanoTime() - lastFlushNanos >= flushInterval.toNanos() || closing
+                    || unflushedFull())) {
                 flushAndReport();
             }
         }
         if (!unflushed.isEmpty()) {
             flushAndReport();
         }
+    }
+
+    /**
+     * Written records wait for the flush in the heap too: a sink that writes faster than a queue's
+     * worth per flush interval (a backlog) is flushed early, so they never hold more than the queue.
+     */
+    private boolean unflushedFull() {
+        return unflushed.size() >= config.queueRecords() || unflushedBytes >= config.queueBytes().asLongValue();
     }
 
     /** Waits for records, lingers for a fuller batch, moves them into {@code batch}; false once closed and drained. */
@@ -276,6 +286,9 @@ public final class SinkWorker implements AutoCloseable {
             sink.write(new SinkBatch(batch, deadLetters));
             listener.written(sink.name(), batch.size(), System.nanoTime() - started);
             unflushed.addAll(batch);
+            for (int i = 0; i < batch.size(); i++) {
+                unflushedBytes += batch.get(i).approximateBytes();
+            }
             listener.handedOff(sink.name(), batch);
         } catch (SinkException | RuntimeException e) {
             fail(e instanceof SinkException se ? se : new SinkException(e.toString(), e), batch.size());
@@ -288,6 +301,7 @@ public final class SinkWorker implements AutoCloseable {
             lastFlushNanos = System.nanoTime();
             listener.delivered(sink.name(), List.copyOf(unflushed));
             unflushed.clear();
+            unflushedBytes = 0;
             if (consecutiveFailures > 0) {
                 LOG.infof("Sink %s recovered after %d failed attempts", sink.name(), consecutiveFailures);
                 consecutiveFailures = 0;
@@ -302,6 +316,7 @@ public final class SinkWorker implements AutoCloseable {
         try {
             listener.retrying(sink.name(), inFlight + unflushed.size() + queue.size());
             unflushed.clear();
+            unflushedBytes = 0;
             queue.clear();
             queuedBytes = 0;
             consecutiveFailures++;

@@ -105,6 +105,38 @@ public class SinkWorkerTest {
     }
 
     @Test
+    void holdsNoMoreThanAQueueOfWrittenRecordsAwaitingTheFlush() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        Listener listener = new Listener();
+        List<Integer> unflushedAtEachFlush = Collections.synchronizedList(new ArrayList<>());
+        Sink measuring = new Sink() {
+            public String name() { return sink.name(); }
+            public SinkHealth check() { return sink.check(); }
+            public void write(SinkBatch batch) throws SinkException { sink.write(batch); }
+            public void flush() {
+                unflushedAtEachFlush.add(sink.written.size() - listener.delivered.size());
+                sink.flush();
+            }
+            public void close() { }
+        };
+        try (SinkWorker worker = new SinkWorker(measuring, config(100, 10, List.of()), (r, why) -> { }, listener,
+                Clock.systemUTC(), Duration.ofHours(1)).start()) {
+            List<LogRecord> all = records(0, 1000, Level.INFO);
+            for (int from = 0; from < all.size(); ) { // a backlog: refilled as the queue frees up
+                int offset = from;
+                int taken = worker.offer(room -> all.subList(offset, Math.min(all.size(), offset + room)));
+                if (taken == 0) {
+                    Thread.onSpinWait();
+                }
+                from += taken;
+            }
+            // a flush interval of an hour: only the bound on what waits for the flush reports anything
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.delivered.size() >= 900);
+            assertTrue(unflushedAtEachFlush.stream().allMatch(n -> n <= 100), "at most a queue: " + unflushedAtEachFlush);
+        }
+    }
+
+    @Test
     void neverQueuesMoreThanItsCapacity() {
         RecordingSink sink = new RecordingSink();
         sink.failing.set(true);
