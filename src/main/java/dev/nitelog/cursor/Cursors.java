@@ -638,6 +638,24 @@ public final class Cursors {
         }
     }
 
+    /** Records of the job handed to the sink and not confirmed yet (queued, spooled, or written and not flushed). */
+    long awaitingConfirmation(String jobId, String sink) {
+        JobCursors job = jobs.get(jobId);
+        if (job == null) {
+            return 0;
+        }
+        synchronized (job) {
+            SinkCursors cursors = job.sinks.get(sink);
+            long awaiting = 0;
+            if (cursors != null) {
+                for (int i = 0; i < cursors.ordered.size(); i++) {
+                    awaiting += cursors.ordered.get(i).awaitingConfirmation;
+                }
+            }
+            return awaiting;
+        }
+    }
+
     /** True when the job was retired and not purged yet. */
     public boolean isRetired(String jobId) {
         JobCursors job = jobs.get(jobId);

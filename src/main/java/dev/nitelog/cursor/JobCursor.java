@@ -103,6 +103,11 @@ public final class JobCursor {
         }
     }
 
+    /** Records of the job handed to the sink and not confirmed yet (queued, spooled, or written and not flushed). */
+    public long awaitingConfirmation(String sink) {
+        return cursors.awaitingConfirmation(jobId, sink);
+    }
+
     /** True while any array of the job is held because a response was cut inside it. */
     public boolean holdsAnyArray() {
         return cursors.holdsAnyArray(jobId);

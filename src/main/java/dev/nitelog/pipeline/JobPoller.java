@@ -390,25 +390,41 @@ final class JobPoller {
     }
 
     /**
-     * True when the job's last poll left a backlog and no interested sink is close to caught up:
-     * polling now would re-read the whole log to find a few records, or none, that the sink could
-     * not take before the spool anyway. A sink is close once no job has records waiting for it in
-     * the spool and half its queue is free (or it is failing: then a poll costs no sink work).
-     * Re-reading costs about as much as the job's log is long, so a backlog is taken from one
-     * fetch, or in slices of at least half a queue when the spool is full.
+     * True when polling the job now would mostly re-read lines that no interested sink could take
+     * or has confirmed yet. Re-reading costs about as much as the job's log is long, so a backlog is
+     * taken from one fetch (or in slices of at least half a queue when the spool is full), and its
+     * tail is not fetched again and again while the sinks confirm it. A sink is close to caught up
+     * with the job once it is failing (a poll then costs it no work), or once it awaits confirmation
+     * of fewer than half a queue of the job's records and, when the last poll left a backlog, no job
+     * has records waiting for it in the spool and half its queue is free.
      */
     private boolean waitsForRoom(String jobId) {
-        if (!backloggedJobs.contains(jobId)) {
-            return false;
-        }
+        boolean backlogged = backloggedJobs.contains(jobId);
+        JobCursor cursor = cursors.forJob(jobId);
         for (int i = 0; i < workers.size(); i++) {
             SinkWorker worker = workers.get(i);
-            if (worker.acceptsJob(jobId) && !spool.pending(i)
-                    && (worker.failing() || worker.room() >= worker.capacity() / 2)) {
+            if (!worker.acceptsJob(jobId)) {
+                continue;
+            }
+            if (worker.failing()) {
+                return false;
+            }
+            boolean confirming = cursor.awaitingConfirmation(worker.name()) >= worker.capacity() / 2;
+            boolean room = !backlogged || (!spool.pending(i) && worker.room() >= worker.capacity() / 2);
+            if (!confirming && room) {
                 return false;
             }
         }
-        return true;
+        return backlogged || hasInterestedSink(jobId);
+    }
+
+    private boolean hasInterestedSink(String jobId) {
+        for (SinkWorker worker : workers) {
+            if (worker.acceptsJob(jobId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<String> sinkNamesFor(String jobId) {

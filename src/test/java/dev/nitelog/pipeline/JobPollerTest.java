@@ -153,9 +153,10 @@ class JobPollerTest {
     @Test
     void aBackloggedJobIsNotFetchedAgainUntilHalfAQueueIsFree() throws Exception {
         SinkWorkerTest.RecordingSink sink = new SinkWorkerTest.RecordingSink();
+        Cursors cursors = new Cursors(Duration.ofMinutes(2));
         SinkWorker worker = new SinkWorker(sink, SinkWorkerTest.config(10, 10, List.of()), (r, why) -> { },
-                new SinkWorkerTest.Listener(), Clock.systemUTC(), Duration.ofMillis(10)); // started later
-        JobPoller withSink = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), spool(), List.of(worker),
+                new CommittingListener(cursors), Clock.systemUTC(), Duration.ofMillis(10)); // started later
+        JobPoller withSink = new JobPoller(api, tracker, cursors, spool(), List.of(worker),
                 new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
         tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
         List<LogRecord> lines = SinkWorkerTest.records(0, 15, Level.INFO).stream()
@@ -190,9 +191,10 @@ class JobPollerTest {
     @Test
     void aFullSpoolLeavesTheRestOfABacklogToLaterPollsAndLosesNothing() throws Exception {
         SinkWorkerTest.RecordingSink sink = new SinkWorkerTest.RecordingSink();
+        Cursors cursors = new Cursors(Duration.ofMinutes(2));
         SinkWorker worker = new SinkWorker(sink, SinkWorkerTest.config(10, 10, List.of()), (r, why) -> { },
-                new SinkWorkerTest.Listener(), Clock.systemUTC(), Duration.ofMillis(10)); // started later
-        JobPoller withSink = new JobPoller(api, tracker, new Cursors(Duration.ofMinutes(2)), spool(4096),
+                new CommittingListener(cursors), Clock.systemUTC(), Duration.ofMillis(10)); // started later
+        JobPoller withSink = new JobPoller(api, tracker, cursors, spool(4096),
                 List.of(worker), new PipelineMetrics(meters), Clock.fixed(T0, ZoneOffset.UTC));
         tracker.observe(new JobStatus(JOB, "JOB_STATE_RUNNING", JobPhase.ACTIVE, null), T0);
         List<LogRecord> lines = SinkWorkerTest.records(0, 100, Level.INFO).stream()
