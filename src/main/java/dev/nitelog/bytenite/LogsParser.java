@@ -354,7 +354,7 @@ final class LogsParser {
             hasLast = true;
             lastSeconds = timestamps.seconds();
             lastNanos = timestamps.nanos();
-            // every entry, below the floor or not: which lines count as late must not depend on the floor
+            // every entry, below the floor or not: which buckets the counters evict must not depend on the floor
             occurrences.seen(timestamps.epochNanos());
             occurrencesWithoutLevel.seen(timestamps.epochNanos());
         }
@@ -381,7 +381,7 @@ final class LogsParser {
                 log.chars(), log.length(), level);
         // identical lines share a timestamp, so counting in response order is counting in the
         // stable-sorted order the records are shipped in
-        int occurrence = occurrences.next(ids.baseHigh(), ids.baseLow(), timestamps.epochNanos());
+        int occurrence = occurrences.next(ids.baseHigh(), ids.baseLow());
         boolean withoutLevel = timestamps.epochNanos() <= streamFilter.idsWithoutLevelUntilNanos();
         int occurrenceWithoutLevel = withoutLevel ? occurrenceWithoutLevel() : 0;
         if (occurrence == OccurrenceCounter.OVERFLOW || occurrenceWithoutLevel == OccurrenceCounter.OVERFLOW) {
@@ -432,7 +432,7 @@ final class LogsParser {
      */
     private int occurrenceWithoutLevel() {
         ids.baseWithoutLevel(idWithoutLevel);
-        return occurrencesWithoutLevel.next(idWithoutLevel[0], idWithoutLevel[1], timestamps.epochNanos());
+        return occurrencesWithoutLevel.next(idWithoutLevel[0], idWithoutLevel[1]);
     }
 
     private void readString(JsonParser p, JsonToken value, ValueChars into) throws IOException {

@@ -4,6 +4,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.LogRecord;
+import dev.nitelog.record.RecordId;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +62,21 @@ class LogsParserHeapTest {
      */
     @Test
     void numbersAHalfGigabyteOfNewLinesInBoundedHeap() throws Exception {
-        GeneratedBody body = new GeneratedBody(BODY_BYTES, 1_000_000);
+        numbersNewLinesInBoundedHeap(new GeneratedBody(BODY_BYTES, 1_000_000));
+    }
+
+    /**
+     * The same listed newest first, as Loki may list a stream: every second's bucket is opened and
+     * done with in turn, so no line is numbered late and none is deferred.
+     */
+    @Test
+    void numbersAHalfGigabyteOfNewLinesListedNewestFirstInBoundedHeap() throws Exception {
+        GeneratedBody body = new GeneratedBody(BODY_BYTES, 1_000_000).newestFirst();
+        assertTrue(body.entries > 2_000_000, "entries " + body.entries);
+        numbersNewLinesInBoundedHeap(body);
+    }
+
+    private static void numbersNewLinesInBoundedHeap(GeneratedBody body) throws Exception {
         Measured measured = measure(() -> new LogsParser(new JobRef("job-new", "new"), LineFilter.KEEP_ALL,
                     ParseLimits.NONE.withMaxBytes(600L * 1024 * 1024), chunk -> true).parse(body));
         LogFetch fetch = measured.fetch();
@@ -74,19 +89,22 @@ class LogsParserHeapTest {
     }
 
     /**
-     * More distinct lines within two seconds of one array than the occurrence table holds: the
-     * rest of the array is deferred, neither shipped under a number that could collide nor skipped.
+     * More lines within one second than the occurrence table's budget: the bucket goes on in a new
+     * epoch's numbers, so every line is numbered, distinctly, and none is deferred.
      */
     @Test
-    void defersTheLinesOfAnArrayItCannotNumber() throws Exception {
+    void numbersASecondDenserThanTheTableBudget() throws Exception {
         GeneratedBody body = new GeneratedBody(100L * 1024 * 1024, 100); // 100 ns apart: all in one second
+        assertTrue(body.entries > OccurrenceCounter.MAX_ENTRIES, "entries " + body.entries);
+        java.util.Set<RecordId> ids = new java.util.HashSet<>();
         LogFetch fetch = new LogsParser(new JobRef("job-dense", "dense"), LineFilter.KEEP_ALL,
-                ParseLimits.NONE.withMaxBytes(200L * 1024 * 1024), chunk -> true).parse(body);
-        int numbered = 3 * OccurrenceCounter.MAX_SLOTS / 4;
-        assertTrue(body.entries > numbered, "entries " + body.entries);
-        assertEquals(numbered, fetch.chunked());
-        assertEquals(body.entries - numbered, fetch.deferred());
-        assertTrue(fetch.partial());
+                ParseLimits.NONE.withMaxBytes(200L * 1024 * 1024), chunk -> {
+                    chunk.forEach(r -> ids.add(r.id()));
+                    return true;
+                }).parse(body);
+        assertEquals(body.entries, fetch.chunked());
+        assertEquals(0, fetch.deferred());
+        assertEquals(body.entries, ids.size());
     }
 
     /**
@@ -224,6 +242,7 @@ class LogsParserHeapTest {
         final long entries;
         final long size;
         private final byte[] current;
+        private boolean newestFirst;
         private long entry = -1; // -1: the head
         private int pos;
 
@@ -243,6 +262,12 @@ class LogsParserHeapTest {
             size = HEAD.length + entries * template.length - 1 + TAIL.length; // the first entry has no comma
             current = template.clone();
             load(HEAD);
+        }
+
+        /** The same entries listed newest first. */
+        GeneratedBody newestFirst() {
+            newestFirst = true;
+            return this;
         }
 
         Instant timestampOf(long index) {
@@ -266,7 +291,7 @@ class LogsParserHeapTest {
                 load(TAIL);
                 return true;
             }
-            long offset = entry * spacingNanos;
+            long offset = (newestFirst ? entries - 1 - entry : entry) * spacingNanos;
             long nanos = offset % 1_000_000_000L;
             for (int i = 8; i >= 0; i--) {
                 current[nanosAt + i] = (byte) ('0' + nanos % 10);

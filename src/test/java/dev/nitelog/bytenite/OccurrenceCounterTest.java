@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OccurrenceCounterTest {
     private static final long SECOND = OccurrenceCounter.BUCKET_NANOS;
+    private static final int LATE = OccurrenceCounter.LATE_BASE;
+    private static final int STRIDE = OccurrenceCounter.EPOCH_STRIDE;
     private OccurrenceCounter counter;
 
     @BeforeEach
@@ -31,44 +33,88 @@ class OccurrenceCounterTest {
         assertTrue(OccurrenceCounter.idleSlots().stream().allMatch(s -> s <= OccurrenceCounter.RETAINED_SLOTS));
     }
 
-    @Test
-    void numbersRepeatsWithinTheNewestTwoBucketsFromZero() {
-        assertEquals(0, counter.next(1, 1, 10 * SECOND));
-        assertEquals(0, counter.next(2, 2, 11 * SECOND + 5));
-        assertEquals(1, counter.next(1, 1, 10 * SECOND), "the previous bucket still counts");
-        assertEquals(1, counter.next(2, 2, 11 * SECOND + 5));
+    /** An entry's number, as the parser asks for it: seen, then numbered. */
+    private static int number(OccurrenceCounter counter, long key, long epochNanos) {
+        counter.seen(epochNanos);
+        return counter.next(key, key);
     }
 
     @Test
-    void repeatOfADroppedKeyIsLateNeverAnEarlierLinesNumber() {
-        assertEquals(0, counter.next(1, 1, 10 * SECOND));
-        assertEquals(1, counter.next(1, 1, 10 * SECOND));
-        counter.seen(12 * SECOND); // bucket 10 is dropped
-        assertEquals(OccurrenceCounter.LATE_BASE, counter.next(1, 1, 10 * SECOND),
-                "not 0 or 1: those ids belong to the two lines before");
-        assertEquals(OccurrenceCounter.LATE_BASE + 1, counter.next(1, 1, 10 * SECOND));
-        assertEquals(0, counter.next(1, 1, 12 * SECOND), "another timestamp is another key");
+    void numbersRepeatsInTheirSecondFromZeroWhateverTheOrder() {
+        assertEquals(0, number(counter, 1, 11 * SECOND));
+        assertEquals(0, number(counter, 2, 10 * SECOND + 5));
+        assertEquals(1, number(counter, 1, 11 * SECOND), "a kept bucket counts on");
+        assertEquals(0, number(counter, 3, 2 * SECOND), "an older second never seen: a new bucket");
+        assertEquals(1, number(counter, 2, 10 * SECOND + 5));
+        assertEquals(2, number(counter, 1, 11 * SECOND));
     }
 
     @Test
-    void aLineLateInOneResponseIsLateInEveryResponseWhateverTheFloor() {
-        // the entry stamped 20 s moves the buckets on even where the parser drops it below the floor
-        counter.seen(20 * SECOND); // below the floor: seen, not numbered
-        assertEquals(OccurrenceCounter.LATE_BASE, counter.next(3, 3, 5 * SECOND));
+    void repeatOfAnEvictedSecondIsNumberedInTheNextEpochNeverFromZero() {
+        OccurrenceCounter small = new OccurrenceCounter(4, 2, 100);
+        assertEquals(0, number(small, 1, 10 * SECOND));
+        assertEquals(1, number(small, 1, 10 * SECOND));
+        number(small, 2, 11 * SECOND);
+        number(small, 2, 12 * SECOND); // three buckets: 10, least recently touched, is evicted
+        assertEquals(LATE, number(small, 1, 10 * SECOND), "not 0 or 1: those ids belong to the two lines before");
+        assertEquals(LATE + 1, number(small, 1, 10 * SECOND));
+        number(small, 2, 13 * SECOND);
+        number(small, 2, 14 * SECOND); // 10 evicted again
+        assertEquals(LATE + STRIDE, number(small, 1, 10 * SECOND), "the third epoch's range");
+        assertEquals(0, number(small, 1, 15 * SECOND), "another second is another key");
     }
 
     @Test
-    void fullTableOverflowsForTheRestOfTheArrayOnly() {
-        int fits = 3 * OccurrenceCounter.MAX_SLOTS / 4;
-        for (int i = 0; i < fits; i++) {
-            assertEquals(0, counter.next(i, i * 31L, SECOND));
+    void keepsTheRecentlyTouchedBucketsNotTheNewestSeconds() {
+        OccurrenceCounter small = new OccurrenceCounter(100, 3, 100);
+        assertEquals(0, number(small, 1, 10 * SECOND));
+        for (int s = 30; s < 35; s++) { // newest first, far newer than 10: the old scheme dropped 10 here
+            number(small, 2, (100 - s) * SECOND);
+            assertEquals(s - 30, number(small, 1, 10 * SECOND) - 1, "10 is touched each time, so kept");
         }
-        assertEquals(OccurrenceCounter.OVERFLOW, counter.next(-1, 0, SECOND));
-        assertEquals(OccurrenceCounter.OVERFLOW, counter.next(0, 0, SECOND),
-                "a key held already: after a missed one nothing of the array is numbered");
-        assertEquals(OccurrenceCounter.OVERFLOW, counter.next(5, 5, 9 * SECOND));
-        counter.nextArray();
-        assertEquals(0, counter.next(0, 0, SECOND));
+    }
+
+    @Test
+    void aBucketAloneAtTheBudgetGoesOnInTheNextEpoch() {
+        OccurrenceCounter small = new OccurrenceCounter(3, 10, 100);
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            numbers.add(number(small, 1, SECOND));
+        }
+        assertEquals(List.of(0, 1, 2, LATE, LATE + 1, LATE + 2, LATE + STRIDE), numbers);
+    }
+
+    @Test
+    void entriesBelowTheFloorEvictAsNumberedOnesDo() {
+        OccurrenceCounter small = new OccurrenceCounter(100, 2, 100);
+        assertEquals(0, number(small, 1, 10 * SECOND));
+        small.seen(11 * SECOND); // below the floor: seen, not numbered
+        small.seen(12 * SECOND);
+        assertEquals(LATE, number(small, 1, 10 * SECOND), "10 was evicted whatever the floor");
+    }
+
+    @Test
+    void overflowsForTheRestOfTheArrayOnlyWhenEvictedSecondsDoNotFit() {
+        OccurrenceCounter small = new OccurrenceCounter(100, 1, 3);
+        for (int s = 0; s < 4; s++) {
+            assertEquals(0, number(small, 1, s * SECOND)); // seconds 0, 1, 2 evicted
+        }
+        assertEquals(OccurrenceCounter.OVERFLOW, number(small, 1, 4 * SECOND), "second 3 cannot be remembered");
+        assertEquals(OccurrenceCounter.OVERFLOW, number(small, 1, 3 * SECOND),
+                "after a forgotten eviction nothing of the array is numbered");
+        small.nextArray();
+        assertEquals(0, number(small, 1, 3 * SECOND));
+    }
+
+    @Test
+    void overflowsPastTheLastEpoch() {
+        OccurrenceCounter small = new OccurrenceCounter(1, 10, 10);
+        int last = 0;
+        for (int i = 0; i <= OccurrenceCounter.MAX_EPOCH; i++) {
+            last = number(small, 1, SECOND);
+        }
+        assertEquals(Integer.MAX_VALUE - STRIDE + 1, last, "the last epoch's base");
+        assertEquals(OccurrenceCounter.OVERFLOW, number(small, 1, SECOND));
     }
 
     /**
