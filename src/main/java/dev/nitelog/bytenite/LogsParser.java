@@ -354,6 +354,9 @@ final class LogsParser {
             hasLast = true;
             lastSeconds = timestamps.seconds();
             lastNanos = timestamps.nanos();
+            // every entry, below the floor or not: which buckets the counters evict must not depend on the floor
+            occurrences.seen(timestamps.epochNanos());
+            occurrencesWithoutLevel.seen(timestamps.epochNanos());
         }
         if (bad || !hasTimestamp) {
             malformed++;
@@ -378,10 +381,18 @@ final class LogsParser {
                 log.chars(), log.length(), level);
         // identical lines share a timestamp, so counting in response order is counting in the
         // stable-sorted order the records are shipped in
-        ids.occurrence(occurrences.next(ids.baseHigh(), ids.baseLow()));
+        int occurrence = occurrences.next(ids.baseHigh(), ids.baseLow());
+        boolean withoutLevel = timestamps.epochNanos() <= streamFilter.idsWithoutLevelUntilNanos();
+        int occurrenceWithoutLevel = withoutLevel ? occurrenceWithoutLevel() : 0;
+        if (occurrence == OccurrenceCounter.OVERFLOW || occurrenceWithoutLevel == OccurrenceCounter.OVERFLOW) {
+            deferred++; // no number to give it safely: neither shipped nor skipped, and the round stays open
+            return;
+        }
+        ids.occurrence(occurrence);
         KnownIds.State state = streamFilter.state(ids.high(), ids.low());
-        if (timestamps.epochNanos() <= streamFilter.idsWithoutLevelUntilNanos()) {
-            state = stateWithoutLevel(state);
+        if (withoutLevel && state == KnownIds.State.UNKNOWN) {
+            ids.withoutLevel(occurrenceWithoutLevel, idWithoutLevel);
+            state = streamFilter.state(idWithoutLevel[0], idWithoutLevel[1]);
         }
         if (state != KnownIds.State.UNKNOWN) { // handed to every sink already: a record would be dropped unsent
             skipped++;
@@ -415,18 +426,13 @@ final class LogsParser {
     }
 
     /**
-     * A line a format-2 checkpoint may hold by its id without the level: counted as format 2
-     * counted (every such line, so the numbering matches), and looked up by that id when its own
-     * id is unknown.
+     * A line a format-2 checkpoint may hold by its id without the level: numbered as format 2
+     * numbered (every such line, so the numbering matches), to be looked up by that id when its
+     * own id is unknown.
      */
-    private KnownIds.State stateWithoutLevel(KnownIds.State state) {
+    private int occurrenceWithoutLevel() {
         ids.baseWithoutLevel(idWithoutLevel);
-        int occurrence = occurrencesWithoutLevel.next(idWithoutLevel[0], idWithoutLevel[1]);
-        if (state != KnownIds.State.UNKNOWN) {
-            return state;
-        }
-        ids.withoutLevel(occurrence, idWithoutLevel);
-        return streamFilter.state(idWithoutLevel[0], idWithoutLevel[1]);
+        return occurrencesWithoutLevel.next(idWithoutLevel[0], idWithoutLevel[1]);
     }
 
     private void readString(JsonParser p, JsonToken value, ValueChars into) throws IOException {

@@ -76,9 +76,12 @@ public interface ByteNiteConfig {
      * The largest {@code /logs} body nitelog reads. A longer one is cut there: the complete lines
      * before the cut are shipped, a warning names the job, and the job is fetched from then on in
      * parts that fit (by service, then by task); a task whose log alone is longer is shipped up to
-     * its cut, and what lay beyond is counted when the job retires. Bounds the heap one poll can take.
+     * its cut, and what lay beyond is counted when the job retires. The parse streams: a larger body
+     * costs time and bytes on the wire, not heap (the parser holds one chunk of records and a bounded
+     * table whatever the body's size), so the default is the largest allowed and no task's log is cut
+     * short unless an operator asks for it, e.g. to bound the traffic of one poll.
      */
-    @WithDefault("256M")
+    @WithDefault("16G")
     MemorySize maxResponseBytes();
 
     /**

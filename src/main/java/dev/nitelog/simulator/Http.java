@@ -61,13 +61,32 @@ final class Http {
         }
     }
 
-    /** Renders a JSON body into bytes (for the cache). */
+    /** Renders a JSON body into bytes. */
     byte[] render(Body body) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
         try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
             body.write(g);
         }
         return out.toByteArray();
+    }
+
+    /** Renders a JSON body of any size into segments (for the cache). */
+    Segments renderSegments(Body body) throws IOException {
+        Segments out = new Segments();
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            body.write(g);
+        }
+        return out;
+    }
+
+    /** A 200 JSON body rendered before, with its length. */
+    void sendSegments(HttpExchange ex, Segments body) throws IOException {
+        stats.outcome(Outcome.OK);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length() == 0 ? -1 : body.length());
+        try (OutputStream os = ex.getResponseBody()) {
+            body.writeTo(os);
+        }
     }
 
     void sendBytes(HttpExchange ex, Outcome outcome, int status, byte[] body) throws IOException {

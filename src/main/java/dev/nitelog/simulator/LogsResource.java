@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code POST /logs}: the job's whole log on every call, rendered with a streaming generator
- * from an immutable snapshot. With {@code cacheRenderedLogs} the serialized body is kept per job
- * while neither the log nor the filter changes.
+ * from an immutable snapshot straight to the socket, whatever its size. With
+ * {@code cacheRenderedLogs} the serialized body is kept per job, in segments, while neither the log
+ * nor the filter changes.
  */
 final class LogsResource {
 
@@ -41,7 +42,7 @@ final class LogsResource {
         }
     }
 
-    private record Rendered(long version, String filterKey, byte[] body) {
+    private record Rendered(long version, String filterKey, Segments body) {
     }
 
     private final JobRegistry jobs;
@@ -80,10 +81,11 @@ final class LogsResource {
         }
         Rendered r = rendered.get(jobId);
         if (r == null || r.version() != snap.version() || !r.filterKey().equals(filter.key())) {
-            r = new Rendered(snap.version(), filter.key(), http.render(g -> write(g, snap, filter)));
+            rendered.remove(jobId); // the old body is garbage before the new one is made
+            r = new Rendered(snap.version(), filter.key(), http.renderSegments(g -> write(g, snap, filter)));
             rendered.put(jobId, r);
         }
-        http.sendBytes(ex, Outcome.OK, 200, r.body());
+        http.sendSegments(ex, r.body());
     }
 
     private static Filter filter(JsonNode body) {

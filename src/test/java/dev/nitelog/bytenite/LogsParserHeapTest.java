@@ -4,6 +4,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.nitelog.record.JobRef;
 import dev.nitelog.record.KnownIds;
 import dev.nitelog.record.LogRecord;
+import dev.nitelog.record.RecordId;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -42,27 +43,68 @@ class LogsParserHeapTest {
     void parsesAHalfGigabyteBodyInBoundedHeap() throws Exception {
         GeneratedBody body = new GeneratedBody(BODY_BYTES);
         Instant floor = body.timestampOf(body.entries - NEW_LINES);
-        long baseline = usedAfterGc();
-        AtomicLong peakAfterGc = new AtomicLong();
-        List<Runnable> unregister = watchGcs(peakAfterGc);
-        LogFetch fetch;
-        long afterParse;
-        try {
-            fetch = new LogsParser(new JobRef("job-big", "big"), LineFilter.below(floor),
-                    ParseLimits.NONE.withMaxBytes(600L * 1024 * 1024), RecordChunks.KEEP).parse(body);
-            afterParse = usedAfterGc(); // fetch is still referenced here
-        } finally {
-            unregister.forEach(Runnable::run);
-        }
+        Measured measured = measure(() -> new LogsParser(new JobRef("job-big", "big"), LineFilter.below(floor),
+                    ParseLimits.NONE.withMaxBytes(600L * 1024 * 1024), RecordChunks.KEEP).parse(body));
+        LogFetch fetch = measured.fetch();
         assertFalse(fetch.truncated());
         assertEquals(body.size, fetch.responseBytes());
         assertEquals(NEW_LINES, fetch.records().size());
         assertEquals(body.entries - NEW_LINES, fetch.skipped());
-        long peak = Math.max(peakAfterGc.get(), afterParse);
         System.out.printf("LogsParserHeapTest: %d MB body, %d entries; live heap before %d MB, peak after a GC %d MB%n",
-                body.size >> 20, body.entries, baseline >> 20, peak >> 20);
-        assertTrue(peak - baseline < MAX_RETAINED_BYTES, "the parse kept " + ((peak - baseline) >> 20)
+                body.size >> 20, body.entries, measured.baseline() >> 20, measured.peak() >> 20);
+        assertTrue(measured.retained() < MAX_RETAINED_BYTES, "the parse kept " + (measured.retained() >> 20)
                 + " MB live for a " + (body.size >> 20) + " MB body");
+    }
+
+    /**
+     * The same size of body with every line new (a first start on a long job), 1 ms apart: numbering
+     * identical lines must not hold a key per line. The records go to chunks that drop them.
+     */
+    @Test
+    void numbersAHalfGigabyteOfNewLinesInBoundedHeap() throws Exception {
+        numbersNewLinesInBoundedHeap(new GeneratedBody(BODY_BYTES, 1_000_000));
+    }
+
+    /**
+     * The same listed newest first, as Loki may list a stream: every second's bucket is opened and
+     * done with in turn, so no line is numbered late and none is deferred.
+     */
+    @Test
+    void numbersAHalfGigabyteOfNewLinesListedNewestFirstInBoundedHeap() throws Exception {
+        GeneratedBody body = new GeneratedBody(BODY_BYTES, 1_000_000).newestFirst();
+        assertTrue(body.entries > 2_000_000, "entries " + body.entries);
+        numbersNewLinesInBoundedHeap(body);
+    }
+
+    private static void numbersNewLinesInBoundedHeap(GeneratedBody body) throws Exception {
+        Measured measured = measure(() -> new LogsParser(new JobRef("job-new", "new"), LineFilter.KEEP_ALL,
+                    ParseLimits.NONE.withMaxBytes(600L * 1024 * 1024), chunk -> true).parse(body));
+        LogFetch fetch = measured.fetch();
+        assertEquals(body.entries, fetch.chunked());
+        assertEquals(0, fetch.deferred());
+        System.out.printf("LogsParserHeapTest: %d MB body, %d new lines; live heap before %d MB, peak after a GC %d MB%n",
+                body.size >> 20, body.entries, measured.baseline() >> 20, measured.peak() >> 20);
+        assertTrue(measured.retained() < MAX_RETAINED_BYTES, "the parse kept " + (measured.retained() >> 20)
+                + " MB live numbering " + body.entries + " new lines");
+    }
+
+    /**
+     * More lines within one second than the occurrence table's budget: the bucket goes on in a new
+     * epoch's numbers, so every line is numbered, distinctly, and none is deferred.
+     */
+    @Test
+    void numbersASecondDenserThanTheTableBudget() throws Exception {
+        GeneratedBody body = new GeneratedBody(100L * 1024 * 1024, 100); // 100 ns apart: all in one second
+        assertTrue(body.entries > OccurrenceCounter.MAX_ENTRIES, "entries " + body.entries);
+        java.util.Set<RecordId> ids = new java.util.HashSet<>();
+        LogFetch fetch = new LogsParser(new JobRef("job-dense", "dense"), LineFilter.KEEP_ALL,
+                ParseLimits.NONE.withMaxBytes(200L * 1024 * 1024), chunk -> {
+                    chunk.forEach(r -> ids.add(r.id()));
+                    return true;
+                }).parse(body);
+        assertEquals(body.entries, fetch.chunked());
+        assertEquals(0, fetch.deferred());
+        assertEquals(body.entries, ids.size());
     }
 
     /**
@@ -75,18 +117,9 @@ class LogsParserHeapTest {
         long lineBytes = 256L * 1024 * 1024;
         long maxLineBytes = 1024 * 1024;
         OneLongLine body = new OneLongLine(lineBytes);
-        long baseline = usedAfterGc();
-        AtomicLong peakAfterGc = new AtomicLong();
-        List<Runnable> unregister = watchGcs(peakAfterGc);
-        LogFetch fetch;
-        long afterParse;
-        try {
-            fetch = new LogsParser(new JobRef("job-long", "long"), LineFilter.KEEP_ALL,
-                    ParseLimits.NONE.withMaxLineBytes(maxLineBytes), RecordChunks.KEEP).parse(body);
-            afterParse = usedAfterGc();
-        } finally {
-            unregister.forEach(Runnable::run);
-        }
+        Measured measured = measure(() -> new LogsParser(new JobRef("job-long", "long"), LineFilter.KEEP_ALL,
+                    ParseLimits.NONE.withMaxLineBytes(maxLineBytes), RecordChunks.KEEP).parse(body));
+        LogFetch fetch = measured.fetch();
         assertEquals(2, fetch.records().size());
         LogRecord cut = fetch.records().get(0);
         assertTrue(cut.cut());
@@ -94,11 +127,34 @@ class LogsParserHeapTest {
         assertTrue(cut.cutBytes() >= body.patternBytes - maxLineBytes - 6, "dropped " + cut.cutBytes());
         assertEquals("the next line", fetch.records().get(1).message());
         assertEquals(1, fetch.cutLines());
-        long peak = Math.max(peakAfterGc.get(), afterParse);
         System.out.printf("LogsParserHeapTest: a %d MB line; live heap before %d MB, peak after a GC %d MB%n",
-                lineBytes >> 20, baseline >> 20, peak >> 20);
-        assertTrue(peak - baseline < MAX_RETAINED_BYTES, "the parse kept " + ((peak - baseline) >> 20)
+                lineBytes >> 20, measured.baseline() >> 20, measured.peak() >> 20);
+        assertTrue(measured.retained() < MAX_RETAINED_BYTES, "the parse kept " + (measured.retained() >> 20)
                 + " MB live for a " + (lineBytes >> 20) + " MB line");
+    }
+
+    /** A parse's outcome with the live heap before it and the most live after any GC during it or right after. */
+    private record Measured(LogFetch fetch, long baseline, long peak) {
+        long retained() {
+            return peak - baseline;
+        }
+    }
+
+    private interface Parse {
+        LogFetch run() throws Exception;
+    }
+
+    private static Measured measure(Parse parse) throws Exception {
+        long baseline = usedAfterGc();
+        AtomicLong peakAfterGc = new AtomicLong();
+        List<Runnable> unregister = watchGcs(peakAfterGc);
+        try {
+            LogFetch fetch = parse.run();
+            long afterParse = usedAfterGc(); // fetch is still referenced here
+            return new Measured(fetch, baseline, Math.max(peakAfterGc.get(), afterParse));
+        } finally {
+            unregister.forEach(Runnable::run);
+        }
     }
 
     private static long usedAfterGc() {
@@ -180,26 +236,42 @@ class LogsParserHeapTest {
         private static final Instant BASE = Instant.parse("2026-03-01T10:00:00Z");
         /** The timestamp's nine fractional digits start here within an entry. */
         private final int nanosAt;
+        private final int hourAt;
+        private final long spacingNanos;
         private final byte[] template;
         final long entries;
         final long size;
         private final byte[] current;
+        private boolean newestFirst;
         private long entry = -1; // -1: the head
         private int pos;
 
         GeneratedBody(long approximateBytes) {
+            this(approximateBytes, 100);
+        }
+
+        /** Entries {@code spacingNanos} apart, within a day. */
+        GeneratedBody(long approximateBytes, long spacingNanos) {
+            this.spacingNanos = spacingNanos;
             String text = ",{\"log\":\"" + MESSAGE + "\",\"timestamp\":\"2026-03-01T10:00:00.000000000Z\","
                     + "\"level\":\"INFO\",\"container\":\"\"}";
             template = text.getBytes(StandardCharsets.US_ASCII);
             nanosAt = text.indexOf("00.000000000Z") + 3;
+            hourAt = text.indexOf("10:00:00.");
             entries = Math.min(9_999_999, (approximateBytes - HEAD.length - TAIL.length) / template.length);
             size = HEAD.length + entries * template.length - 1 + TAIL.length; // the first entry has no comma
             current = template.clone();
             load(HEAD);
         }
 
+        /** The same entries listed newest first. */
+        GeneratedBody newestFirst() {
+            newestFirst = true;
+            return this;
+        }
+
         Instant timestampOf(long index) {
-            return BASE.plusNanos(index * 100);
+            return BASE.plusNanos(index * spacingNanos);
         }
 
         private byte[] chunk;
@@ -219,14 +291,24 @@ class LogsParserHeapTest {
                 load(TAIL);
                 return true;
             }
-            long nanos = entry * 100;
+            long offset = (newestFirst ? entries - 1 - entry : entry) * spacingNanos;
+            long nanos = offset % 1_000_000_000L;
             for (int i = 8; i >= 0; i--) {
                 current[nanosAt + i] = (byte) ('0' + nanos % 10);
                 nanos /= 10;
             }
+            long seconds = offset / 1_000_000_000L;
+            twoDigits(hourAt, 10 + seconds / 3600);
+            twoDigits(hourAt + 3, seconds / 60 % 60);
+            twoDigits(hourAt + 6, seconds % 60);
             chunk = current;
             pos = entry == 0 ? 1 : 0; // no comma before the first entry
             return true;
+        }
+
+        private void twoDigits(int at, long value) {
+            current[at] = (byte) ('0' + value / 10);
+            current[at + 1] = (byte) ('0' + value % 10);
         }
 
         @Override

@@ -33,7 +33,7 @@ class PolitenessConfigTest {
     void hasPoliteDefaults() {
         NitelogConfig config = config(Map.of()).getConfigMapping(NitelogConfig.class);
         assertEquals(20, config.bytenite().maxRequestsPerSecond());
-        assertEquals(256L << 20, config.bytenite().maxResponseBytes().asLongValue());
+        assertEquals(16L << 30, config.bytenite().maxResponseBytes().asLongValue());
         assertEquals(Duration.ofSeconds(30), config.jobs().effectivePollIntervalMax(), "6 x the 5s base");
         assertEquals(Duration.ofMinutes(12), config(Map.of("nitelog.jobs.poll-interval", "2m"))
                 .getConfigMapping(NitelogConfig.class).jobs().effectivePollIntervalMax(), "follows a longer base");
