@@ -205,12 +205,13 @@ public final class SinkWorker implements AutoCloseable {
             if (queuedRecords() <= config.queueRecords() / 2) {
                 roomAvailable();
             }
-            if (!batch.isEmpty()) {
+            boolean flushDue = batch.isEmpty(); // takeBatch hands out an empty batch when a flush is due
+            if (!flushDue) {
                 write(batch);
                 batch.clear();
             }
-            if (!unflushed.isEmpty() && (System.nanoTime() - lastFlushNanos >= flushInterval.toNanos() || closing
-                    || unflushedFull())) {
+            if (!unflushed.isEmpty() && (flushDue || System.nanoTime() - lastFlushNanos >= flushInterval.toNanos()
+                    || closing || unflushedFull())) {
                 flushAndReport();
             }
         }
@@ -239,9 +240,11 @@ public final class SinkWorker implements AutoCloseable {
                 }
                 if (!unflushed.isEmpty()) {
                     long untilFlush = flushInterval.toNanos() - (System.nanoTime() - lastFlushNanos);
-                    if (untilFlush <= 0) {
+                    // an empty batch: time to flush what was written, or a burst's tail of a batch or
+                    // more, confirmed now rather than re-read by the next poll as unconfirmed
+                    if (untilFlush <= 0 || unflushed.size() >= config.batchSize()) {
                         busy = true;
-                        return true; // an empty batch: time to flush what was written
+                        return true;
                     }
                     changed.awaitNanos(untilFlush);
                 } else {

@@ -137,6 +137,20 @@ public class SinkWorkerTest {
     }
 
     @Test
+    void aBurstOfABatchOrMoreIsFlushedOnceTheQueueRunsDryNotAtTheInterval() throws Exception {
+        RecordingSink sink = new RecordingSink();
+        Listener listener = new Listener();
+        try (SinkWorker worker = new SinkWorker(sink, config(1000, 10, List.of()), (r, why) -> { }, listener,
+                Clock.systemUTC(), Duration.ofHours(1)).start()) {
+            worker.offer(room -> records(0, 25, Level.INFO));
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.delivered.size() == 25);
+            worker.offer(room -> records(25, 30, Level.INFO)); // less than a batch: waits for the interval
+            await().atMost(Duration.ofSeconds(10)).until(() -> sink.written.size() == 30);
+            assertEquals(25, listener.delivered.size());
+        }
+    }
+
+    @Test
     void neverQueuesMoreThanItsCapacity() {
         RecordingSink sink = new RecordingSink();
         sink.failing.set(true);
@@ -192,7 +206,8 @@ public class SinkWorkerTest {
     void aWrittenBatchIsHandedOffBeforeItsFlushAndAFailedOneIsNot() throws Exception {
         RecordingSink sink = new RecordingSink();
         Listener listener = new Listener();
-        try (SinkWorker worker = new SinkWorker(sink, config(1000, 10, List.of()), (r, why) -> { }, listener,
+        // batches of 100: the 25 records are less than one, so nothing flushes them before the hour
+        try (SinkWorker worker = new SinkWorker(sink, config(1000, 100, List.of()), (r, why) -> { }, listener,
                 Clock.systemUTC(), Duration.ofHours(1)).start()) {
             worker.offer(room -> records(0, 25, Level.INFO));
             await().atMost(Duration.ofSeconds(10)).until(() -> listener.handedOff.size() == 25);
