@@ -60,6 +60,8 @@ public final class FileSink implements Sink {
     private final Utf8Buffer line = new Utf8Buffer(4096);
     /** Open files in access order: the first is the least recently written. */
     private final LinkedHashMap<Path, OpenFile> open = new LinkedHashMap<>(16, 0.75f, true);
+    private Path lastPath;      // the path of the last record written, and its file
+    private OpenFile lastFile;
     /** Directories with entries created or renamed since their last sync. */
     private final Set<Path> unsyncedDirs = new LinkedHashSet<>();
     private final ExecutorService housekeeper;
@@ -144,15 +146,26 @@ public final class FileSink implements Sink {
     }
 
     private OpenFile fileFor(Path path) throws IOException {
-        OpenFile file = open.get(path);
-        if (file != null) {
-            return file;
+        // a batch's records mostly share a path (the template hands out the same Path object):
+        // skip the map, whose access order the first look-up of the run already refreshed
+        if (path == lastPath && lastFile.isOpen()) {
+            return lastFile;
         }
+        OpenFile file = open.get(path);
+        if (file == null) {
+            file = openNew(path);
+        }
+        lastPath = path;
+        lastFile = file;
+        return file;
+    }
+
+    private OpenFile openNew(Path path) throws IOException {
         while (open.size() >= settings.maxOpenFiles()) {
             evictEldest();
         }
         Fs.createDirectories(path.getParent(), unsyncedDirs::add);
-        file = OpenFile.open(path, FILE_BUFFER, unsyncedDirs::add);
+        OpenFile file = OpenFile.open(path, FILE_BUFFER, unsyncedDirs::add);
         open.put(path, file);
         return file;
     }

@@ -164,6 +164,11 @@ final class OpenFile {
         return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
     }
 
+    /** False once closed or abandoned (rotated, evicted, failed): a file not to write to any more. */
+    boolean isOpen() {
+        return channel.isOpen();
+    }
+
     /** Closes without pushing: for a file whose write failed, whose records will be sent again. */
     void abandon() {
         try {
