@@ -1,8 +1,6 @@
 package dev.nitelog.bytenite;
 
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 
@@ -93,8 +91,8 @@ final class OccurrenceCounter {
     static final int OVERFLOW = -1;
     /** The largest evicted-seconds set, and the most spare key slots, kept between responses: 32k slots. */
     static final int RETAINED_SLOTS = 32 * 1024;
-    /** Emptied buckets kept for reuse. */
-    private static final int MAX_SPARE_BUCKETS = 1024;
+    /** Emptied buckets kept for reuse: a re-read of a long log cycles thousands; about 600 KB at most. */
+    private static final int MAX_SPARE_BUCKETS = 4096;
     /** Idle counters kept: as many as parses can run at once on this machine's cores. */
     static final int KEPT_IDLE = Math.max(2, Runtime.getRuntime().availableProcessors());
     /*
@@ -106,8 +104,8 @@ final class OccurrenceCounter {
 
     private final int maxEntries;
     private final int maxBuckets;
-    /** Kept buckets by second, least recently touched first. */
-    private final LinkedHashMap<Long, Bucket> kept = new LinkedHashMap<>(64, 0.75f, true);
+    /** Kept buckets by second, and in touch order: no object or boxed key per second. */
+    private final KeptBuckets kept = new KeptBuckets();
     private final EvictedSeconds evicted;
     /** Emptied small key arrays and buckets, reused: a second's bucket must not cost allocations per line. */
     private final SpareArrays spare = new SpareArrays();
@@ -153,8 +151,7 @@ final class OccurrenceCounter {
      * never span two arrays, and the counter holds one array's lines at a time.
      */
     void nextArray() {
-        kept.values().forEach(this::recycle);
-        kept.clear();
+        kept.clear(this::recycle);
         evicted.clear();
         current = null;
         entries = 0;
@@ -175,7 +172,7 @@ final class OccurrenceCounter {
             return;
         }
         long second = Math.floorDiv(epochNanos, BUCKET_NANOS);
-        Bucket bucket = current != null && current.second == second ? current : kept.get(second);
+        Bucket bucket = current != null && current.second == second ? current : kept.touch(second);
         if (bucket != null && bucket.entries == maxEntries) {
             evict(bucket); // alone at the budget: its later lines go on in the next epoch
             bucket = null;
@@ -188,14 +185,13 @@ final class OccurrenceCounter {
             }
             bucket = spareBuckets.isEmpty() ? new Bucket() : spareBuckets.poll();
             bucket.open(second, epoch, spare);
-            kept.put(second, bucket);
+            kept.add(bucket);
         }
         bucket.entries++;
         entries++;
         current = bucket;
         while (entries > maxEntries || kept.size() > maxBuckets) {
-            Iterator<Bucket> eldest = kept.values().iterator(); // never the current one: it was touched last
-            evict(eldest.next());
+            evict(kept.eldest()); // never the current one: it was touched last
         }
     }
 
@@ -215,7 +211,7 @@ final class OccurrenceCounter {
     }
 
     private void evict(Bucket bucket) {
-        kept.remove(bucket.second);
+        kept.remove(bucket);
         entries -= bucket.entries;
         if (!evicted.put(bucket.second, bucket.epoch + 1)) {
             overflow(); // the set cannot remember it: a later line of that second could take an earlier number
@@ -241,12 +237,149 @@ final class OccurrenceCounter {
         int epoch;
         int entries;
         final Table table = new Table();
+        Bucket older; // touch order, within KeptBuckets
+        Bucket newer;
 
         void open(long second, int epoch, SpareArrays spare) {
             this.second = second;
             this.epoch = epoch;
             entries = 0;
             table.open(spare);
+        }
+    }
+
+    /**
+     * The kept buckets: an open-addressing index by second, and a list in touch order, least recently
+     * touched first, threaded through the buckets themselves.
+     */
+    private static final class KeptBuckets {
+        private long[] seconds = new long[64];
+        private Bucket[] buckets = new Bucket[64]; // null: a free slot
+        private int size;
+        private Bucket eldest;
+        private Bucket newest;
+
+        int size() {
+            return size;
+        }
+
+        Bucket eldest() {
+            return eldest;
+        }
+
+        /** The second's bucket, now the most recently touched; null when none is kept. */
+        Bucket touch(long second) {
+            for (int i = home(second); ; i = next(i)) {
+                Bucket bucket = buckets[i];
+                if (bucket == null) {
+                    return null;
+                }
+                if (seconds[i] == second) {
+                    unlink(bucket);
+                    append(bucket);
+                    return bucket;
+                }
+            }
+        }
+
+        /** Keeps a bucket whose second is not kept yet, as the most recently touched. */
+        void add(Bucket bucket) {
+            if (2 * (size + 1) > buckets.length) {
+                resize(2 * buckets.length);
+            }
+            insert(bucket);
+            size++;
+            append(bucket);
+        }
+
+        void remove(Bucket bucket) {
+            int i = home(bucket.second);
+            while (buckets[i] != bucket) {
+                i = next(i);
+            }
+            buckets[i] = null;
+            size--;
+            unlink(bucket);
+            // backward-shift deletion: later slots of the run move up, so look-ups never stop early
+            for (int j = next(i); buckets[j] != null; j = next(j)) {
+                Bucket moved = buckets[j];
+                buckets[j] = null;
+                insert(moved);
+            }
+        }
+
+        void clear(java.util.function.Consumer<Bucket> each) {
+            for (Bucket bucket = eldest; bucket != null; ) {
+                Bucket newer = bucket.newer;
+                bucket.older = null;
+                bucket.newer = null;
+                each.accept(bucket);
+                bucket = newer;
+            }
+            eldest = null;
+            newest = null;
+            if (size > 0) {
+                Arrays.fill(buckets, null);
+                size = 0;
+            }
+            if (buckets.length > RETAINED_SLOTS) {
+                seconds = new long[64];
+                buckets = new Bucket[64];
+            }
+        }
+
+        private void insert(Bucket bucket) {
+            int i = home(bucket.second);
+            while (buckets[i] != null) {
+                i = next(i);
+            }
+            seconds[i] = bucket.second;
+            buckets[i] = bucket;
+        }
+
+        private void resize(int length) {
+            Bucket[] old = buckets;
+            seconds = new long[length];
+            buckets = new Bucket[length];
+            for (Bucket bucket : old) {
+                if (bucket != null) {
+                    insert(bucket);
+                }
+            }
+        }
+
+        private void append(Bucket bucket) {
+            bucket.older = newest;
+            bucket.newer = null;
+            if (newest != null) {
+                newest.newer = bucket;
+            } else {
+                eldest = bucket;
+            }
+            newest = bucket;
+        }
+
+        private void unlink(Bucket bucket) {
+            if (bucket.older != null) {
+                bucket.older.newer = bucket.newer;
+            } else {
+                eldest = bucket.newer;
+            }
+            if (bucket.newer != null) {
+                bucket.newer.older = bucket.older;
+            } else {
+                newest = bucket.older;
+            }
+            bucket.older = null;
+            bucket.newer = null;
+        }
+
+        private int home(long second) {
+            return (int) ((second * 0x9E37_79B9_7F4A_7C15L) >>> 40) & (buckets.length - 1); // seconds are dense: mix
+        }
+
+        private int next(int i) {
+            return (i + 1) & (buckets.length - 1);
         }
     }
 

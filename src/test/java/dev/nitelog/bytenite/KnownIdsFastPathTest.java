@@ -96,6 +96,35 @@ class KnownIdsFastPathTest {
         assertTrue(perLine < 24, "allocated " + perLine + " bytes per known line");
     }
 
+    /**
+     * Re-reading a long log costs no allocation that grows with it: the occurrence table's buckets
+     * (one per second of the log) are reused from poll to poll, not made anew.
+     */
+    @Test
+    void reReadingALongLogAllocatesLessThanAByteALine() throws Exception {
+        int lines = 200_000; // 10 ms apart: 2,000 seconds, all but the last two minutes below the floor
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        StringBuilder body = new StringBuilder("{\"taskrunner\":{\"t\":{\"logs\":[");
+        for (int i = 0; i < lines; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"log\":\"line ").append(i).append("\",\"timestamp\":\"")
+                    .append(t0.plusMillis(10L * i)).append("\",\"level\":\"INFO\",\"container\":\"main\"}");
+        }
+        byte[] bytes = body.append("]}}}").toString().getBytes(StandardCharsets.UTF_8);
+        LineFilter shipped = LineFilter.of(t0.plusMillis(10L * lines).minus(Duration.ofMinutes(2)),
+                (high, low) -> KnownIds.State.DELIVERED);
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        long least = Long.MAX_VALUE;
+        for (int poll = 0; poll < 8; poll++) {
+            long before = threads.getThreadAllocatedBytes(tid);
+            LogFetch fetch = new LogsParser(JOB, shipped, ParseLimits.NONE, RecordChunks.KEEP)
+                    .parse(new ByteArrayInputStream(bytes));
+            least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
+            assertEquals(lines, fetch.skipped());
+        }
+        assertTrue(least < lines, "allocated " + least + " bytes to re-read " + lines + " lines");
+    }
+
     @Test
     void materialisesALineOneSinkLacksAndOffersItToThatSinkOnly() throws Exception {
         byte[] body = body();
