@@ -8,12 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
@@ -171,9 +169,7 @@ public final class CommitJournal implements AutoCloseable {
         segment++;
         Path path = dir.resolve(name(segment));
         try {
-            channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PrivateFiles.fileAttributes(posix));
-            PrivateFiles.restrict(path, posix);
+            channel = PrivateFiles.createNew(path, posix);
         } catch (IOException | RuntimeException e) {
             failed(e);
             return;
