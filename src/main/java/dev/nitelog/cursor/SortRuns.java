@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * An external sort's runs on local disk: records of one array of a response, written in runs that
+ * An external sort's runs on local disk: new records of one response, written in runs that
  * are each sorted by time, and read back as one sequence in time order (equal times in the order
  * they were written). Lives in the spool's directory and within its byte budget: a run that does not
  * fit is refused. Not thread-safe; one poll uses it, and closes it to delete its file.
@@ -68,7 +68,7 @@ public final class SortRuns implements AutoCloseable {
             records += sorted.size();
             return true;
         } catch (IOException e) {
-            spool.failed("cannot write a sort run in the spool (" + path + "): " + e.getMessage());
+            spool.broken("cannot write a sort run in the spool (" + path + "): " + e.getMessage());
             return false;
         }
     }
@@ -88,7 +88,7 @@ public final class SortRuns implements AutoCloseable {
                 channel.close();
                 Files.deleteIfExists(path);
             } catch (IOException e) {
-                spool.failed("cannot delete " + path + ": " + e.getMessage());
+                spool.broken("cannot delete " + path + ": " + e.getMessage());
             }
             channel = null;
         }

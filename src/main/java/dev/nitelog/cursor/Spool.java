@@ -185,18 +185,15 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Sort runs for one array of a job's response, in this spool's directory and within its byte
-     * budget; closing them deletes their file and frees their bytes.
+     * Sort runs for one response of a job, in this spool's directory and within its byte budget;
+     * closing them deletes their file and frees their bytes.
      */
     public SortRuns sortRuns(String jobId, String jobName) {
         return new SortRuns(this, jobId, jobName);
     }
 
-    /** A new private file in the spool's directory, for sort runs. */
-    Path newRunFile() throws IOException {
-        if (broken) {
-            throw new IOException("the spool is not usable");
-        }
+    /** A new file name in the spool's directory, for sort runs (which {@link #reserve} their bytes first). */
+    Path newRunFile() {
         return dir.resolve(fileNames.incrementAndGet() + ".run");
     }
 
@@ -215,11 +212,6 @@ public final class Spool implements AutoCloseable {
 
     void release(long bytes) {
         usedBytes.addAndGet(-bytes);
-    }
-
-    /** Marks the spool unusable after a failed write or read, saying why once. */
-    void failed(String why) {
-        broken(why);
     }
 
     /** Drops a job's file (retired, or forgotten). */
@@ -243,7 +235,8 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    private void broken(String why) {
+    /** Marks the spool unusable after a failed write or read, saying why once. */
+    void broken(String why) {
         if (!broken) {
             LOG.warnf("The spool is not usable, so backlogs are taken in slices, each a fresh fetch: %s", why);
         }
