@@ -400,12 +400,14 @@ final class JobPoller {
      */
     private boolean waitsForRoom(String jobId) {
         boolean backlogged = backloggedJobs.contains(jobId);
+        boolean interested = false;
         JobCursor cursor = cursors.forJob(jobId);
         for (int i = 0; i < workers.size(); i++) {
             SinkWorker worker = workers.get(i);
             if (!worker.acceptsJob(jobId)) {
                 continue;
             }
+            interested = true;
             if (worker.failing()) {
                 return false;
             }
@@ -415,16 +417,7 @@ final class JobPoller {
                 return false;
             }
         }
-        return backlogged || hasInterestedSink(jobId);
-    }
-
-    private boolean hasInterestedSink(String jobId) {
-        for (SinkWorker worker : workers) {
-            if (worker.acceptsJob(jobId)) {
-                return true;
-            }
-        }
-        return false;
+        return backlogged || interested;
     }
 
     private List<String> sinkNamesFor(String jobId) {
