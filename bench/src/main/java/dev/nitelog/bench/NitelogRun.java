@@ -219,10 +219,25 @@ final class NitelogRun implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops nitelog and deletes its directory (sink files, state, spool, logs: gigabytes for the big
+     * catch-up jobs, which filled the disk over a day of runs), unless {@code -Dbench.keep-dirs=true}.
+     */
     public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
+        }
+        if (!Boolean.getBoolean("bench.keep-dirs")) {
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("bench: could not delete " + root + ": " + e);
         }
     }
 
