@@ -34,7 +34,7 @@ public interface LineFilter {
             }
 
             @Override
-            public KnownIds.State state(long high, long low) {
+            public KnownIds.State state(long high, long low, long epochNanos) {
                 return KnownIds.State.UNKNOWN;
             }
         };
@@ -48,8 +48,11 @@ public interface LineFilter {
         /** Told of each line dropped below {@link #floorNanos()}. */
         void belowFloor();
 
-        /** {@link KnownIds.State#UNKNOWN}, {@link KnownIds.State#SENT} or {@link KnownIds.State#DELIVERED} for a line's id. */
-        KnownIds.State state(long high, long low);
+        /**
+         * {@link KnownIds.State#UNKNOWN}, {@link KnownIds.State#SENT} or {@link KnownIds.State#DELIVERED}
+         * for the id of a line stamped {@code epochNanos} (a line newer than every id held needs no look-up).
+         */
+        KnownIds.State state(long high, long low, long epochNanos);
 
         /**
          * Lines stamped at or before these epoch nanoseconds may be held by their id without the
@@ -92,7 +95,7 @@ public interface LineFilter {
             }
 
             @Override
-            public KnownIds.State state(long high, long low) {
+            public KnownIds.State state(long high, long low, long epochNanos) {
                 return known.state(high, low);
             }
         };

@@ -389,10 +389,10 @@ final class LogsParser {
             return;
         }
         ids.occurrence(occurrence);
-        KnownIds.State state = streamFilter.state(ids.high(), ids.low());
+        KnownIds.State state = streamFilter.state(ids.high(), ids.low(), timestamps.epochNanos());
         if (withoutLevel && state == KnownIds.State.UNKNOWN) {
             ids.withoutLevel(occurrenceWithoutLevel, idWithoutLevel);
-            state = streamFilter.state(idWithoutLevel[0], idWithoutLevel[1]);
+            state = streamFilter.state(idWithoutLevel[0], idWithoutLevel[1], timestamps.epochNanos());
         }
         if (state != KnownIds.State.UNKNOWN) { // handed to every sink already: a record would be dropped unsent
             skipped++;

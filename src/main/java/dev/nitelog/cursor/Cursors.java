@@ -134,10 +134,10 @@ public final class Cursors {
                 }
                 RecordId id = record.id();
                 IdWindow sent = stream.sent;
-                if (sent.contains(id.high(), id.low()) || cursors.legacyHolds(id)) {
+                long time = IdWindow.nanos(record.timestamp());
+                if (sent.contains(id.high(), id.low(), time) || cursors.legacyHolds(id.high(), id.low(), time)) {
                     continue;
                 }
-                long time = IdWindow.nanos(record.timestamp());
                 if (time < sent.prunedBelow()) {
                     continue; // maybe shipped before its id was pruned: neither new nor provably late
                 }
@@ -193,7 +193,7 @@ public final class Cursors {
     /** A record the sink filters out is confirmed as soon as it is offered; see {@link #takeUnsent}. */
     private static void commitFiltered(StreamCursors stream, boolean holding, RecordId id, long time) {
         IdWindow committed = stream.committed;
-        if (!committed.contains(id.high(), id.low()) && time >= committed.prunedBelow()) {
+        if (!committed.contains(id.high(), id.low(), time) && time >= committed.prunedBelow()) {
             add(committed, holding || stream.awaitingConfirmation > 0, id, time);
         }
     }
@@ -373,7 +373,7 @@ public final class Cursors {
                 IdWindow committed = stream.committed;
                 RecordId id = record.id();
                 long time = IdWindow.nanos(record.timestamp());
-                if (!committed.contains(id.high(), id.low()) && time >= committed.prunedBelow()
+                if (!committed.contains(id.high(), id.low(), time) && time >= committed.prunedBelow()
                         && time >= IdWindow.minus(committed.highWater(), lateness)) {
                     add(committed, job.holdingHighWater || stream.held || time >= futureFrom, id, time);
                     stream.touched = true;
@@ -630,7 +630,8 @@ public final class Cursors {
                 }
                 IdWindow committed = stream.committed;
                 long floor = Math.max(committed.prunedBelow(), IdWindow.minus(committed.highWater(), lateness));
-                if (!committed.contains(id.high(), id.low()) && IdWindow.nanos(record.timestamp()) >= floor) {
+                long time = IdWindow.nanos(record.timestamp());
+                if (!committed.contains(id.high(), id.low(), time) && time >= floor) {
                     return false;
                 }
             }
@@ -904,8 +905,11 @@ public final class Cursors {
                 belowFloor++;
             }
 
-            /** {@link KnownIds.State#UNKNOWN}, {@link KnownIds.State#SENT} or {@link KnownIds.State#DELIVERED}, as {@link #knownIds} tells. */
-            public KnownIds.State state(long high, long low) {
+            /**
+             * {@link KnownIds.State#UNKNOWN}, {@link KnownIds.State#SENT} or {@link KnownIds.State#DELIVERED},
+             * as {@link #knownIds} tells, for a line stamped {@code epochNanos}.
+             */
+            public KnownIds.State state(long high, long low, long epochNanos) {
                 if (held == null) {
                     return KnownIds.State.UNKNOWN;
                 }
@@ -919,11 +923,11 @@ public final class Cursors {
                     }
                     KnownIds.State state = KnownIds.State.DELIVERED;
                     for (int i = 0; i < held.length; i++) {
-                        boolean legacy = owners[i].legacyHolds(high, low);
-                        if (!legacy && !held[i].sent.contains(high, low)) {
+                        boolean legacy = owners[i].legacyHolds(high, low, epochNanos);
+                        if (!legacy && !held[i].sent.contains(high, low, epochNanos)) {
                             return KnownIds.State.UNKNOWN;
                         }
-                        if (!legacy && !held[i].committed.contains(high, low)) {
+                        if (!legacy && !held[i].committed.contains(high, low, epochNanos)) {
                             state = KnownIds.State.SENT;
                         }
                     }
@@ -1024,6 +1028,10 @@ public final class Cursors {
 
         boolean legacyHolds(long high, long low) {
             return legacy != null && legacy.contains(high, low);
+        }
+
+        boolean legacyHolds(long high, long low, long time) {
+            return legacy != null && legacy.contains(high, low, time);
         }
 
         /** The state of an id in whichever stream holds it (for {@link #knownIds}, which knows no stream). */

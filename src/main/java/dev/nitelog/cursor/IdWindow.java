@@ -29,6 +29,7 @@ final class IdWindow {
 
     private long highWater = EMPTY;
     private long prunedBelow = EMPTY; // every id added at or above this is still held
+    private long newestAdded = EMPTY; // no id held is stamped later: a later id needs no look-up
 
     // hash set: slot i holds keys[2i] (high) and keys[2i + 1] (low); (0, 0) marks a free slot, so
     // the one id that really is (0, 0) is tracked by a flag instead
@@ -81,6 +82,15 @@ final class IdWindow {
                 return false;
             }
         }
+    }
+
+    /**
+     * {@link #contains(long, long)} for an id stamped {@code time}: an id later than every id ever
+     * added is absent without a look-up. A backlog read in time order (every new line of a catch-up)
+     * then never touches the table, which is megabytes and one cache miss a probe.
+     */
+    boolean contains(long high, long low, long time) {
+        return time <= newestAdded && contains(high, low);
     }
 
     /** Adds an id that {@link #contains} reported absent, and raises the high water to its time. */
@@ -156,6 +166,7 @@ final class IdWindow {
         other.ensureSorted();
         highWater = other.highWater;
         prunedBelow = other.prunedBelow;
+        newestAdded = other.newestAdded;
         pruned = other.pruned;
         zeroPresent = other.zeroPresent;
         mask = other.mask;
@@ -289,6 +300,9 @@ final class IdWindow {
             resizeDeque(Math.max(MIN_DEQUE, size() + 1 > times.length / 2 ? 2 * times.length : times.length));
         }
         boolean inOrder = sortedTail == tail && (head == tail || times[tail - 1] <= time);
+        if (time > newestAdded) {
+            newestAdded = time;
+        }
         times[tail] = time;
         highs[tail] = high;
         lows[tail] = low;

@@ -31,8 +31,8 @@ public final class CursorLineFilter implements LineFilter {
             }
 
             @Override
-            public KnownIds.State state(long high, long low) {
-                return stream.state(high, low);
+            public KnownIds.State state(long high, long low, long epochNanos) {
+                return stream.state(high, low, epochNanos);
             }
 
             @Override

@@ -51,6 +51,40 @@ class IdWindowTest {
     }
 
     @Test
+    void anIdIsFoundByItsOwnTimeAndNothingLaterThanEveryIdAddedIsFound() {
+        long seed = Long.getLong("window.seed", System.nanoTime());
+        System.out.println("IdWindowTest seed " + seed + " (re-run: -Dwindow.seed=" + seed + ")");
+        Random random = new Random(seed);
+        IdWindow window = new IdWindow();
+        java.util.Map<Id, Long> timeOf = new java.util.HashMap<>();
+        long clock = 1_000;
+        long newest = Long.MIN_VALUE;
+        for (int step = 0; step < 50_000; step++) {
+            Id id = new Id(random.nextLong(), random.nextLong());
+            long time = random.nextInt(8) == 0 ? clock - random.nextInt(900) : (clock += random.nextInt(3));
+            window.add(id.high(), id.low(), time);
+            timeOf.put(id, time);
+            newest = Math.max(newest, time);
+            if (random.nextInt(500) == 0) { // a sink's roll-back makes its sent window a copy of an older one
+                IdWindow copy = new IdWindow();
+                copy.copyFrom(window);
+                window = copy;
+            }
+            if (random.nextInt(100) == 0) {
+                long floor = clock - 400 - random.nextInt(400);
+                window.pruneBelow(floor);
+                timeOf.values().removeIf(t -> t < floor);
+            }
+            Id probe = random.nextBoolean() || timeOf.isEmpty() ? id : new Id(random.nextLong(), random.nextLong());
+            assertEquals(window.contains(probe.high(), probe.low()),
+                    window.contains(probe.high(), probe.low(), timeOf.getOrDefault(probe, time)), "seed " + seed);
+            assertTrue(!window.contains(id.high(), id.low(), newest + 1), "later than every id added: " + seed);
+        }
+        IdWindow last = window;
+        timeOf.forEach((id, t) -> assertTrue(last.contains(id.high(), id.low(), t), "seed " + seed));
+    }
+
+    @Test
     void copyIsIndependentAndEqual() {
         IdWindow a = new IdWindow();
         for (int i = 1; i <= 100; i++) {
