@@ -20,8 +20,7 @@ class IdWindowTest {
 
     @Test
     void agreesWithAPlainSetAndSortedMapUnderRandomAddsAndPrunes() {
-        long seed = Long.getLong("window.seed", System.nanoTime());
-        System.out.println("IdWindowTest seed " + seed + " (re-run: -Dwindow.seed=" + seed + ")");
+        long seed = seed();
         Random random = new Random(seed);
         IdWindow window = new IdWindow();
         Set<Id> ids = new HashSet<>();
@@ -52,8 +51,7 @@ class IdWindowTest {
 
     @Test
     void anIdIsFoundByItsOwnTimeAndNothingLaterThanEveryIdAddedIsFound() {
-        long seed = Long.getLong("window.seed", System.nanoTime());
-        System.out.println("IdWindowTest seed " + seed + " (re-run: -Dwindow.seed=" + seed + ")");
+        long seed = seed();
         Random random = new Random(seed);
         IdWindow window = new IdWindow();
         java.util.Map<Id, Long> timeOf = new java.util.HashMap<>();
@@ -82,6 +80,13 @@ class IdWindowTest {
         }
         IdWindow last = window;
         timeOf.forEach((id, t) -> assertTrue(last.contains(id.high(), id.low(), t), "seed " + seed));
+    }
+
+    /** A seed from {@code -Dwindow.seed}, else a new one, printed so a failure can be re-run. */
+    private static long seed() {
+        long seed = Long.getLong("window.seed", System.nanoTime());
+        System.out.println("IdWindowTest seed " + seed + " (re-run: -Dwindow.seed=" + seed + ")");
+        return seed;
     }
 
     @Test
