@@ -71,7 +71,7 @@ public interface ByteNiteApi {
         int handed = taken ? whole.records().size() : 0;
         return new LogFetch(List.of(), whole.skipped(), whole.malformedEntries(), whole.responseBytes(),
                 whole.truncated(), whole.deferred() + whole.records().size() - handed, whole.unconfirmed(), handed,
-                whole.cutLines(), whole.layout());
+                whole.cutLines(), whole.layout(), whole.deferredOutOfOrder()); // all handed on, or none
     }
 
     /**

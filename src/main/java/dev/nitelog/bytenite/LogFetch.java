@@ -27,10 +27,23 @@ import java.util.List;
  *                         that were cut there
  * @param layout           the response's arrays, which were read whole and where a cut fell
  *                         ({@link LogLayout#NONE} when not known)
+ * @param deferredOutOfOrder some deferred lines may be older than records made of their stream: they
+ *                         had no safe occurrence number, or the record limit stopped the parse before
+ *                         the reorder buffer sorted them in. Stream high waters must then wait for
+ *                         them. Lines deferred because the sinks took no more are not: the records
+ *                         handed on are each stream's oldest new ones, in time order
  */
 public record LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
                        boolean truncated, int deferred, int unconfirmed, int chunked, int cutLines,
-                       LogLayout layout) {
+                       LogLayout layout, boolean deferredOutOfOrder) {
+
+    /** A response whose deferred lines, if any, may lie anywhere in time. */
+    public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,
+                    boolean truncated, int deferred, int unconfirmed, int chunked, int cutLines,
+                    LogLayout layout) {
+        this(records, skipped, malformedEntries, responseBytes, truncated, deferred, unconfirmed, chunked, cutLines,
+                layout, deferred > 0);
+    }
 
     /** A response whose arrays are not known. */
     public LogFetch(List<LogRecord> records, int skipped, int malformedEntries, long responseBytes,

@@ -74,6 +74,7 @@ final class LogsParser {
     private final int maxRecords;
     private final RecordChunks chunks;
     private boolean chunksRefused;
+    private boolean deferredOutOfOrder; // see LogFetch#deferredOutOfOrder
     private int chunked;
     private int made;
     private int deferred;
@@ -177,13 +178,14 @@ final class LogsParser {
         LogLayout layout = new LogLayout(arrays, cutIn, linesBeyond, truncated ? counted.count() - cutCount : 0,
                 complete);
         if (chunks == RecordChunks.KEEP) {
-            return new LogFetch(last, skipped, malformed, bytes, truncated, deferred, unconfirmed, 0, cutLines, layout);
+            return new LogFetch(last, skipped, malformed, bytes, truncated, deferred, unconfirmed, 0, cutLines, layout,
+                    deferredOutOfOrder);
         }
         if (!last.isEmpty()) {
             handOver(new ArrayList<>(last));
         }
         return new LogFetch(List.of(), skipped, malformed, bytes, truncated, deferred, unconfirmed, chunked, cutLines,
-                layout);
+                layout, deferredOutOfOrder);
     }
 
     /** The cut falls here: nothing more is read, the rest of the body is only passed over. */
@@ -386,6 +388,7 @@ final class LogsParser {
         int occurrenceWithoutLevel = withoutLevel ? occurrenceWithoutLevel() : 0;
         if (occurrence == OccurrenceCounter.OVERFLOW || occurrenceWithoutLevel == OccurrenceCounter.OVERFLOW) {
             deferred++; // no number to give it safely: neither shipped nor skipped, and the round stays open
+            deferredOutOfOrder = true;
             return;
         }
         ids.occurrence(occurrence);
@@ -403,6 +406,7 @@ final class LogsParser {
         }
         if (made == maxRecords || chunksRefused) {
             deferred++;
+            deferredOutOfOrder |= made == maxRecords; // a refused chunk stops the parse after what was handed on
             return;
         }
         made++;

@@ -93,7 +93,9 @@ public final class JobCursor {
      * older than any seen. A settled round (every line seen and confirmed by every sink) lets
      * every high water rise to its newest id, as if nothing had been held.
      *
-     * @param whole   the round saw every line the log holds
+     * @param whole   no line the round left unhanded can be older than one it handed on: the response
+     *                was not cut, and lines it deferred, if any, wait only for room (each stream was
+     *                handed its oldest new lines first); otherwise the high waters are held
      * @param settled and every sink confirmed all of them (implies {@code whole})
      */
     public void endRound(boolean whole, boolean settled) {

@@ -109,7 +109,9 @@ final class JobPoller {
             boolean whole = !round.wholeCut && !round.deferred;
             boolean spooled = spooled(job.id());
             settled = whole && round.offer.settled && round.unconfirmed == 0 && !spooled;
-            round.cursor.endRound(whole, settled);
+            // lines deferred because the sinks took no more lie at or after what each stream was
+            // handed: high waters may rise (else ids pile up in held windows while slices are taken)
+            round.cursor.endRound(!round.wholeCut && !round.deferredOutOfOrder, settled);
             boolean backlog = round.deferred || spooled;
             outcome = round.wholeCut ? PollOutcome.UNCOUNTED : backlog ? PollOutcome.BACKLOG
                     : !round.cuts.isEmpty() ? PollOutcome.CUT : PollOutcome.counted(round.entries);
@@ -168,6 +170,7 @@ final class JobPoller {
         long entries;
         int unconfirmed;
         boolean deferred;
+        boolean deferredOutOfOrder;
         boolean wholeCut;
         final List<SplitFetch.Cut> cuts = new ArrayList<>();
 
@@ -203,6 +206,7 @@ final class JobPoller {
             entries += counted ? fetch.entries() : 0;
             unconfirmed += fetch.unconfirmed();
             deferred |= fetch.deferred() > 0;
+            deferredOutOfOrder |= fetch.deferred() > 0 && fetch.deferredOutOfOrder();
             return fetch;
         }
 
