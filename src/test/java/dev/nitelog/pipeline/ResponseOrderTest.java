@@ -3,11 +3,6 @@ package dev.nitelog.pipeline;
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
-import dev.nitelog.bytenite.LineFilter;
-import dev.nitelog.bytenite.LogFetch;
-import dev.nitelog.bytenite.LogsBodies;
-import dev.nitelog.bytenite.MalformedResponseException;
-import dev.nitelog.bytenite.RecordChunks;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Spool;
 import dev.nitelog.jobs.Drain;
@@ -21,10 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,22 +40,8 @@ class ResponseOrderTest {
     private static final Duration LATENESS = Duration.ofMinutes(2);
 
     private final List<String> newestFirst = new ArrayList<>(); // the task's entries as the API lists them
-    private final ByteNiteApi api = new LogsOnlyApi() {
-        @Override
-        public LogFetch fetchLogs(JobRef job, LineFilter filter) {
-            return fetchLogs(job, filter, RecordChunks.KEEP);
-        }
-
-        @Override
-        public LogFetch fetchLogs(JobRef job, LineFilter filter, RecordChunks chunks) {
-            String body = "{\"taskrunner\":{\"t\":{\"logs\":[" + String.join(",", newestFirst) + "]}}}";
-            try {
-                return LogsBodies.read(job, filter, chunks, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException | MalformedResponseException e) {
-                throw new UncheckedIOException(new IOException(e));
-            }
-        }
-    };
+    private final ByteNiteApi api = new BodyServingApi(
+            () -> "{\"taskrunner\":{\"t\":{\"logs\":[" + String.join(",", newestFirst) + "]}}}");
     private final Cursors cursors = new Cursors(LATENESS);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final SinkWorkerTest.RecordingSink sink = new SinkWorkerTest.RecordingSink();

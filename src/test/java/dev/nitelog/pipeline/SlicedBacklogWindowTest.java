@@ -3,11 +3,6 @@ package dev.nitelog.pipeline;
 import dev.nitelog.bytenite.ByteNiteApi;
 import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
-import dev.nitelog.bytenite.LineFilter;
-import dev.nitelog.bytenite.LogFetch;
-import dev.nitelog.bytenite.LogsBodies;
-import dev.nitelog.bytenite.MalformedResponseException;
-import dev.nitelog.bytenite.RecordChunks;
 import dev.nitelog.cursor.Cursors;
 import dev.nitelog.cursor.Spool;
 import dev.nitelog.jobs.Drain;
@@ -19,10 +14,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,21 +42,7 @@ class SlicedBacklogWindowTest {
     private static final int PER_LATENESS = (int) (LATENESS.toMillis() / 60);
 
     private String body;
-    private final ByteNiteApi api = new LogsOnlyApi() {
-        @Override
-        public LogFetch fetchLogs(JobRef job, LineFilter filter) {
-            return fetchLogs(job, filter, RecordChunks.KEEP);
-        }
-
-        @Override
-        public LogFetch fetchLogs(JobRef job, LineFilter filter, RecordChunks chunks) {
-            try {
-                return LogsBodies.read(job, filter, chunks, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-            } catch (IOException | MalformedResponseException e) {
-                throw new UncheckedIOException(new IOException(e));
-            }
-        }
-    };
+    private final ByteNiteApi api = new BodyServingApi(() -> body);
     private final Cursors cursors = new Cursors(LATENESS);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final SinkWorkerTest.RecordingSink sink = new SinkWorkerTest.RecordingSink();
