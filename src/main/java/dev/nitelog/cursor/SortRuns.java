@@ -95,7 +95,7 @@ public final class SortRuns implements AutoCloseable {
     }
 
     /** Reads the runs back in time order: one entry per run in memory, decoded only when taken. */
-    public final class Merge {
+    public final class Merge implements java.util.Iterator<LogRecord> {
         private final PriorityQueue<Run> heads = new PriorityQueue<>();
 
         private Merge() {
@@ -107,11 +107,13 @@ public final class SortRuns implements AutoCloseable {
             }
         }
 
+        @Override
         public boolean hasNext() {
             return !heads.isEmpty();
         }
 
         /** The next record in time order. */
+        @Override
         public LogRecord next() {
             Run run = heads.remove();
             LogRecord record = RecordFile.Reader.decode(run.entry, jobId, jobName);

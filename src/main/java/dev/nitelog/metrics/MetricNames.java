@@ -18,7 +18,10 @@ public final class MetricNames {
     public static final String RECORDS_FUTURE = "nitelog.records.future";
     /** Records of a backlog set aside in the spool because a sink's queue was full. */
     public static final String SPOOL_RECORDS = "nitelog.spool.records";
-    /** Chunks the spool could not take (full, or not writable): the backlog is then taken in slices. */
+    /**
+     * Chunks the spool could not take, and responses it had no room to sort (full, or not writable):
+     * the backlog is then taken in slices.
+     */
     public static final String SPOOL_FULL = "nitelog.spool.full";
     /** New records a poll put in time order on disk (sort runs): the API listed a stream out of time order. */
     public static final String SPOOL_SORTED_RECORDS = "nitelog.spool.sorted.records";

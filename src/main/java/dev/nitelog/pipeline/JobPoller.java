@@ -197,6 +197,9 @@ final class JobPoller {
                 order.finish();
                 deferred |= order.deferred() > 0;
                 metrics.sortedOnDisk(order.sortedOnDisk());
+                if (order.keptOldestOnly()) {
+                    metrics.spoolFull(); // the response could not be sorted: taken oldest part first, a poll each
+                }
             }
             metrics.fetched(fetch, System.nanoTime() - started);
             if (fetch.truncated()) {

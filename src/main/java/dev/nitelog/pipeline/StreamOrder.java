@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -29,13 +30,16 @@ import java.util.Map;
  * soon as a stream steps back in time later, the rest are sorted externally: written to the spool's
  * directory in sorted runs (within its byte budget) and merged when the response ends. A record of a
  * stream already handed on that is older than that stream's newest by more than the lateness is still
- * counted late by its cursor. When the offer refuses a chunk, or the runs find no room, nothing more
- * is handed on: the rest of the response is deferred to later polls, which fetch it again.
+ * counted late by its cursor. When the offer refuses a chunk, nothing more is handed on: the rest of
+ * the response is deferred to later polls, which fetch it again. When the runs find no room (the spool
+ * full or not writable), the response's oldest records that fit the buffer are kept instead
+ * ({@link OldestRecords}) and handed on when it ends, and the rest deferred: each poll then takes the
+ * next oldest part of a response too big to sort, so it is shipped in slices, never stuck.
  */
 final class StreamOrder implements RecordChunks, AutoCloseable {
     private static final Comparator<LogRecord> BY_TIME = Comparator.comparing(LogRecord::timestamp);
 
-    private enum Mode { BUFFERING, STREAMING, SORTING }
+    private enum Mode { BUFFERING, STREAMING, SORTING, KEEPING_OLDEST }
 
     private final RecordChunks offer;
     private final Spool spool;
@@ -49,6 +53,7 @@ final class StreamOrder implements RecordChunks, AutoCloseable {
     private boolean inOrder = true;
     private Mode mode = Mode.BUFFERING;
     private SortRuns runs;
+    private OldestRecords oldest;
     private boolean refused;
     private int chunks;
     private long deferred;
@@ -66,6 +71,11 @@ final class StreamOrder implements RecordChunks, AutoCloseable {
         return deferred;
     }
 
+    /** Whether the runs found no room, so only the response's oldest records were handed on. */
+    boolean keptOldestOnly() {
+        return oldest != null;
+    }
+
     /** Records that went through sort runs on disk. */
     long sortedOnDisk() {
         return sorted;
@@ -78,6 +88,10 @@ final class StreamOrder implements RecordChunks, AutoCloseable {
             return false;
         }
         chunks++;
+        if (mode == Mode.KEEPING_OLDEST) {
+            chunk.forEach(oldest::add);
+            return true; // read on to the end: an older record may come last
+        }
         for (int i = 0; i < chunk.size(); i++) {
             LogRecord record = chunk.get(i);
             noteOrder(record);
@@ -100,6 +114,10 @@ final class StreamOrder implements RecordChunks, AutoCloseable {
         if (refused) {
             return;
         }
+        if (mode == Mode.KEEPING_OLDEST) {
+            handOnOldest();
+            return;
+        }
         if (mode != Mode.SORTING) {
             buffer.sort(BY_TIME); // stable: equal times keep the response's order
             handOn();
@@ -108,8 +126,10 @@ final class StreamOrder implements RecordChunks, AutoCloseable {
         if (!buffer.isEmpty()) {
             writeRun();
         }
-        if (!refused) {
-            mergeRuns();
+        if (mode == Mode.KEEPING_OLDEST) {
+            handOnOldest();
+        } else {
+            handOnInChunks(runs.merge(), runs.records());
         }
     }
 
@@ -158,21 +178,46 @@ final class StreamOrder implements RecordChunks, AutoCloseable {
         if (runs.add(buffer)) {
             sorted += buffer.size();
         } else {
-            refuse(buffer.size() + runs.records());
+            keepOldest();
         }
         clearBuffer();
     }
 
-    private void mergeRuns() {
+    /**
+     * The runs found no room: from now on only the response's oldest records are kept, in memory.
+     * Those already in runs are read back oldest first, and the runs deleted to free the spool.
+     */
+    private void keepOldest() {
+        mode = Mode.KEEPING_OLDEST;
+        oldest = new OldestRecords(bufferBytes);
         SortRuns.Merge merge = runs.merge();
+        long read = 0;
+        while (merge.hasNext() && !oldest.overflowed()) {
+            oldest.add(merge.next());
+            read++;
+        }
+        oldest.leaveOut(runs.records() - read); // at or after the cutoff: the merge is in time order
+        runs.close();
+        runs = null;
+        buffer.forEach(oldest::add);
+    }
+
+    private void handOnOldest() {
+        deferred += oldest.leftOut();
+        List<LogRecord> kept = oldest.oldestFirst();
+        handOnInChunks(kept.iterator(), kept.size());
+    }
+
+    /** Hands {@code total} records on in chunks, in their order, until the offer refuses one. */
+    private void handOnInChunks(Iterator<LogRecord> records, long total) {
         long handed = 0;
         List<LogRecord> chunk = new ArrayList<>(RecordChunks.SIZE);
-        while (merge.hasNext()) {
-            chunk.add(merge.next());
-            if (chunk.size() == RecordChunks.SIZE || !merge.hasNext()) {
+        while (records.hasNext()) {
+            chunk.add(records.next());
+            if (chunk.size() == RecordChunks.SIZE || !records.hasNext()) {
                 handed += chunk.size();
                 if (!offer.accept(chunk)) {
-                    refuse(runs.records() - handed);
+                    refuse(total - handed);
                     return;
                 }
                 chunk = new ArrayList<>(RecordChunks.SIZE);

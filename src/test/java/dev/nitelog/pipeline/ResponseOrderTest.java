@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Random;
 
 import static dev.nitelog.metrics.MetricNames.RECORDS_LATE;
+import static dev.nitelog.metrics.MetricNames.SPOOL_FULL;
 import static dev.nitelog.metrics.MetricNames.SPOOL_SORTED_RECORDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +72,23 @@ class ResponseOrderTest {
             newestFirst.add(0, entry(10_000)); // a new line, listed first
             poll(poller);
             assertEquals(messages(0, 10_001), messages(sink.written), "the new line once, nothing again");
+        }
+    }
+
+    @Test
+    void aNewestFirstTaskLargerThanTheSpoolStillShipsEveryLineOnceOldestFirst(@TempDir Path state) throws Exception {
+        for (int i = 0; i < 10_000; i++) {
+            newestFirst.add(0, entry(i));
+        }
+        try (Spool spool = Spool.open(state, 64 * 1024)) { // room for a fraction of the sort runs
+            JobPoller poller = new JobPoller(api, tracker, cursors, spool, List.of(worker), new PipelineMetrics(meters),
+                    Clock.fixed(T0, ZoneOffset.UTC), 256 * 1024);
+            for (int polls = 0; polls < 20 && sink.written.size() < 10_000; polls++) {
+                poll(poller); // each poll hands on the oldest lines the reorder buffer holds
+            }
+            assertEquals(messages(0, 10_000), messages(sink.written), "every line once, oldest first");
+            assertEquals(0.0, meters.counter(RECORDS_LATE).count(), "none taken for late");
+            assertTrue(meters.counter(SPOOL_FULL).count() > 0, "the spool's want of room is counted");
         }
     }
 

@@ -119,15 +119,33 @@ class StreamOrderTest {
     }
 
     @Test
-    void runsWithoutRoomDeferTheRestAndHandOnNothingOutOfOrder() {
+    void runsWithoutRoomHandOnTheResponsesOldestRecordsThatFitTheBufferAndDeferTheRest() {
         List<LogRecord> listed = lines(5000, "main");
         Collections.reverse(listed);
         try (Spool spool = Spool.open(state, 200 * 1024); StreamOrder order = order(spool, chunk -> handed.add(chunk))) {
-            assertTrue(!feedUntilRefused(order, listed), "refused once the runs find no room");
+            feed(order, listed); // read to its end: the oldest come last
             order.finish();
-            assertTrue(handed.isEmpty(), "nothing handed on: an unsorted part could precede older lines");
-            assertEquals(5000, order.deferred() + countFedAfterRefusal);
+            assertTrue(order.keptOldestOnly());
+            List<LogRecord> got = handedRecords();
+            assertTrue(got.size() > 100 && got.size() < 1000, "a buffer's worth: " + got.size());
+            assertEquals(text(sorted(listed).subList(0, got.size())), text(got), "the oldest, oldest first");
+            assertEquals(5000, got.size() + order.deferred());
             assertEquals(0, spool.usedBytes(), "the runs' bytes are freed");
+        }
+        assertEquals(List.of(), spoolFiles(), "the sort runs are deleted");
+    }
+
+    @Test
+    void aSpoolThatCannotBeWrittenStillHandsOnTheOldestRecords() throws Exception {
+        List<LogRecord> listed = lines(5000, "main");
+        Collections.reverse(listed);
+        Files.writeString(state.resolve("spool"), "a file where the directory belongs");
+        try (Spool spool = Spool.open(state, 1L << 30); StreamOrder order = order(spool, chunk -> handed.add(chunk))) {
+            feed(order, listed);
+            order.finish();
+            assertTrue(order.keptOldestOnly());
+            assertEquals(text(sorted(listed).subList(0, handedRecords().size())), text(handedRecords()));
+            assertEquals(5000, handedRecords().size() + order.deferred());
         }
     }
 
