@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,19 +27,24 @@ import java.util.stream.Stream;
  * source of truth: the directory is emptied at start, and a crash loses only what the source
  * still has.
  *
- * <p>One file per job, {@code <state dir>/spool/<n>.spool}; each entry is a sink bit mask (which
- * sinks still want it) and the record in a compact binary form (id, timestamp, service, level,
- * task, container, message; job id and name are the file's). Each sink reads the file from its
- * own position; a file every sink has read to its end is deleted. All files together hold at
- * most {@code max-bytes}: an append past it is refused, and the caller takes the backlog in
- * slices instead. Thread-safe; a job's file has its own lock, taken after any sink worker's lock.
+ * <p>Per job, segment files {@code <state dir>/spool/<n>.spool} of a sixteenth of {@code max-bytes}
+ * (1 to 64 MiB); each entry is a sink bit mask (which sinks still want it) and the record in a
+ * compact binary form (id, timestamp, service, level, task, container, message; job id and name
+ * are the job's). Each sink reads the job's entries from its own position; a segment every sink has
+ * read past is deleted and its bytes freed. All files together hold at most {@code max-bytes}: an
+ * append past it is refused, and the caller takes the backlog in slices instead. Thread-safe; a
+ * job's file has its own lock, taken after any sink worker's lock.
  */
 public final class Spool implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Spool.class);
     private static final int READ_BUFFER = 256 * 1024;
+    /** A job's spool is cut into segment files of a sixteenth of the budget, within these bounds. */
+    private static final long MIN_SEGMENT_BYTES = 1L << 20;
+    private static final long MAX_SEGMENT_BYTES = 64L << 20;
 
     private final Path dir;
     private final long maxBytes;
+    private final long segmentBytes;
     private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicLong fileNames = new AtomicLong();
     private final Map<String, JobFile> jobs = new LinkedHashMap<>();
@@ -47,6 +54,7 @@ public final class Spool implements AutoCloseable {
     private Spool(Path dir, long maxBytes) {
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.segmentBytes = Math.max(MIN_SEGMENT_BYTES, Math.min(MAX_SEGMENT_BYTES, maxBytes / 16));
     }
 
     /**
@@ -123,12 +131,11 @@ public final class Spool implements AutoCloseable {
         JobFile file = null;
         try {
             synchronized (jobs) { // held across the write: a drained file is never deleted under an append
-                file = jobs.computeIfAbsent(jobId,
-                        id -> new JobFile(id, jobName, dir.resolve(fileNames.incrementAndGet() + ".spool")));
+                file = jobs.computeIfAbsent(jobId, id -> new JobFile(id, jobName));
                 return file.append(records, mask);
             }
         } catch (IOException e) {
-            broken("cannot write " + file.path + ": " + e.getMessage());
+            broken("cannot write the spool of job " + jobId + " in " + dir + ": " + e.getMessage());
             file.discardAll();
             return false;
         }
@@ -152,7 +159,7 @@ public final class Spool implements AutoCloseable {
             return taken;
         } catch (IOException e) {
             // the records stay marked sent but unconfirmed: the job is not settled, a rollback re-offers them
-            broken("cannot read " + file.path + ": " + e.getMessage());
+            broken("cannot read the spool of job " + jobId + " in " + dir + ": " + e.getMessage());
             file.discardAll();
             deleteIfDrained(file);
             return List.of();
@@ -251,22 +258,23 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** One job's spool file and each sink's read position in it. */
+    /**
+     * One job's spool: its entries in segment files, oldest first, and each sink's read position
+     * (an offset into the job's entries as one sequence). A segment every sink has read past is
+     * deleted and its bytes freed at once, so a backlog that keeps spilling while the sinks drain
+     * it never holds more than they have still to read.
+     */
     private final class JobFile {
         final String jobId;
         final String jobName;
-        final Path path;
-        private FileChannel channel;
-        private RecordFile.Writer writer;
-        private RecordFile.Reader reader;
+        private final ArrayDeque<Segment> segments = new ArrayDeque<>(); // the last one is written
         private final long[] positions = new long[64]; // per sink: the next entry to read
         private long wanted;                        // sinks that still have entries ahead of them
-        private long accounted;                     // bytes this file holds of the spool's budget
+        private long written;                       // the end of the job's entries
 
-        JobFile(String jobId, String jobName, Path path) {
+        JobFile(String jobId, String jobName) {
             this.jobId = jobId;
             this.jobName = jobName;
-            this.path = path;
         }
 
         synchronized boolean pending(int sink) {
@@ -282,20 +290,22 @@ public final class Spool implements AutoCloseable {
             if (!reserve(size)) {
                 return false;
             }
-            accounted += size;
-            if (channel == null) {
-                channel = PrivateFiles.createNew(path, posix);
-                writer = new RecordFile.Writer(channel, 0, 64 * 1024);
-                reader = new RecordFile.Reader(channel, READ_BUFFER);
+            Segment segment = segments.peekLast();
+            if (segment == null || segment.length() >= segmentBytes) {
+                segment = new Segment(written, dir.resolve(fileNames.incrementAndGet() + ".spool"));
+                segments.addLast(segment);
             }
-            long start = writer.written(); // the buffer is empty between appends
+            segment.accounted += size;
+            long start = written; // the buffer is empty between appends
+            segment.open();
             for (LogRecord record : records) {
-                writer.append(mask, record);
+                segment.writer.append(mask, record);
             }
-            writer.flush();
+            segment.writer.flush();
+            written = segment.end();
             for (int i = 0; i < 64; i++) {
                 if ((mask & (1L << i)) != 0 && (wanted & (1L << i)) == 0) {
-                    positions[i] = start; // a sink not reading this file yet starts at its first new entry
+                    positions[i] = start; // a sink not reading this job yet starts at its first new entry
                 }
             }
             wanted |= mask;
@@ -309,9 +319,13 @@ public final class Spool implements AutoCloseable {
                 return taken;
             }
             long at = positions[sink];
-            long written = writer.written();
+            Iterator<Segment> ahead = segments.iterator();
+            Segment segment = ahead.next();
             while (taken.size() < max && at < written) {
-                ByteBuffer entry = reader.entry(at);
+                while (at >= segment.end()) {
+                    segment = ahead.next();
+                }
+                ByteBuffer entry = segment.entry(at);
                 at = RecordFile.Reader.next(at, entry);
                 if ((RecordFile.Reader.tag(entry) & bit) != 0) {
                     taken.add(RecordFile.Reader.decode(entry, jobId, jobName));
@@ -321,32 +335,84 @@ public final class Spool implements AutoCloseable {
             if (at >= written) {
                 wanted &= ~bit;
             }
-            if (wanted == 0) {
-                release();
-            }
+            dropSegmentsRead();
             return taken;
         }
 
         synchronized void discard(int sink) {
-            if ((wanted & (1L << sink)) != 0) {
-                wanted &= ~(1L << sink);
-                if (wanted == 0) {
-                    release();
-                }
-            }
+            wanted &= ~(1L << sink);
+            dropSegmentsRead();
         }
 
         synchronized void discardAll() {
             wanted = 0;
-            release();
+            dropSegmentsRead();
         }
 
-        private void release() {
-            Spool.this.release(accounted);
-            accounted = 0;
+        /** Frees the bytes of every segment no sink has left to read, and deletes those before the last. */
+        private void dropSegmentsRead() {
+            long lowest = written;
+            for (int i = 0; i < 64; i++) {
+                if ((wanted & (1L << i)) != 0) {
+                    lowest = Math.min(lowest, positions[i]);
+                }
+            }
+            while (!segments.isEmpty() && segments.peekFirst().end() <= lowest) {
+                Segment read = segments.peekFirst();
+                release(read.accounted);
+                read.accounted = 0;
+                if (segments.size() == 1) {
+                    break; // the one written: deleted with the job's file, or written on
+                }
+                segments.removeFirst().delete();
+            }
         }
 
         synchronized void delete() {
+            for (Segment segment : segments) {
+                segment.delete();
+            }
+            segments.clear();
+        }
+    }
+
+    /** One file of a job's entries, from {@code start} on in the job's sequence. */
+    private final class Segment {
+        final long start;
+        final Path path;
+        long accounted; // bytes this file holds of the spool's budget
+        private FileChannel channel;
+        private RecordFile.Writer writer;
+        private RecordFile.Reader reader;
+
+        Segment(long start, Path path) {
+            this.start = start;
+            this.path = path;
+        }
+
+        void open() throws IOException {
+            if (channel == null) {
+                channel = PrivateFiles.createNew(path, posix);
+                writer = new RecordFile.Writer(channel, 0, 64 * 1024);
+            }
+        }
+
+        long length() {
+            return writer == null ? 0 : writer.written();
+        }
+
+        long end() {
+            return start + length();
+        }
+
+        ByteBuffer entry(long at) throws IOException {
+            if (reader == null) {
+                reader = new RecordFile.Reader(channel, READ_BUFFER);
+            }
+            return reader.entry(at - start);
+        }
+
+        void delete() {
             try {
                 if (channel != null) {
                     channel.close();

@@ -92,6 +92,36 @@ class SpoolTest {
     }
 
     @Test
+    void segmentsEverySinkHasReadAreDeletedAndFreedWhileTheBacklogKeepsSpilling() throws Exception {
+        try (Spool spool = Spool.open(state, 16L << 20)) { // segments of 1 MiB
+            List<LogRecord> expected = new ArrayList<>();
+            List<LogRecord> zero = new ArrayList<>();
+            List<LogRecord> one = new ArrayList<>();
+            long mostUsed = 0;
+            int mostFiles = 0;
+            for (int batch = 0; batch < 60; batch++) { // about 7 MiB spilled in all, never drained
+                List<LogRecord> records = records("j", batch * 1000, (batch + 1) * 1000);
+                assertTrue(spool.append("j", "j", records, 0b11), "batch " + batch);
+                expected.addAll(records);
+                zero.addAll(spool.take("j", 0, 1000));
+                one.addAll(spool.take("j", 1, batch < 3 ? 0 : 1000)); // three batches behind: never drained
+                mostUsed = Math.max(mostUsed, spool.usedBytes());
+                mostFiles = Math.max(mostFiles, spoolFiles().size());
+            }
+            assertTrue(spool.pending("j", 1));
+            while (spool.pending("j", 1)) {
+                one.addAll(spool.take("j", 1, 700));
+            }
+            assertEquals(expected, zero);
+            assertEquals(expected, one, "in order across segments");
+            assertTrue(mostUsed < 3L << 20, "only what a sink has still to read is held: " + mostUsed);
+            assertTrue(mostFiles <= 3, "segments read by both sinks are deleted: " + mostFiles);
+            assertEquals(0, spool.usedBytes());
+            assertEquals(List.of(), spoolFiles());
+        }
+    }
+
+    @Test
     void openingRemovesWhatAPreviousRunLeft() throws Exception {
         try (Spool spool = Spool.open(state, 1L << 30)) {
             spool.append("j", "j", records("j", 0, 10), 1);
