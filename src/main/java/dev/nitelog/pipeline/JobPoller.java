@@ -52,6 +52,7 @@ final class JobPoller {
     private final Map<String, String> lastFailureByJob = new ConcurrentHashMap<>();
     private final Set<String> truncatedJobs = ConcurrentHashMap.newKeySet();
     private final Set<String> backloggedJobs = ConcurrentHashMap.newKeySet();
+    private final Set<String> jobsWithLateLines = ConcurrentHashMap.newKeySet();
     private final Map<String, SplitFetch> splits = new ConcurrentHashMap<>();
 
     /** The reorder buffer's default, {@code nitelog.spool.reorder-buffer}. */
@@ -205,7 +206,7 @@ final class JobPoller {
             if (fetch.truncated()) {
                 metrics.truncated();
             }
-            metrics.late(cursor.endPoll(view, howRead(fetch)));
+            late(job, cursor.endPoll(view, howRead(fetch)));
             entries += counted ? fetch.entries() : 0;
             unconfirmed += fetch.unconfirmed();
             deferred |= fetch.deferred() > 0;
@@ -314,7 +315,7 @@ final class JobPoller {
 
         private Unsent unsent(SinkWorker worker, List<LogRecord> chunk, int max) {
             Unsent unsent = cursor.offer(worker.name(), chunk, max, worker.wants());
-            metrics.late(unsent.lateBeyondWindow());
+            late(job, unsent.lateBeyondWindow());
             metrics.future(unsent.future());
             metrics.filtered(worker.name(), unsent.filtered());
             return unsent;
@@ -384,6 +385,7 @@ final class JobPoller {
         spool.remove(jobId);
         backloggedJobs.remove(jobId);
         truncatedJobs.remove(jobId);
+        jobsWithLateLines.remove(jobId);
         splits.remove(jobId);
         lastFailureByJob.remove(jobId);
     }
@@ -429,6 +431,21 @@ final class JobPoller {
 
     private List<String> sinkNamesFor(String jobId) {
         return workers.stream().filter(w -> w.acceptsJob(jobId)).map(SinkWorker::name).toList();
+    }
+
+    /**
+     * Counts lines that came later than the lateness behind newer lines of their stream (they cannot
+     * be told from lines already shipped, so they are not shipped), and says so once per job.
+     */
+    private void late(JobRef job, int lines) {
+        metrics.late(lines);
+        if (lines > 0 && jobsWithLateLines.add(job.id())) {
+            LOG.warnf("Job %s: %d lines reached ByteNite later than nitelog.dedup.lateness after newer lines of"
+                    + " their stream; they cannot be told from lines already shipped, so they are counted in"
+                    + " nitelog_records_late_total and not shipped. Raise nitelog.dedup.lateness"
+                    + " (NITELOG_DEDUP_LATENESS) if its lines arrive that late. Said once per job",
+                    LogText.job(job), lines);
+        }
     }
 
     private void failed(JobRef job, String message) {
