@@ -114,22 +114,16 @@ final class StreamOrder implements RecordChunks, AutoCloseable {
         if (refused) {
             return;
         }
-        if (mode == Mode.KEEPING_OLDEST) {
-            handOnOldest();
-            return;
+        if (mode == Mode.SORTING && !buffer.isEmpty()) {
+            writeRun(); // the last run; without room, only the oldest records are kept instead
         }
-        if (mode != Mode.SORTING) {
-            buffer.sort(BY_TIME); // stable: equal times keep the response's order
-            handOn();
-            return;
-        }
-        if (!buffer.isEmpty()) {
-            writeRun();
-        }
-        if (mode == Mode.KEEPING_OLDEST) {
-            handOnOldest();
-        } else {
-            handOnInChunks(runs.merge(), runs.records());
+        switch (mode) {
+            case KEEPING_OLDEST -> handOnOldest();
+            case SORTING -> handOnInChunks(runs.merge(), runs.records());
+            default -> {
+                buffer.sort(BY_TIME); // stable: equal times keep the response's order
+                handOn();
+            }
         }
     }
 
