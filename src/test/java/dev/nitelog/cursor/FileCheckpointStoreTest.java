@@ -2,6 +2,7 @@ package dev.nitelog.cursor;
 
 import dev.nitelog.cursor.Lines.Line;
 import dev.nitelog.record.LogRecord;
+import dev.nitelog.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -111,8 +112,12 @@ class FileCheckpointStoreTest {
             Path bad = state.resolve("jobs").resolve(FileCheckpointStore.fileName("bad"));
             Files.write(bad, damage.apply(Files.readAllBytes(bad)));
 
-            List<String> warnings = new ArrayList<>();
-            CursorSnapshot loaded = withWarnings(warnings, () -> FileCheckpointStore.open(state, CLOCK, true).load());
+            CursorSnapshot loaded;
+            List<String> warnings;
+            try (LogCapture log = LogCapture.of(FileCheckpointStore.class, Level.WARNING)) {
+                loaded = FileCheckpointStore.open(state, CLOCK, true).load();
+                warnings = log.messages();
+            }
 
             assertEquals(first, withoutVersions(loaded), "the good job as saved, the damaged one as its previous copy");
             assertTrue(Files.exists(bad.resolveSibling(bad.getFileName() + ".corrupt-20250712T083000.000Z")),
@@ -281,36 +286,5 @@ class FileCheckpointStoreTest {
     private static byte[] flip(byte[] bytes, int at) {
         bytes[at] ^= 0x10;
         return bytes;
-    }
-
-    private interface IoCall<T> {
-        T call() throws IOException;
-    }
-
-    /** Captures the store's WARN messages (JBoss Logging writes through java.util.logging here). */
-    private static <T> T withWarnings(List<String> warnings, IoCall<T> call) throws IOException {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(FileCheckpointStore.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-                    warnings.add(new java.util.logging.SimpleFormatter().formatMessage(record));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        logger.addHandler(handler);
-        try {
-            return call.call();
-        } finally {
-            logger.removeHandler(handler);
-        }
     }
 }

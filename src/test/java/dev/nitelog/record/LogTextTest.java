@@ -3,17 +3,14 @@ package dev.nitelog.record;
 import dev.nitelog.bytenite.JobPhase;
 import dev.nitelog.bytenite.JobStatus;
 import dev.nitelog.jobs.JobTracker;
-import org.jboss.logmanager.formatters.PatternFormatter;
+import dev.nitelog.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,21 +37,12 @@ class LogTextTest {
 
     @Test
     void aJobNameWithANewlineAndTerminalEscapesStaysOnOneLogLine() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        PatternFormatter format = new PatternFormatter("%s");
-        Handler capture = new Handler() {
-            public void publish(LogRecord record) { lines.add(format.format((org.jboss.logmanager.ExtLogRecord) record)); }
-            public void flush() { }
-            public void close() { }
-        };
-        Logger logger = Logger.getLogger(JobTracker.class.getName());
-        logger.addHandler(capture);
-        try {
+        List<String> lines;
+        try (LogCapture capture = LogCapture.of(JobTracker.class, Level.ALL)) {
             JobTracker tracker = new JobTracker(Duration.ofSeconds(5), Duration.ofSeconds(40), dev.nitelog.jobs.Drain.polls(1), id -> false, new Random(1));
             tracker.observe(new JobStatus(new JobRef("id\n1", FORGED), "JOB_STATE_RUNNING", JobPhase.ACTIVE, null),
                     Instant.parse("2026-01-01T00:00:00Z"));
-        } finally {
-            logger.removeHandler(capture);
+            lines = capture.messages();
         }
         assertEquals(1, lines.size(), lines.toString());
         String line = lines.get(0);
