@@ -270,7 +270,6 @@ public final class Spool implements AutoCloseable {
         private final ArrayDeque<Segment> segments = new ArrayDeque<>(); // the last one is written
         private final long[] positions = new long[64]; // per sink: the next entry to read
         private long wanted;                        // sinks that still have entries ahead of them
-        private long written;                       // the end of the job's entries
 
         JobFile(String jobId, String jobName) {
             this.jobId = jobId;
@@ -292,17 +291,16 @@ public final class Spool implements AutoCloseable {
             }
             Segment segment = segments.peekLast();
             if (segment == null || segment.length() >= segmentBytes) {
-                segment = new Segment(written, dir.resolve(fileNames.incrementAndGet() + ".spool"));
+                segment = new Segment(end(), dir.resolve(fileNames.incrementAndGet() + ".spool"));
                 segments.addLast(segment);
             }
             segment.accounted += size;
-            long start = written; // the buffer is empty between appends
+            long start = segment.end(); // the buffer is empty between appends
             segment.open();
             for (LogRecord record : records) {
                 segment.writer.append(mask, record);
             }
             segment.writer.flush();
-            written = segment.end();
             for (int i = 0; i < 64; i++) {
                 if ((mask & (1L << i)) != 0 && (wanted & (1L << i)) == 0) {
                     positions[i] = start; // a sink not reading this job yet starts at its first new entry
@@ -319,6 +317,7 @@ public final class Spool implements AutoCloseable {
                 return taken;
             }
             long at = positions[sink];
+            long written = end();
             Iterator<Segment> ahead = segments.iterator();
             Segment segment = ahead.next();
             while (taken.size() < max && at < written) {
@@ -351,7 +350,7 @@ public final class Spool implements AutoCloseable {
 
         /** Frees the bytes of every segment no sink has left to read, and deletes those before the last. */
         private void dropSegmentsRead() {
-            long lowest = written;
+            long lowest = end();
             for (int i = 0; i < 64; i++) {
                 if ((wanted & (1L << i)) != 0) {
                     lowest = Math.min(lowest, positions[i]);
@@ -366,6 +365,11 @@ public final class Spool implements AutoCloseable {
                 }
                 segments.removeFirst().delete();
             }
+        }
+
+        /** The end of the job's entries: the last segment's (a segment is never emptied before it is deleted). */
+        private long end() {
+            return segments.isEmpty() ? 0 : segments.peekLast().end();
         }
 
         synchronized void delete() {
